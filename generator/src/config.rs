@@ -1,0 +1,417 @@
+//! `config.toml`: Zola 0.22's keys. A key Zola does not know is an error naming it, so typos do
+//! not pass silently; a Zola key that zhibu does not implement yet is a warning, so an existing
+//! Zola site still builds.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::problems::{Problem, Warnings};
+
+/// One taxonomy, e.g. `{ name = "tags", paginate_by = 10, feed = true }`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyConfig {
+    pub name: String,
+    #[serde(default)]
+    pub paginate_by: Option<usize>,
+    #[serde(default)]
+    pub paginate_path: Option<String>,
+    #[serde(default)]
+    pub feed: bool,
+    #[serde(default = "yes")]
+    pub render: bool,
+    /// Zola's per-language taxonomies; accepted for compatibility, zhibu is single-language.
+    #[serde(default, skip_serializing)]
+    pub lang: Option<String>,
+}
+
+impl TaxonomyConfig {
+    pub fn paginate_path(&self) -> &str {
+        self.paginate_path.as_deref().unwrap_or("page")
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `[markdown.highlighting]`. zhibu always highlights with CSS classes (no inline styles).
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
+#[serde(default)]
+pub struct Highlighting {
+    /// The theme whose stylesheet `zhibu` writes to `giallo.css`-style `syntax-theme.css`.
+    pub theme: Option<String>,
+    pub light_theme: Option<String>,
+    pub dark_theme: Option<String>,
+    pub style: Option<String>,
+    pub error_on_missing_language: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default)]
+pub struct Markdown {
+    pub highlighting: Option<Highlighting>,
+    pub smart_punctuation: bool,
+    pub external_links_target_blank: bool,
+    pub external_links_no_follow: bool,
+    pub external_links_no_referrer: bool,
+    pub bottom_footnotes: bool,
+    pub definition_list: bool,
+}
+
+impl Default for Markdown {
+    fn default() -> Self {
+        Markdown {
+            highlighting: None,
+            smart_punctuation: false,
+            external_links_target_blank: false,
+            external_links_no_follow: false,
+            external_links_no_referrer: false,
+            bottom_footnotes: false,
+            definition_list: false,
+        }
+    }
+}
+
+impl Markdown {
+    pub fn highlight_code(&self) -> bool {
+        self.highlighting.is_some()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default)]
+pub struct Config {
+    pub base_url: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub default_language: String,
+    pub theme: Option<String>,
+    pub output_dir: String,
+    pub author: Option<String>,
+    pub taxonomies: Vec<TaxonomyConfig>,
+    pub generate_feeds: bool,
+    pub feed_filenames: Vec<String>,
+    pub feed_limit: Option<usize>,
+    pub generate_sitemap: bool,
+    pub generate_robots_txt: bool,
+    pub exclude_paginated_pages_in_sitemap: String,
+    pub build_search_index: bool,
+    pub ignored_content: Vec<String>,
+    pub markdown: Markdown,
+    pub extra: toml::Table,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            base_url: String::new(),
+            title: None,
+            description: None,
+            default_language: "zh-CN".into(),
+            theme: None,
+            output_dir: "public".into(),
+            author: None,
+            taxonomies: Vec::new(),
+            generate_feeds: false,
+            feed_filenames: vec!["atom.xml".into()],
+            feed_limit: None,
+            generate_sitemap: true,
+            generate_robots_txt: true,
+            exclude_paginated_pages_in_sitemap: "none".into(),
+            build_search_index: false,
+            ignored_content: Vec::new(),
+            markdown: Markdown::default(),
+            extra: toml::Table::new(),
+        }
+    }
+}
+
+/// Top-level keys zhibu implements.
+const IMPLEMENTED: &[&str] = &[
+    "base_url",
+    "title",
+    "description",
+    "default_language",
+    "theme",
+    "output_dir",
+    "author",
+    "taxonomies",
+    "generate_feeds",
+    "feed_filenames",
+    "feed_limit",
+    "generate_sitemap",
+    "generate_robots_txt",
+    "exclude_paginated_pages_in_sitemap",
+    "build_search_index",
+    "ignored_content",
+    "markdown",
+    "extra",
+];
+
+/// Zola keys that zhibu accepts but does not act on yet.
+const NOT_YET: &[&str] = &[
+    "preserve_dotfiles_in_output",
+    "compile_sass",
+    "minify_html",
+    "ignored_static",
+    "hard_link_static",
+    "languages",
+    "translations",
+    "link_checker",
+    "slugify",
+    "search",
+    "generate_feed",
+    "feed_filename",
+];
+
+const MARKDOWN_IMPLEMENTED: &[&str] = &[
+    "highlighting",
+    "smart_punctuation",
+    "external_links_target_blank",
+    "external_links_no_follow",
+    "external_links_no_referrer",
+    "bottom_footnotes",
+    "definition_list",
+];
+
+const MARKDOWN_NOT_YET: &[&str] = &[
+    "render_emoji",
+    "lazy_async_image",
+    "insert_anchor_links",
+    "github_alerts",
+    "highlight_code",
+    "highlight_theme",
+    "highlight_themes_css",
+    "extra_syntaxes_and_themes",
+    "error_on_missing_highlight",
+    "math",
+];
+
+const HIGHLIGHTING_IMPLEMENTED: &[&str] =
+    &["theme", "light_theme", "dark_theme", "style", "error_on_missing_language"];
+const HIGHLIGHTING_NOT_YET: &[&str] = &["extra_grammars", "extra_themes"];
+
+impl Config {
+    /// Parses `config.toml` text. `file` names it in messages.
+    pub fn parse(file: &Path, text: &str) -> Result<(Config, Warnings), Problem> {
+        let table: toml::Table = toml::from_str(text).map_err(|e| toml_problem(file, text, &e))?;
+        let mut warnings = Vec::new();
+        check_keys(file, text, &table, "", IMPLEMENTED, NOT_YET, &mut warnings)?;
+        if let Some(toml::Value::Table(md)) = table.get("markdown") {
+            check_keys(file, text, md, "markdown.", MARKDOWN_IMPLEMENTED, MARKDOWN_NOT_YET, &mut warnings)?;
+            if let Some(toml::Value::Table(hl)) = md.get("highlighting") {
+                check_keys(
+                    file,
+                    text,
+                    hl,
+                    "markdown.highlighting.",
+                    HIGHLIGHTING_IMPLEMENTED,
+                    HIGHLIGHTING_NOT_YET,
+                    &mut warnings,
+                )?;
+                if let Some(style) = hl.get("style").and_then(|s| s.as_str())
+                    && style != "class"
+                {
+                    warnings.push(Problem::in_file(
+                        file,
+                        format!(
+                            "`markdown.highlighting.style = \"{style}\"`: zhibu always highlights with CSS classes, never inline styles"
+                        ),
+                    ));
+                }
+            }
+        }
+        let mut known = table.clone();
+        for key in NOT_YET {
+            known.remove(*key);
+        }
+        if let Some(toml::Value::Table(md)) = known.get_mut("markdown") {
+            for key in MARKDOWN_NOT_YET {
+                md.remove(*key);
+            }
+            if let Some(toml::Value::Table(hl)) = md.get_mut("highlighting") {
+                for key in HIGHLIGHTING_NOT_YET {
+                    hl.remove(*key);
+                }
+            }
+        }
+        let config: Config = known.try_into().map_err(|e: toml::de::Error| {
+            Problem::in_file(file, format!("invalid configuration: {}", e.message()))
+        })?;
+        config.validate(file)?;
+        Ok((config, warnings))
+    }
+
+    fn validate(&self, file: &Path) -> Result<(), Problem> {
+        if self.base_url.trim().is_empty() {
+            return Err(Problem::in_file(
+                file,
+                "`base_url` is required, e.g. base_url = \"https://dangzhibu.example.edu.cn\"",
+            ));
+        }
+        for (i, t) in self.taxonomies.iter().enumerate() {
+            if t.name.trim().is_empty() {
+                return Err(Problem::in_file(file, format!("taxonomy #{} has an empty `name`", i + 1)));
+            }
+            if t.paginate_by == Some(0) {
+                return Err(Problem::in_file(
+                    file,
+                    format!("taxonomy `{}`: `paginate_by` must be at least 1", t.name),
+                ));
+            }
+        }
+        if !matches!(self.exclude_paginated_pages_in_sitemap.as_str(), "none" | "all") {
+            return Err(Problem::in_file(
+                file,
+                "`exclude_paginated_pages_in_sitemap` must be \"none\" or \"all\"",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Absolute URL for a site path such as `/notices/a/`.
+    pub fn make_permalink(&self, path: &str) -> String {
+        let base = self.base_url.trim_end_matches('/');
+        if path.is_empty() || path == "/" {
+            return format!("{base}/");
+        }
+        if path.starts_with('/') { format!("{base}{path}") } else { format!("{base}/{path}") }
+    }
+
+    pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
+        self.taxonomies.iter().find(|t| t.name == name)
+    }
+}
+
+fn check_keys(
+    file: &Path,
+    text: &str,
+    table: &toml::Table,
+    prefix: &str,
+    implemented: &[&str],
+    not_yet: &[&str],
+    warnings: &mut Warnings,
+) -> Result<(), Problem> {
+    for key in table.keys() {
+        if implemented.contains(&key.as_str()) {
+            continue;
+        }
+        let line = find_key_line(text, key);
+        if not_yet.contains(&key.as_str()) {
+            let mut p = Problem::in_file(
+                file,
+                format!("`{prefix}{key}` is a Zola setting that zhibu does not implement yet; it is ignored"),
+            );
+            p.line = line;
+            warnings.push(p);
+        } else {
+            let mut p = Problem::in_file(
+                file,
+                format!(
+                    "unknown setting `{prefix}{key}`; known settings here are: {}. Put your own values under [extra]",
+                    implemented.join(", ")
+                ),
+            );
+            p.line = line;
+            return Err(p);
+        }
+    }
+    Ok(())
+}
+
+/// Best-effort line of `key = ` or `[key]` in TOML text, for messages.
+pub(crate) fn find_key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            (l.starts_with(key) && l[key.len()..].trim_start().starts_with('='))
+                || l.trim_start_matches('[').trim_end_matches(']').rsplit('.').next() == Some(key)
+                    && l.starts_with('[')
+        })
+        .map(|i| i + 1)
+}
+
+/// A TOML parse error as a problem with the line it happened on.
+pub(crate) fn toml_problem(file: &Path, text: &str, e: &toml::de::Error) -> Problem {
+    let line = e.span().map(|s| line_of_offset(text, s.start));
+    let mut p = Problem::in_file(file, format!("invalid TOML: {}", e.message()));
+    p.line = line;
+    p
+}
+
+/// 1-based line number of a byte offset.
+pub fn line_of_offset(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<(Config, Warnings), Problem> {
+        Config::parse(Path::new("config.toml"), text)
+    }
+
+    #[test]
+    fn minimal_config_gets_chinese_defaults() {
+        let (c, w) = parse("base_url = \"https://a.cn\"").unwrap();
+        assert_eq!(c.default_language, "zh-CN");
+        assert_eq!(c.feed_filenames, vec!["atom.xml"]);
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_naming_it_and_its_line() {
+        let err = parse("base_url = \"https://a.cn\"\ntitel = \"x\"\n").unwrap_err();
+        assert!(err.message.contains("unknown setting `titel`"), "{}", err.message);
+        assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
+    fn unknown_markdown_key_is_an_error() {
+        let err = parse("base_url = \"x\"\n[markdown]\nsmart_punctuaton = true\n").unwrap_err();
+        assert!(err.message.contains("`markdown.smart_punctuaton`"), "{}", err.message);
+        assert_eq!(err.line, Some(3));
+    }
+
+    #[test]
+    fn zola_key_not_implemented_is_a_warning() {
+        let (_, w) =
+            parse("base_url = \"x\"\ncompile_sass = true\n[markdown]\nrender_emoji = true\n").unwrap();
+        assert_eq!(w.len(), 2);
+        assert!(w[0].message.contains("compile_sass"));
+        assert!(w[1].message.contains("markdown.render_emoji"));
+    }
+
+    #[test]
+    fn missing_base_url_is_an_error() {
+        let err = parse("title = \"x\"").unwrap_err();
+        assert!(err.message.contains("base_url"));
+    }
+
+    #[test]
+    fn bad_toml_names_the_line() {
+        let err = parse("base_url = \"x\"\ntitle = \n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
+    fn taxonomies_and_highlighting_parse() {
+        let (c, _) = parse(
+            "base_url = \"x\"\ntaxonomies = [{name = \"tags\", paginate_by = 10, feed = true}]\n[markdown.highlighting]\ntheme = \"github-light\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.taxonomies[0].paginate_by, Some(10));
+        assert!(c.markdown.highlight_code());
+    }
+
+    #[test]
+    fn permalinks_join_cleanly() {
+        let (c, _) = parse("base_url = \"https://a.cn/\"").unwrap();
+        assert_eq!(c.make_permalink("/x/"), "https://a.cn/x/");
+        assert_eq!(c.make_permalink("/"), "https://a.cn/");
+    }
+}

@@ -1,0 +1,3 @@
+//! Content: pages and sections loaded from `content/`.
+
+pub mod front_matter;

@@ -1,0 +1,163 @@
+use super::*;
+use crate::config::{Highlighting, Markdown};
+
+struct Ctx;
+
+impl RenderContext for Ctx {
+    fn resolve(&self, path: &str) -> Option<String> {
+        (path == "notices/a.md").then(|| "https://x.cn/notices/a/".to_string())
+    }
+    fn shortcode(&self, call: &Call) -> Result<ShortcodeOutput, String> {
+        match call.name.as_str() {
+            "signin" => Ok(ShortcodeOutput::Html(format!(
+                "<form class=\"signin\" data-event=\"{}\"></form>",
+                call.args["event"].as_str().unwrap_or("")
+            ))),
+            "tip" => {
+                Ok(ShortcodeOutput::Markdown(format!("> **提示** {}", call.body.clone().unwrap_or_default())))
+            }
+            other => Err(format!("shortcode `{other}` not found")),
+        }
+    }
+}
+
+fn md(body: &str) -> Rendered {
+    md_with(body, &Markdown::default())
+}
+
+fn md_with(body: &str, options: &Markdown) -> Rendered {
+    let source = Source { file: Path::new("content/p.md"), body_line: 5, permalink: "https://x.cn/p/" };
+    render(body, &source, options, &Ctx)
+}
+
+#[test]
+fn headings_keep_chinese_ids_and_repeats_are_numbered() {
+    let r = md("## 学习要求\n\n## 学习要求\n\n### Sub Part\n");
+    assert!(r.html.contains("<h2 id=\"学习要求\">学习要求</h2>"), "{}", r.html);
+    assert!(r.html.contains("<h2 id=\"学习要求-1\">"), "{}", r.html);
+    assert_eq!(r.heading_ids, vec!["学习要求", "学习要求-1", "Sub-Part"]);
+    assert_eq!(r.toc.len(), 2);
+    assert_eq!(r.toc[1].children[0].title, "Sub Part");
+    assert_eq!(r.toc[0].permalink, "https://x.cn/p/#学习要求");
+}
+
+#[test]
+fn explicit_heading_ids_are_kept() {
+    let r = md("## 总纲 {#general}\n");
+    assert!(r.html.contains("<h2 id=\"general\">总纲</h2>"), "{}", r.html);
+}
+
+#[test]
+fn gfm_extensions_render() {
+    let r = md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~删~~\n\n- [x] 完成\n\n脚注[^1]\n\n[^1]: 说明\n");
+    assert!(r.html.contains("<table>"));
+    assert!(r.html.contains("<del>删</del>"));
+    assert!(r.html.contains("type=\"checkbox\""));
+    assert!(r.html.contains("footnote"));
+}
+
+#[test]
+fn internal_links_resolve_and_are_recorded_with_lines() {
+    let r = md("文字\n\n见[通知](@/notices/a.md#时间)。\n");
+    assert!(
+        r.html.contains("href=\"https://x.cn/notices/a/#%E6%97%B6%E9%97%B4\"")
+            || r.html.contains("href=\"https://x.cn/notices/a/#时间\""),
+        "{}",
+        r.html
+    );
+    assert_eq!(
+        r.links,
+        vec![InternalLink { target: Some("notices/a.md".into()), anchor: Some("时间".into()), line: 7 }]
+    );
+    assert!(r.problems.is_empty());
+}
+
+#[test]
+fn broken_internal_link_is_a_problem_at_its_line() {
+    let r = md("一\n二\n[x](@/nope.md)\n");
+    assert_eq!(r.problems.len(), 1);
+    assert_eq!(r.problems[0].line, Some(7));
+    assert!(r.problems[0].message.contains("@/nope.md"));
+}
+
+#[test]
+fn lines_stay_right_after_a_multi_line_shortcode() {
+    let r = md("{% tip() %}\n一\n二\n{% end %}\n\n[x](@/nope.md)\n");
+    assert_eq!(r.problems[0].line, Some(10), "{:?}", r.problems);
+}
+
+#[test]
+fn same_page_anchor_is_recorded() {
+    let r = md("[上文](#总纲)\n");
+    assert_eq!(r.links[0].target, None);
+    assert_eq!(r.links[0].anchor.as_deref(), Some("总纲"));
+}
+
+#[test]
+fn summary_is_what_comes_before_the_marker() {
+    let r = md("导语。\n\n<!-- more -->\n\n正文。\n");
+    assert_eq!(r.summary.as_deref(), Some("<p>导语。</p>\n"));
+    assert!(r.html.contains("正文") && r.html.contains("导语"));
+    assert!(!r.html.contains("more"));
+}
+
+#[test]
+fn shortcode_alone_in_a_paragraph_becomes_a_block() {
+    let r = md("前\n\n{{ signin(event=\"e1\") }}\n\n后\n");
+    assert!(r.html.contains("<form class=\"signin\" data-event=\"e1\"></form>"), "{}", r.html);
+    assert!(!r.html.contains("<p><form"), "{}", r.html);
+}
+
+#[test]
+fn markdown_shortcode_output_is_rendered_as_markdown() {
+    let r = md("{% tip() %}\n按时交纳党费\n{% end %}\n");
+    assert!(r.html.contains("<blockquote>"), "{}", r.html);
+    assert!(r.html.contains("<strong>提示</strong>"), "{}", r.html);
+}
+
+#[test]
+fn unknown_shortcode_is_a_problem_with_line() {
+    let r = md("一\n{{ nope() }}\n");
+    assert_eq!(r.problems[0].line, Some(6));
+    assert!(r.problems[0].message.contains("nope"));
+}
+
+#[test]
+fn code_is_highlighted_with_classes_only_when_enabled() {
+    let plain = md("```rust\nfn main() {}\n```\n");
+    assert!(plain.html.contains("<pre data-lang=\"rust\""));
+    assert!(!plain.html.contains("z-"));
+    let options = Markdown { highlighting: Some(Highlighting::default()), ..Markdown::default() };
+    let h = md_with("```rust\nfn main() {}\n```\n", &options);
+    assert!(h.html.contains("class=\"z-"), "{}", h.html);
+    assert!(!h.html.contains("style="));
+}
+
+#[test]
+fn unknown_code_language_warns_or_fails_as_configured() {
+    let mut options = Markdown { highlighting: Some(Highlighting::default()), ..Markdown::default() };
+    assert_eq!(md_with("```klingon\nx\n```\n", &options).warnings.len(), 1);
+    options.highlighting.as_mut().unwrap().error_on_missing_language = true;
+    assert_eq!(md_with("```klingon\nx\n```\n", &options).problems.len(), 1);
+}
+
+#[test]
+fn external_links_get_configured_attributes() {
+    let options =
+        Markdown { external_links_target_blank: true, external_links_no_follow: true, ..Markdown::default() };
+    let r = md_with("[外](https://example.org)\n", &options);
+    assert!(r.html.contains("target=\"_blank\" rel=\"noopener nofollow\""), "{}", r.html);
+}
+
+#[test]
+fn image_without_alt_text_warns() {
+    let r = md("![](a.png)\n\n![党徽](b.png)\n");
+    assert_eq!(r.warnings.len(), 1);
+    assert!(r.warnings[0].message.contains("a.png"));
+}
+
+#[test]
+fn raw_text_is_escaped() {
+    let r = md("a < b & c\n");
+    assert!(r.html.contains("a &lt; b &amp; c"));
+}

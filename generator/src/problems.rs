@@ -1,0 +1,137 @@
+//! Problems found while loading, checking or rendering a site.
+//!
+//! The generator speaks to a person: every problem names the file (relative to the site root),
+//! the line where it is known, and what to fix. A run collects *all* problems and reports them
+//! as one numbered list instead of stopping at the first.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One thing wrong with the site, located as precisely as we can.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    /// File relative to the site root, e.g. `content/notices/a.md`.
+    pub file: Option<PathBuf>,
+    /// 1-based line in that file.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(message: impl Into<String>) -> Self {
+        Problem { file: None, line: None, message: message.into() }
+    }
+
+    pub fn in_file(file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Problem { file: Some(file.as_ref().to_path_buf()), line: None, message: message.into() }
+    }
+
+    pub fn at(file: impl AsRef<Path>, line: usize, message: impl Into<String>) -> Self {
+        Problem { file: Some(file.as_ref().to_path_buf()), line: Some(line), message: message.into() }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.file, self.line) {
+            (Some(file), Some(line)) => write!(f, "{}:{}: {}", file.display(), line, self.message),
+            (Some(file), None) => write!(f, "{}: {}", file.display(), self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+/// All problems of one run. Displayed as a numbered list.
+#[derive(Debug, Default, Clone)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    pub fn push(&mut self, problem: Problem) {
+        self.0.push(problem);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Problem>) {
+        self.0.extend(other);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Problem> {
+        self.0.iter()
+    }
+
+    /// `Ok(value)` when nothing was found, otherwise the sorted, de-duplicated list.
+    pub fn into_result<T>(mut self, value: T) -> Result<T, BuildError> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            self.0.sort();
+            self.0.dedup();
+            Err(BuildError(self))
+        }
+    }
+}
+
+/// The error of a failed build: every problem found, as a numbered list.
+#[derive(Debug, Clone)]
+pub struct BuildError(pub Problems);
+
+impl BuildError {
+    pub fn single(problem: Problem) -> Self {
+        BuildError(Problems(vec![problem]))
+    }
+
+    pub fn problems(&self) -> &[Problem] {
+        &self.0.0
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.len();
+        writeln!(f, "the site has {} problem{}:", n, if n == 1 { "" } else { "s" })?;
+        for (i, p) in self.0.iter().enumerate() {
+            writeln!(f, "  {}. {}", i + 1, p)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl From<Problem> for BuildError {
+    fn from(p: Problem) -> Self {
+        BuildError::single(p)
+    }
+}
+
+/// Warnings do not fail a build; they are printed once.
+pub type Warnings = Vec<Problem>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_error_lists_every_problem_numbered_with_file_and_line() {
+        let mut problems = Problems::default();
+        problems.push(Problem::at("content/b.md", 3, "broken link"));
+        problems.push(Problem::in_file("content/a.md", "bad date"));
+        let err = problems.into_result(()).unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("the site has 2 problems:"), "{text}");
+        assert!(text.contains("  1. content/a.md: bad date"), "{text}");
+        assert!(text.contains("  2. content/b.md:3: broken link"), "{text}");
+    }
+
+    #[test]
+    fn no_problems_is_ok() {
+        assert_eq!(Problems::default().into_result(5).unwrap(), 5);
+    }
+}

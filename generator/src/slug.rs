@@ -1,0 +1,137 @@
+//! Slugs for URLs and heading ids.
+//!
+//! Page and section URLs come from file and folder names, which editors write in ASCII.
+//! Taxonomy terms and heading ids keep their Chinese (like Hugo, and Zola's `safe` mode): toneless
+//! pinyin would turn 党史学习 into `dang-shi-xue-xi` and let different terms collide.
+
+/// Slug for a file or folder name: ASCII lower-cased, spaces to `-`, characters that are unsafe
+/// in a URL path removed; anything else (including Chinese) kept.
+pub fn path_slug(name: &str) -> String {
+    safe_slug(name).to_ascii_lowercase()
+}
+
+/// Zola's `safe` strategy: keep every letter of every script, turn whitespace into `-`, drop the
+/// characters that would break a URL path or an HTML id.
+pub fn safe_slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for c in text.trim().chars() {
+        if c.is_whitespace() || c == '-' || c == '　' {
+            pending_dash = !out.is_empty();
+            continue;
+        }
+        if is_unsafe(c) {
+            continue;
+        }
+        if pending_dash {
+            out.push('-');
+            pending_dash = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn is_unsafe(c: char) -> bool {
+    matches!(
+        c,
+        '<' | '>'
+            | ':'
+            | '/'
+            | '|'
+            | '?'
+            | '*'
+            | '#'
+            | '\\'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '"'
+            | '\''
+            | '%'
+            | '&'
+            | '+'
+            | ','
+            | ';'
+            | '='
+            | '@'
+            | '!'
+            | '$'
+            | '^'
+            | '`'
+            | '{'
+            | '}'
+            | '~'
+            | '。'
+            | '，'
+            | '、'
+            | '：'
+            | '；'
+            | '？'
+            | '！'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '（'
+            | '）'
+            | '《'
+            | '》'
+            | '【'
+            | '】'
+            | '·'
+    ) || c.is_control()
+}
+
+/// Unique heading id within one page: the safe slug, numbered `-1`, `-2` on repeats.
+pub fn unique_id(text: &str, taken: &mut std::collections::HashSet<String>) -> String {
+    let mut base = safe_slug(text);
+    if base.is_empty() {
+        base = "section".into();
+    }
+    if taken.insert(base.clone()) {
+        return base;
+    }
+    let mut n = 1;
+    loop {
+        let candidate = format!("{base}-{n}");
+        if taken.insert(candidate.clone()) {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn chinese_terms_keep_their_characters() {
+        assert_eq!(safe_slug("党史学习"), "党史学习");
+        assert_eq!(safe_slug("党史 学习"), "党史-学习");
+        assert_ne!(safe_slug("党史学习"), safe_slug("党员学习"));
+    }
+
+    #[test]
+    fn unsafe_characters_are_removed() {
+        assert_eq!(safe_slug("一、总纲（第一章）"), "一总纲第一章");
+        assert_eq!(safe_slug("What? A/B test"), "What-AB-test");
+    }
+
+    #[test]
+    fn path_slugs_are_lower_case() {
+        assert_eq!(path_slug("Party School"), "party-school");
+    }
+
+    #[test]
+    fn repeated_heading_ids_are_numbered() {
+        let mut taken = HashSet::new();
+        assert_eq!(unique_id("小结", &mut taken), "小结");
+        assert_eq!(unique_id("小结", &mut taken), "小结-1");
+        assert_eq!(unique_id("小结", &mut taken), "小结-2");
+        assert_eq!(unique_id("？", &mut taken), "section");
+    }
+}
