@@ -1,1 +1,30 @@
-fn main() {}
+//! `zhibu`: one binary for editors and the secretary. Wiring only; the work is in the libraries.
+
+mod cli;
+mod cmd;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        cli::Command::Build(args) => cmd::build::run(&args),
+        cli::Command::Check(args) => cmd::check::run(&args),
+        cli::Command::Serve(args) => cmd::serve::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // A build error is already a numbered list; other errors print their chain.
+            if let Some(build) = e.downcast_ref::<zhibu_generator::BuildError>() {
+                eprint!("Error: {build}");
+            } else {
+                eprintln!("Error: {e:#}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -135,3 +135,12 @@ mod tests {
         assert_eq!(Problems::default().into_result(5).unwrap(), 5);
     }
 }
+
+impl IntoIterator for Problems {
+    type Item = Problem;
+    type IntoIter = std::vec::IntoIter<Problem>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}

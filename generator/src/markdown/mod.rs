@@ -63,8 +63,18 @@ pub struct Rendered {
     pub toc: Vec<Heading>,
     pub heading_ids: Vec<String>,
     pub links: Vec<InternalLink>,
+    /// Every shortcode call, with its line, for checks such as the catalog's.
+    pub shortcodes: Vec<UsedShortcode>,
     pub problems: Vec<Problem>,
     pub warnings: Vec<Problem>,
+}
+
+/// A shortcode call as used on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UsedShortcode {
+    pub name: String,
+    pub args: serde_json::Map<String, serde_json::Value>,
+    pub line: usize,
 }
 
 /// Where the body came from, for messages and permalinks.
@@ -247,6 +257,7 @@ fn expand_shortcodes(body: &str, source: &Source, ctx: &dyn RenderContext, out: 
             Piece::Call(call) => {
                 let original = &body[call.start..call.end];
                 let line = source.body_line + body[..call.start].matches('\n').count();
+                out.shortcodes.push(UsedShortcode { name: call.name.clone(), args: call.args.clone(), line });
                 let replacement = match ctx.shortcode(&call) {
                     Ok(ShortcodeOutput::Markdown(md)) => md,
                     Ok(ShortcodeOutput::Html(html)) => {

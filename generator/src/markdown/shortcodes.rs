@@ -181,7 +181,9 @@ fn parse_call_head(
             }
             Some(')') => {}
             _ => {
-                return Err(p.error(format!("shortcode `{name}`: expected `,` or `)` after argument `{key}`")));
+                return Err(
+                    p.error(format!("shortcode `{name}`: expected `,` or `)` after argument `{key}`"))
+                );
             }
         }
         args.insert(key, value);

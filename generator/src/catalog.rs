@@ -1,0 +1,342 @@
+//! The catalog: what the functions may accept — sign-in events, campaigns and the pages that
+//! take study notes — written by the build as JSON from the pages' front matter
+//! (`[extra.signin]`, `[extra.campaign]`) and the `note_form()` shortcode.
+//!
+//! Validated here, at build time: an event that closes before it opens, a duplicate id, a bad
+//! geofence, a form that names an event or campaign nobody declared.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::content::Library;
+use crate::content::front_matter::Date;
+use crate::markdown::Rendered;
+use crate::problems::{Problem, Problems};
+
+/// The file name of the catalog in the output folder.
+pub const FILE_NAME: &str = "zhibu-catalog.json";
+/// Catalog format version, bumped on an incompatible change.
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Geofence {
+    pub lat: f64,
+    pub lon: f64,
+    pub radius_m: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Event {
+    pub id: String,
+    pub title: String,
+    /// Site path of the page that declares it.
+    pub page: String,
+    pub opens: DateTime<FixedOffset>,
+    pub closes: DateTime<FixedOffset>,
+    pub geofence: Option<Geofence>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Campaign {
+    pub id: String,
+    pub title: String,
+    pub page: String,
+    pub starts: NaiveDate,
+    pub days: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct NotePage {
+    pub path: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Catalog {
+    pub version: u32,
+    pub events: Vec<Event>,
+    pub campaigns: Vec<Campaign>,
+    pub note_pages: Vec<NotePage>,
+}
+
+impl Catalog {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("the catalog is plain data") + "\n"
+    }
+}
+
+/// Event and campaign ids: lower-case ASCII, digits and `-`, 3–64 characters.
+pub fn valid_id(id: &str) -> bool {
+    (3..=64).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+}
+
+fn line_of(file_text_key: &str, page_file: &Path) -> Problem {
+    Problem::in_file(page_file, file_text_key.to_string())
+}
+
+fn read_datetime(v: Option<&toml::Value>) -> Option<DateTime<FixedOffset>> {
+    let text = match v? {
+        toml::Value::Datetime(d) => d.to_string(),
+        toml::Value::String(s) => s.clone(),
+        _ => return None,
+    };
+    Date::parse(&text).map(|d| d.instant)
+}
+
+/// Builds and checks the catalog from the library and each page's rendered body.
+pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (Catalog, Problems) {
+    let mut problems = Problems::default();
+    let mut catalog = Catalog { version: VERSION, ..Catalog::default() };
+    let mut event_owner: BTreeMap<String, String> = BTreeMap::new();
+    let mut campaign_owner: BTreeMap<String, String> = BTreeMap::new();
+
+    for page in &library.pages {
+        let file = &page.file;
+        if let Some(v) = page.meta.extra.get("signin") {
+            let Some(t) = v.as_table() else {
+                problems.push(line_of("`[extra.signin]` must be a table", file));
+                continue;
+            };
+            let id = t.get("event").and_then(|v| v.as_str()).unwrap_or("");
+            let mut ok = true;
+            if !valid_id(id) {
+                problems.push(line_of(
+                    &format!("[extra.signin] `event = \"{id}\"`: an event id is 3–64 lower-case letters, digits or `-`, e.g. \"2026-12-09-remembrance\""),
+                    file,
+                ));
+                ok = false;
+            }
+            let opens = read_datetime(t.get("opens"));
+            let closes = read_datetime(t.get("closes"));
+            if opens.is_none() {
+                problems.push(line_of(
+                    "[extra.signin] `opens` is required: a date-time such as 2026-12-09T07:00:00+08:00",
+                    file,
+                ));
+                ok = false;
+            }
+            if closes.is_none() {
+                problems.push(line_of(
+                    "[extra.signin] `closes` is required: a date-time such as 2026-12-09T22:00:00+08:00",
+                    file,
+                ));
+                ok = false;
+            }
+            if let (Some(o), Some(c)) = (opens, closes)
+                && c <= o
+            {
+                problems.push(line_of(
+                    &format!("[extra.signin] event `{id}` closes ({c}) before it opens ({o})"),
+                    file,
+                ));
+                ok = false;
+            }
+            let geofence = match t.get("geofence") {
+                None => None,
+                Some(g) => match parse_geofence(g) {
+                    Ok(g) => Some(g),
+                    Err(why) => {
+                        problems.push(line_of(
+                            &format!("[extra.signin] event `{id}`: bad geofence: {why}"),
+                            file,
+                        ));
+                        ok = false;
+                        None
+                    }
+                },
+            };
+            for key in t.keys() {
+                if !["event", "opens", "closes", "geofence"].contains(&key.as_str()) {
+                    problems.push(line_of(
+                        &format!(
+                            "[extra.signin] unknown key `{key}` (known: event, opens, closes, geofence)"
+                        ),
+                        file,
+                    ));
+                    ok = false;
+                }
+            }
+            if let Some(other) = event_owner.insert(id.to_string(), file.display().to_string())
+                && !id.is_empty()
+            {
+                problems.push(line_of(&format!("event id `{id}` is declared twice: also in {other}"), file));
+                ok = false;
+            }
+            if ok && let (Some(opens), Some(closes)) = (opens, closes) {
+                catalog.events.push(Event {
+                    id: id.to_string(),
+                    title: page.title().to_string(),
+                    page: page.path.clone(),
+                    opens,
+                    closes,
+                    geofence,
+                });
+            }
+        }
+        if let Some(v) = page.meta.extra.get("campaign") {
+            let Some(t) = v.as_table() else {
+                problems.push(line_of("`[extra.campaign]` must be a table", file));
+                continue;
+            };
+            let id = t.get("id").and_then(|v| v.as_str()).unwrap_or("");
+            let mut ok = true;
+            if !valid_id(id) {
+                problems.push(line_of(
+                    &format!("[extra.campaign] `id = \"{id}\"`: a campaign id is 3–64 lower-case letters, digits or `-`"),
+                    file,
+                ));
+                ok = false;
+            }
+            let starts = read_datetime(t.get("starts")).map(|d| d.date_naive());
+            if starts.is_none() {
+                problems
+                    .push(line_of("[extra.campaign] `starts` is required: a date such as 2026-09-01", file));
+                ok = false;
+            }
+            let days = t.get("days").and_then(|v| v.as_integer());
+            let days = match days {
+                Some(d) if (1..=366).contains(&d) => Some(d as u32),
+                _ => {
+                    problems
+                        .push(line_of("[extra.campaign] `days` must be a whole number from 1 to 366", file));
+                    ok = false;
+                    None
+                }
+            };
+            for key in t.keys() {
+                if !["id", "starts", "days", "schedule"].contains(&key.as_str()) {
+                    problems.push(line_of(
+                        &format!("[extra.campaign] unknown key `{key}` (known: id, starts, days, schedule)"),
+                        file,
+                    ));
+                    ok = false;
+                }
+            }
+            if let Some(other) = campaign_owner.insert(id.to_string(), file.display().to_string())
+                && !id.is_empty()
+            {
+                problems
+                    .push(line_of(&format!("campaign id `{id}` is declared twice: also in {other}"), file));
+                ok = false;
+            }
+            if ok && let (Some(starts), Some(days)) = (starts, days) {
+                catalog.campaigns.push(Campaign {
+                    id: id.to_string(),
+                    title: page.title().to_string(),
+                    page: page.path.clone(),
+                    starts,
+                    days,
+                });
+            }
+        }
+    }
+
+    // Forms must name something declared; pages with a note form accept notes.
+    let bodies = library
+        .pages
+        .iter()
+        .map(|p| (&p.file, &p.path, p.title()))
+        .zip(pages.iter())
+        .chain(library.sections.iter().map(|s| (&s.file, &s.path, s.title())).zip(sections.iter()));
+    for ((file, path, title), rendered) in bodies {
+        let mut takes_notes = false;
+        for sc in &rendered.shortcodes {
+            let named = |key: &str| sc.args.get(key).and_then(|v| v.as_str()).map(str::to_string);
+            match sc.name.as_str() {
+                "signin" => match named("event") {
+                    Some(e) if event_owner.contains_key(&e) => {}
+                    Some(e) => problems.push(Problem::at(
+                        file,
+                        sc.line,
+                        format!("signin(event=\"{e}\"): no page declares this event in [extra.signin]"),
+                    )),
+                    None => problems.push(Problem::at(
+                        file,
+                        sc.line,
+                        "signin(): the `event` argument is required",
+                    )),
+                },
+                "copy_upload" | "copy_progress" => match named("campaign") {
+                    Some(c) if campaign_owner.contains_key(&c) => {}
+                    Some(c) => problems.push(Problem::at(
+                        file,
+                        sc.line,
+                        format!(
+                            "{}(campaign=\"{c}\"): no page declares this campaign in [extra.campaign]",
+                            sc.name
+                        ),
+                    )),
+                    None => problems.push(Problem::at(
+                        file,
+                        sc.line,
+                        format!("{}(): the `campaign` argument is required", sc.name),
+                    )),
+                },
+                "note_form" => takes_notes = true,
+                _ => {}
+            }
+        }
+        if takes_notes {
+            catalog.note_pages.push(NotePage { path: path.clone(), title: title.to_string() });
+        }
+    }
+    catalog.events.sort_by(|a, b| a.id.cmp(&b.id));
+    catalog.campaigns.sort_by(|a, b| a.id.cmp(&b.id));
+    catalog.note_pages.sort_by(|a, b| a.path.cmp(&b.path));
+    (catalog, problems)
+}
+
+fn parse_geofence(v: &toml::Value) -> Result<Geofence, String> {
+    let t = v.as_table().ok_or("write geofence = { lat = 30.52, lon = 114.36, radius_m = 300 }")?;
+    let num = |k: &str| -> Result<f64, String> {
+        match t.get(k) {
+            Some(toml::Value::Float(f)) => Ok(*f),
+            Some(toml::Value::Integer(i)) => Ok(*i as f64),
+            _ => Err(format!("`{k}` must be a number")),
+        }
+    };
+    let g = Geofence { lat: num("lat")?, lon: num("lon")?, radius_m: num("radius_m")? };
+    if !(-90.0..=90.0).contains(&g.lat) {
+        return Err(format!("lat = {} is outside -90..90", g.lat));
+    }
+    if !(-180.0..=180.0).contains(&g.lon) {
+        return Err(format!("lon = {} is outside -180..180", g.lon));
+    }
+    if !(g.radius_m > 0.0 && g.radius_m <= 50_000.0) {
+        return Err(format!("radius_m = {} must be more than 0 and at most 50000 metres", g.radius_m));
+    }
+    Ok(g)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_validated() {
+        assert!(valid_id("2026-12-09-remembrance"));
+        assert!(!valid_id("Bad Id"));
+        assert!(!valid_id("ab"));
+    }
+
+    #[test]
+    fn geofence_bounds_are_checked() {
+        let ok: toml::Value =
+            toml::from_str::<toml::Table>("g = { lat = 30.5, lon = 114.3, radius_m = 300 }")
+                .unwrap()
+                .remove("g")
+                .unwrap();
+        assert!(parse_geofence(&ok).is_ok());
+        let bad: toml::Value =
+            toml::from_str::<toml::Table>("g = { lat = 130.5, lon = 114.3, radius_m = 300 }")
+                .unwrap()
+                .remove("g")
+                .unwrap();
+        assert!(parse_geofence(&bad).unwrap_err().contains("lat"));
+    }
+}

@@ -1,0 +1,282 @@
+//! The library: every page, section and taxonomy of the site, loaded once and then immutable.
+//! Sorted and indexed here so rendering only reads.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::front_matter::SortBy;
+use super::page::Page;
+use super::section::Section;
+use crate::config::{Config, TaxonomyConfig};
+use crate::problems::{Problem, Problems};
+use crate::slug::safe_slug;
+
+/// A page or a section, by index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Item {
+    Page(usize),
+    Section(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub path: String,
+    /// Pages with this term, newest first.
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    pub config: TaxonomyConfig,
+    pub slug: String,
+    pub path: String,
+    /// Terms sorted by name.
+    pub terms: Vec<Term>,
+}
+
+#[derive(Debug, Default)]
+pub struct Library {
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    pub by_content_path: HashMap<String, Item>,
+    pub taxonomies: Vec<Taxonomy>,
+}
+
+impl Library {
+    /// Assembles parsed pages and sections: tree, sorting, neighbours, taxonomies and the checks
+    /// that need the whole site (two things on one path, unknown taxonomies).
+    pub fn assemble(
+        config: &Config,
+        mut sections: Vec<Section>,
+        mut pages: Vec<Page>,
+    ) -> (Library, Problems) {
+        let mut problems = Problems::default();
+        sections.sort_by(|a, b| a.dir.cmp(&b.dir));
+        if sections.first().is_none_or(|s| !s.is_root()) {
+            sections.insert(0, Section::default_root());
+        }
+        pages.sort_by(|a, b| a.content_path.cmp(&b.content_path));
+
+        let by_dir: HashMap<String, usize> =
+            sections.iter().enumerate().map(|(i, s)| (s.dir.clone(), i)).collect();
+        let nearest = |dir: &str| -> usize {
+            let mut d = dir.to_string();
+            loop {
+                if let Some(i) = by_dir.get(&d) {
+                    return *i;
+                }
+                match d.rfind('/') {
+                    Some(cut) => d.truncate(cut),
+                    None if !d.is_empty() => d.clear(),
+                    None => return 0,
+                }
+            }
+        };
+        for i in 1..sections.len() {
+            let parent_dir = match sections[i].dir.rfind('/') {
+                Some(cut) => sections[i].dir[..cut].to_string(),
+                None => String::new(),
+            };
+            let parent = nearest(&parent_dir);
+            sections[i].parent = Some(parent);
+            sections[parent].subsections.push(i);
+        }
+        for (i, page) in pages.iter_mut().enumerate() {
+            let s = nearest(&page.section_dir);
+            page.section = s;
+            sections[s].pages.push(i);
+        }
+        // Ancestors: root first.
+        for page in pages.iter_mut() {
+            let mut chain = vec![page.section];
+            let mut cur = sections[page.section].parent;
+            while let Some(p) = cur {
+                chain.push(p);
+                cur = sections[p].parent;
+            }
+            chain.reverse();
+            page.ancestors = chain;
+        }
+        // Transparent sections lend their pages to their parent.
+        let transparent: Vec<(usize, Vec<usize>)> = sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.meta.transparent)
+            .filter_map(|(i, s)| s.parent.map(|p| (p, sections[i].pages.clone())))
+            .collect();
+        for (parent, extra) in transparent {
+            sections[parent].pages.extend(extra);
+        }
+        for s in 0..sections.len() {
+            let sort_by = sections[s].meta.sort_by;
+            let mut list = std::mem::take(&mut sections[s].pages);
+            sort_pages(&mut list, &pages, sort_by);
+            sections[s].pages = list;
+            let subs = std::mem::take(&mut sections[s].subsections);
+            let mut subs = subs;
+            subs.sort_by(|a, b| {
+                sections[*a]
+                    .meta
+                    .weight
+                    .cmp(&sections[*b].meta.weight)
+                    .then(sections[*a].dir.cmp(&sections[*b].dir))
+            });
+            sections[s].subsections = subs;
+        }
+        // Neighbours within the page's own section, Zola's convention: `lower` is the previous
+        // page of the sorted list, `higher` the next.
+        for s in &sections {
+            if s.meta.sort_by == SortBy::None {
+                continue;
+            }
+            let own: Vec<usize> =
+                s.pages.iter().copied().filter(|p| sections[pages[*p].section].dir == s.dir).collect();
+            for (k, p) in own.iter().enumerate() {
+                pages[*p].lower = k.checked_sub(1).map(|j| own[j]);
+                pages[*p].higher = own.get(k + 1).copied();
+            }
+        }
+
+        let mut by_content_path = HashMap::new();
+        let mut by_url: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (i, s) in sections.iter().enumerate() {
+            by_content_path.insert(s.content_path.clone(), Item::Section(i));
+            if s.meta.render {
+                by_url.entry(s.path.clone()).or_default().push(s.file.display().to_string());
+            }
+            for a in &s.meta.aliases {
+                by_url
+                    .entry(crate::content::page::normalize_path(a))
+                    .or_default()
+                    .push(format!("{} (alias)", s.file.display()));
+            }
+        }
+        for (i, p) in pages.iter().enumerate() {
+            by_content_path.insert(p.content_path.clone(), Item::Page(i));
+            by_url.entry(p.path.clone()).or_default().push(p.file.display().to_string());
+            for a in &p.meta.aliases {
+                by_url
+                    .entry(crate::content::page::normalize_path(a))
+                    .or_default()
+                    .push(format!("{} (alias)", p.file.display()));
+            }
+        }
+
+        let taxonomies = build_taxonomies(config, &pages, &mut problems);
+        for t in &taxonomies {
+            if t.config.render {
+                by_url.entry(t.path.clone()).or_default().push(format!("taxonomy `{}`", t.config.name));
+                for term in &t.terms {
+                    by_url
+                        .entry(term.path.clone())
+                        .or_default()
+                        .push(format!("{} term `{}`", t.config.name, term.name));
+                }
+            }
+        }
+        for (url, owners) in &by_url {
+            if owners.len() > 1 {
+                problems.push(Problem::new(format!(
+                    "{} all want the URL {url}; give one of them another file name, `slug` or `path`",
+                    owners.join(" and ")
+                )));
+            }
+        }
+
+        (Library { pages, sections, by_content_path, taxonomies }, problems)
+    }
+
+    pub fn get(&self, content_path: &str) -> Option<Item> {
+        self.by_content_path.get(content_path.trim_start_matches("@/").trim_start_matches('/')).copied()
+    }
+
+    pub fn path_of(&self, item: Item) -> &str {
+        match item {
+            Item::Page(i) => &self.pages[i].path,
+            Item::Section(i) => &self.sections[i].path,
+        }
+    }
+
+    pub fn root(&self) -> &Section {
+        &self.sections[0]
+    }
+}
+
+fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: SortBy) {
+    use std::cmp::Ordering;
+    let by_path = |a: &usize, b: &usize| pages[*a].content_path.cmp(&pages[*b].content_path);
+    match sort_by {
+        SortBy::None | SortBy::Slug => {
+            list.sort_by(|a, b| pages[*a].slug.cmp(&pages[*b].slug).then(by_path(a, b)))
+        }
+        SortBy::Date | SortBy::UpdateDate => list.sort_by(|a, b| {
+            let key = |p: &Page| {
+                if sort_by == SortBy::UpdateDate {
+                    p.meta.updated.as_ref().or(p.meta.date.as_ref())
+                } else {
+                    p.meta.date.as_ref()
+                }
+                .map(|d| d.instant)
+            };
+            match (key(&pages[*a]), key(&pages[*b])) {
+                (Some(x), Some(y)) => y.cmp(&x).then(by_path(a, b)),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => by_path(a, b),
+            }
+        }),
+        SortBy::Weight => list.sort_by(|a, b| match (pages[*a].meta.weight, pages[*b].meta.weight) {
+            (Some(x), Some(y)) => x.cmp(&y).then(by_path(a, b)),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => by_path(a, b),
+        }),
+        SortBy::Title => list.sort_by(|a, b| pages[*a].title().cmp(pages[*b].title()).then(by_path(a, b))),
+    }
+}
+
+fn build_taxonomies(config: &Config, pages: &[Page], problems: &mut Problems) -> Vec<Taxonomy> {
+    let mut found: BTreeMap<&str, BTreeMap<String, (String, Vec<usize>)>> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        for (name, terms) in &p.meta.taxonomies {
+            if config.taxonomy(name).is_none() {
+                let known: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+                problems.push(Problem::in_file(
+                    &p.file,
+                    format!(
+                        "taxonomy `{name}` is not declared in config.toml (declared: {}); add {{ name = \"{name}\" }} to `taxonomies`",
+                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                    ),
+                ));
+                continue;
+            }
+            for term in terms {
+                let slug = safe_slug(term);
+                let entry =
+                    found.entry(name).or_default().entry(slug).or_insert_with(|| (term.clone(), Vec::new()));
+                if !entry.1.contains(&i) {
+                    entry.1.push(i);
+                }
+            }
+        }
+    }
+    config
+        .taxonomies
+        .iter()
+        .map(|tc| {
+            let slug = safe_slug(&tc.name);
+            let path = format!("/{slug}/");
+            let terms = found
+                .remove(tc.name.as_str())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(term_slug, (name, mut list))| {
+                    sort_pages(&mut list, pages, SortBy::Date);
+                    Term { path: format!("{path}{term_slug}/"), name, slug: term_slug, pages: list }
+                })
+                .collect();
+            Taxonomy { config: tc.clone(), slug, path, terms }
+        })
+        .collect()
+}

@@ -1,0 +1,172 @@
+//! A page: one Markdown file (or `index.md` of a page bundle) with its front matter.
+
+use std::path::{Path, PathBuf};
+
+use super::front_matter::{self, Date, PageFrontMatter};
+use crate::problems::{Problem, Warnings};
+use crate::reading::TextStats;
+use crate::slug::path_slug;
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// File relative to the site root (`content/notices/a.md`), for messages.
+    pub file: PathBuf,
+    /// Path relative to `content/` (`notices/a.md`), what `@/` links name.
+    pub content_path: String,
+    /// Folder of the section the page sits in, relative to `content/` (`notices`; `` for root).
+    pub section_dir: String,
+    pub meta: PageFrontMatter,
+    /// Markdown body.
+    pub raw: String,
+    pub body_line: usize,
+    pub slug: String,
+    /// Site path: `/notices/a/`.
+    pub path: String,
+    /// Files beside a bundle's `index.md`, relative to the site root.
+    pub assets: Vec<PathBuf>,
+    /// For a bundle: its folder relative to the site root.
+    pub bundle_dir: Option<PathBuf>,
+    pub stats: TextStats,
+    /// Set by the library: the owning section, its ancestors (root first) and neighbours.
+    pub section: usize,
+    pub ancestors: Vec<usize>,
+    pub lower: Option<usize>,
+    pub higher: Option<usize>,
+}
+
+impl Page {
+    /// Parses a page from its text. `content_path` is relative to `content/`.
+    pub fn parse(file: &Path, content_path: &str, text: &str) -> Result<(Page, Warnings), Problem> {
+        let split = front_matter::split(file, text)?;
+        let (mut meta, warnings) = PageFrontMatter::parse(file, &split)?;
+        let cp = Path::new(content_path);
+        let is_bundle = cp.file_name().is_some_and(|n| n == "index.md");
+        let own_dir = cp.parent().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+        let (section_dir, stem) = if is_bundle {
+            let d = Path::new(&own_dir);
+            let parent = d.parent().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+            let name = d.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            (parent, name)
+        } else {
+            let stem = cp.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            (own_dir.clone(), stem)
+        };
+        // Zola: a `2026-12-09-name` file name gives the date and the slug `name`.
+        let (file_date, stem) = split_date_prefix(&stem);
+        if meta.date.is_none() {
+            meta.date = file_date;
+        }
+        let slug = match &meta.slug {
+            Some(s) => {
+                let s = path_slug(s);
+                if s.is_empty() {
+                    return Err(Problem::in_file(file, "`slug` is empty once unsafe characters are removed"));
+                }
+                s
+            }
+            None => path_slug(stem),
+        };
+        let path = match &meta.path {
+            Some(p) => normalize_path(p),
+            None if section_dir.is_empty() => format!("/{slug}/"),
+            None => format!("/{}/{slug}/", dir_path(&section_dir)),
+        };
+        let raw = split.body.to_string();
+        let stats = TextStats::of(&raw);
+        Ok((
+            Page {
+                file: file.to_path_buf(),
+                content_path: content_path.to_string(),
+                section_dir,
+                meta,
+                raw,
+                body_line: split.body_line,
+                slug,
+                path,
+                assets: Vec::new(),
+                bundle_dir: is_bundle.then(|| file.parent().map(Path::to_path_buf).unwrap_or_default()),
+                stats,
+                section: 0,
+                ancestors: Vec::new(),
+                lower: None,
+                higher: None,
+            },
+            warnings,
+        ))
+    }
+
+    pub fn title(&self) -> &str {
+        self.meta.title.as_deref().unwrap_or("")
+    }
+
+    pub fn date(&self) -> Option<&Date> {
+        self.meta.date.as_ref()
+    }
+}
+
+/// Slugged URL form of a content folder path (`party-school/basics`).
+pub fn dir_path(dir: &str) -> String {
+    dir.split('/').filter(|c| !c.is_empty()).map(path_slug).collect::<Vec<_>>().join("/")
+}
+
+/// `custom/path` → `/custom/path/`.
+pub fn normalize_path(p: &str) -> String {
+    let trimmed = p.trim().trim_matches('/');
+    if trimmed.is_empty() { "/".into() } else { format!("/{trimmed}/") }
+}
+
+fn split_date_prefix(stem: &str) -> (Option<Date>, &str) {
+    if stem.len() > 11 && stem.is_char_boundary(10) && stem.is_char_boundary(11) {
+        let (d, rest) = stem.split_at(10);
+        if rest.starts_with(['-', '_'])
+            && let Some(date) = Date::parse(d)
+        {
+            return (Some(date), &rest[1..]);
+        }
+    }
+    (None, stem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(content_path: &str, text: &str) -> Page {
+        Page::parse(&Path::new("content").join(content_path), content_path, text).unwrap().0
+    }
+
+    #[test]
+    fn path_comes_from_the_file_name() {
+        let p = page("notices/Meeting Notice.md", "+++\ntitle = \"x\"\n+++\n");
+        assert_eq!(p.path, "/notices/meeting-notice/");
+        assert_eq!(p.section_dir, "notices");
+    }
+
+    #[test]
+    fn bundle_path_comes_from_its_folder() {
+        let p = page("life/trip/index.md", "+++\n+++\n");
+        assert_eq!(p.path, "/life/trip/");
+        assert_eq!(p.section_dir, "life");
+        assert_eq!(p.bundle_dir.as_deref(), Some(Path::new("content/life/trip")));
+    }
+
+    #[test]
+    fn slug_and_path_override() {
+        assert_eq!(page("a/b.md", "+++\nslug = \"New Name\"\n+++\n").path, "/a/new-name/");
+        assert_eq!(page("a/b.md", "+++\npath = \"about\"\n+++\n").path, "/about/");
+    }
+
+    #[test]
+    fn date_prefix_gives_date_and_slug() {
+        let p = page("notices/2026-12-01-dues.md", "+++\n+++\n");
+        assert_eq!(p.path, "/notices/dues/");
+        assert_eq!(p.date().unwrap().ymd(), "2026-12-01");
+    }
+
+    #[test]
+    fn body_line_and_stats() {
+        let p = page("a.md", "+++\ntitle = \"x\"\n+++\n学习党章\n");
+        assert_eq!(p.body_line, 4);
+        assert_eq!(p.stats.han, 4);
+    }
+}

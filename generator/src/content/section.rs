@@ -1,0 +1,93 @@
+//! A section: a folder of `content/` with an `_index.md`.
+
+use std::path::{Path, PathBuf};
+
+use super::front_matter::{self, SectionFrontMatter};
+use super::page::dir_path;
+use crate::problems::{Problem, Warnings};
+use crate::reading::TextStats;
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub file: PathBuf,
+    /// `notices/_index.md`; `_index.md` for the home page.
+    pub content_path: String,
+    /// Folder relative to `content/` (`notices`; `` for the root).
+    pub dir: String,
+    pub meta: SectionFrontMatter,
+    pub raw: String,
+    pub body_line: usize,
+    /// `/notices/`; `/` for the root.
+    pub path: String,
+    /// Colocated files (images beside `_index.md`), relative to the site root.
+    pub assets: Vec<PathBuf>,
+    pub stats: TextStats,
+    /// Set by the library: direct pages (sorted), subsections, parent.
+    pub pages: Vec<usize>,
+    pub subsections: Vec<usize>,
+    pub parent: Option<usize>,
+    /// False for a folder without `_index.md` that zhibu stands in for (only the root).
+    pub from_file: bool,
+}
+
+impl Section {
+    pub fn parse(file: &Path, content_path: &str, text: &str) -> Result<(Section, Warnings), Problem> {
+        let split = front_matter::split(file, text)?;
+        let (meta, warnings) = SectionFrontMatter::parse(file, &split)?;
+        let dir = Path::new(content_path)
+            .parent()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        let raw = split.body.to_string();
+        let stats = TextStats::of(&raw);
+        Ok((
+            Section {
+                file: file.to_path_buf(),
+                content_path: content_path.to_string(),
+                path: section_path(&dir),
+                dir,
+                meta,
+                raw,
+                body_line: split.body_line,
+                assets: Vec::new(),
+                stats,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                parent: None,
+                from_file: true,
+            },
+            warnings,
+        ))
+    }
+
+    /// The home section when `content/_index.md` is missing.
+    pub fn default_root() -> Section {
+        Section {
+            file: PathBuf::from("content/_index.md"),
+            content_path: "_index.md".into(),
+            dir: String::new(),
+            meta: SectionFrontMatter::default(),
+            raw: String::new(),
+            body_line: 1,
+            path: "/".into(),
+            assets: Vec::new(),
+            stats: TextStats::default(),
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            parent: None,
+            from_file: false,
+        }
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.dir.is_empty()
+    }
+
+    pub fn title(&self) -> &str {
+        self.meta.title.as_deref().unwrap_or("")
+    }
+}
+
+fn section_path(dir: &str) -> String {
+    if dir.is_empty() { "/".into() } else { format!("/{}/", dir_path(dir)) }
+}

@@ -1,0 +1,197 @@
+//! Zola's template functions over the shared site data: `get_url`, `get_page`, `get_section`,
+//! `get_taxonomy`, `get_taxonomy_url`, `load_data` (tera's own `now` stays).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use tera::{Tera, Value};
+
+use crate::content::Item;
+use crate::serialize::{self, Mode};
+use crate::site::SiteData;
+
+fn arg<'a>(args: &'a HashMap<String, Value>, name: &str, function: &str) -> tera::Result<&'a str> {
+    args.get(name)
+        .and_then(Value::as_str)
+        .ok_or_else(|| tera::Error::msg(format!("{function}: the `{name}` argument (a string) is required")))
+}
+
+fn flag(args: &HashMap<String, Value>, name: &str) -> bool {
+    args.get(name).and_then(Value::as_bool).unwrap_or(false)
+}
+
+pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
+    let d = data.clone();
+    tera.register_function("get_url", move |args: &HashMap<String, Value>| {
+        let path = arg(args, "path", "get_url")?;
+        if let Some(target) = path.strip_prefix("@/") {
+            let (file, anchor) = target.split_once('#').map(|(f, a)| (f, Some(a))).unwrap_or((target, None));
+            let item = d.library.get(file).ok_or_else(|| {
+                tera::Error::msg(format!("get_url: there is no content/{file} (from `{path}`)"))
+            })?;
+            let mut url = d.config.make_permalink(d.library.path_of(item));
+            if let Some(a) = anchor {
+                url.push('#');
+                url.push_str(a);
+            }
+            return Ok(Value::String(url));
+        }
+        let trimmed = path.trim_start_matches('/');
+        let mut url = d.config.make_permalink(trimmed);
+        if (trimmed.is_empty() || !trimmed.contains('.'))
+            && flag(args, "trailing_slash")
+            && !url.ends_with('/')
+        {
+            url.push('/');
+        }
+        if flag(args, "cachebust") {
+            let hash = d.static_hashes.get(trimmed).ok_or_else(|| {
+                tera::Error::msg(format!("get_url: cannot cachebust `{path}`: no such file in static/"))
+            })?;
+            url.push_str("?h=");
+            url.push_str(hash);
+        }
+        Ok(Value::String(url))
+    });
+
+    let d = data.clone();
+    tera.register_function("get_page", move |args: &HashMap<String, Value>| {
+        let path = arg(args, "path", "get_page")?;
+        match d.library.get(path) {
+            Some(Item::Page(i)) => Ok(serialize::page(&d, i, Mode::Full)),
+            _ => Err(tera::Error::msg(format!("get_page: there is no page content/{path}"))),
+        }
+    });
+
+    let d = data.clone();
+    tera.register_function("get_section", move |args: &HashMap<String, Value>| {
+        let path = arg(args, "path", "get_section")?;
+        match d.library.get(path) {
+            Some(Item::Section(i)) => {
+                let mode = if flag(args, "metadata_only") { Mode::Meta } else { Mode::Full };
+                Ok(serialize::section(&d, i, mode, true))
+            }
+            _ => Err(tera::Error::msg(format!("get_section: there is no section content/{path}"))),
+        }
+    });
+
+    let d = data.clone();
+    tera.register_function("get_taxonomy", move |args: &HashMap<String, Value>| {
+        let kind = arg(args, "kind", "get_taxonomy")?;
+        let t = d.library.taxonomies.iter().position(|t| t.config.name == kind);
+        match t {
+            Some(t) => {
+                let items: Vec<Value> = (0..d.library.taxonomies[t].terms.len())
+                    .map(|k| serialize::term(&d, t, k, &d.library.taxonomies[t].terms[k].pages, Mode::Meta))
+                    .collect();
+                Ok(serde_json::json!({ "kind": serialize::taxonomy_config(&d, t), "items": items }))
+            }
+            None if flag(args, "required") || !args.contains_key("required") => Err(tera::Error::msg(
+                format!("get_taxonomy: taxonomy `{kind}` is not declared in config.toml"),
+            )),
+            None => Ok(Value::Null),
+        }
+    });
+
+    let d = data.clone();
+    tera.register_function("get_taxonomy_url", move |args: &HashMap<String, Value>| {
+        let kind = arg(args, "kind", "get_taxonomy_url")?;
+        let name = arg(args, "name", "get_taxonomy_url")?;
+        let tax = d.library.taxonomies.iter().find(|t| t.config.name == kind).ok_or_else(|| {
+            tera::Error::msg(format!("get_taxonomy_url: taxonomy `{kind}` is not declared in config.toml"))
+        })?;
+        let slug = crate::slug::safe_slug(name);
+        match tax.terms.iter().find(|t| t.slug == slug) {
+            Some(term) => Ok(Value::String(d.config.make_permalink(&term.path))),
+            None => Err(tera::Error::msg(format!("get_taxonomy_url: no page has {kind} `{name}`"))),
+        }
+    });
+
+    let d = data;
+    let cache: Arc<Mutex<HashMap<String, Value>>> = Arc::default();
+    tera.register_function("load_data", move |args: &HashMap<String, Value>| {
+        let path = arg(args, "path", "load_data")?;
+        if let Some(v) = cache.lock().map_err(|_| tera::Error::msg("load_data: cache poisoned"))?.get(path) {
+            return Ok(v.clone());
+        }
+        let format = args.get("format").and_then(Value::as_str);
+        let value = load_data(&d.root, path, format)?;
+        if let Ok(mut c) = cache.lock() {
+            c.insert(path.to_string(), value.clone());
+        }
+        Ok(value)
+    });
+}
+
+/// Reads a data file relative to the site root: TOML, JSON, CSV or plain text.
+pub fn load_data(root: &Path, path: &str, format: Option<&str>) -> tera::Result<Value> {
+    if path.contains("..") {
+        return Err(tera::Error::msg(format!("load_data: `{path}` must stay inside the site")));
+    }
+    let file = root.join(path.trim_start_matches('/'));
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| tera::Error::msg(format!("load_data: cannot read `{path}`: {e}")))?;
+    let format = format.map(str::to_string).unwrap_or_else(|| {
+        Path::new(path).extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default()
+    });
+    match format.as_str() {
+        "toml" => toml::from_str::<toml::Value>(&text)
+            .map(|v| serialize::toml_to_json(&v))
+            .map_err(|e| tera::Error::msg(format!("load_data: `{path}` is not valid TOML: {}", e.message()))),
+        "json" => serde_json::from_str(&text)
+            .map_err(|e| tera::Error::msg(format!("load_data: `{path}` is not valid JSON: {e}"))),
+        "csv" => Ok(parse_csv(&text)),
+        _ => Ok(Value::String(text)),
+    }
+}
+
+/// CSV in Zola's shape: `{headers: [...], records: [[...], ...]}`. Quoted fields are supported.
+fn parse_csv(text: &str) -> Value {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => row.push(std::mem::take(&mut field)),
+            ('\n', false) => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            ('\r', false) => {}
+            (c, _) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    let mut it = rows.into_iter();
+    let headers = it.next().unwrap_or_default();
+    serde_json::json!({ "headers": headers, "records": it.collect::<Vec<_>>() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_with_quotes_parses() {
+        let v = parse_csv("day,chapters\n1,\"总纲, 第一章\"\n2,第二章\n");
+        assert_eq!(v["headers"], serde_json::json!(["day", "chapters"]));
+        assert_eq!(v["records"][0][1], "总纲, 第一章");
+        assert_eq!(v["records"].as_array().map(Vec::len), Some(2));
+    }
+
+    #[test]
+    fn load_data_refuses_to_leave_the_site() {
+        assert!(load_data(Path::new("/tmp"), "../etc/passwd", None).is_err());
+    }
+}

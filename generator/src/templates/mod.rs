@@ -1,0 +1,176 @@
+//! Tera templates: zhibu's built-ins, then the theme's `themes/<name>/templates/`, then the
+//! site's `templates/`, each overriding the one before file by file. Parsed once per build (and
+//! once per template change under `serve`).
+
+pub mod filters;
+pub mod functions;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+
+use crate::problems::{BuildError, Problem, Problems};
+
+const BUILTINS: &[(&str, &str)] = &[
+    ("atom.xml", include_str!("builtin/atom.xml")),
+    ("sitemap.xml", include_str!("builtin/sitemap.xml")),
+    ("robots.txt", include_str!("builtin/robots.txt")),
+    ("404.html", include_str!("builtin/404.html")),
+    ("internal/alias.html", include_str!("builtin/internal/alias.html")),
+];
+
+/// Parsed templates and where each came from (for messages).
+#[derive(Clone)]
+pub struct Templates {
+    pub tera: Tera,
+    /// Template name → file relative to the site root (`None` for built-ins).
+    pub sources: BTreeMap<String, Option<PathBuf>>,
+}
+
+impl Templates {
+    /// Loads and parses every template, reporting every syntax error at once.
+    pub fn load(root: &Path, theme: Option<&str>) -> Result<Templates, BuildError> {
+        let mut files: BTreeMap<String, (Option<PathBuf>, String)> = BTreeMap::new();
+        for (name, text) in BUILTINS {
+            files.insert((*name).to_string(), (None, (*text).to_string()));
+        }
+        let mut problems = Problems::default();
+        let mut dirs = Vec::new();
+        if let Some(theme) = theme {
+            let dir = root.join("themes").join(theme);
+            if !dir.is_dir() {
+                return Err(Problem::in_file(
+                    "config.toml",
+                    format!("theme `{theme}` not found: there is no themes/{theme}/ folder"),
+                )
+                .into());
+            }
+            dirs.push(dir.join("templates"));
+        }
+        dirs.push(root.join("templates"));
+        for dir in dirs {
+            if !dir.is_dir() {
+                continue;
+            }
+            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(e) => {
+                        problems.push(Problem::new(format!("cannot read {}: {e}", dir.display())));
+                        continue;
+                    }
+                };
+                if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                let name = entry
+                    .path()
+                    .strip_prefix(&dir)
+                    .unwrap_or(entry.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+                match std::fs::read_to_string(entry.path()) {
+                    Ok(text) => {
+                        files.insert(name, (Some(rel), text));
+                    }
+                    Err(e) => problems.push(Problem::in_file(&rel, format!("cannot read: {e}"))),
+                }
+            }
+        }
+        // Parse each template alone first so every syntax error is reported, not just the first.
+        for (name, (file, text)) in &files {
+            if let Err(e) = tera::Template::new(name, None, text) {
+                let (line, message) = describe_parse_error(&e);
+                let file = file.clone().unwrap_or_else(|| PathBuf::from(format!("<built-in {name}>")));
+                problems.push(Problem {
+                    file: Some(file),
+                    line,
+                    message: format!("template syntax error: {message}"),
+                });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(BuildError(problems));
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        tera.set_escape_fn(escape_html);
+        filters::register(&mut tera);
+        let sources: BTreeMap<String, Option<PathBuf>> =
+            files.iter().map(|(n, (f, _))| (n.clone(), f.clone())).collect();
+        if let Err(e) = tera.add_raw_templates(files.iter().map(|(n, (_, t))| (n.clone(), t.clone()))) {
+            // Inheritance problems: a missing parent, a missing macro file.
+            return Err(Problem::new(format!("templates: {}", chain(&e))).into());
+        }
+        Ok(Templates { tera, sources })
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// File of a template for messages, e.g. `themes/zhibu/templates/page.html`.
+    pub fn file_of(&self, name: &str) -> PathBuf {
+        match self.sources.get(name) {
+            Some(Some(p)) => p.clone(),
+            _ => PathBuf::from(format!("<built-in {name}>")),
+        }
+    }
+}
+
+/// HTML escaping for template output: `&`, `<`, `>`, `"`, `'`. Unlike tera's default it leaves
+/// `/` alone, so URLs stay readable in the page source.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The whole cause chain of a tera error, one clause after another.
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(text.trim())) {
+            parts.push(text);
+        }
+        cur = s.source();
+    }
+    parts.join(": ")
+}
+
+/// Tera's parse errors embed pest's ` --> line:col` and a caret drawing; keep the line and the
+/// expectation.
+fn describe_parse_error(e: &tera::Error) -> (Option<usize>, String) {
+    let text = chain(e);
+    let line =
+        text.split("--> ").nth(1).and_then(|rest| rest.split(':').next()).and_then(|n| n.trim().parse().ok());
+    let expectation = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with('=') || l.contains("expected"))
+        .map(|l| l.trim_start_matches('=').trim())
+        .next_back()
+        .unwrap_or_else(|| text.lines().next().unwrap_or(""))
+        .to_string();
+    (line, expectation)
+}
+
+/// First line of a template that mentions `needle`, for runtime errors that tera reports
+/// without a position.
+pub fn line_mentioning(root: &Path, file: &Path, needle: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(root.join(file)).ok()?;
+    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
+}

@@ -1,0 +1,68 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "zhibu", version, about = "支部 — the branch's site generator and tools")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (public/ by default).
+    Build(BuildArgs),
+    /// Run every check of a build (front matter, links, templates) without writing anything.
+    Check(CheckArgs),
+    /// Build, serve on 127.0.0.1 and rebuild and reload the browser on every change.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The site folder (holding config.toml, content/, themes/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Include pages and sections marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Print only warnings and errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Output folder; defaults to `output_dir` of config.toml (public) under the site folder.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Use this base URL instead of config.toml's.
+    #[arg(long)]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Port on 127.0.0.1; 0 picks a free one.
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Interface to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub interface: String,
+    /// Folder for local data (the embedded store, uploaded photos).
+    #[arg(long, default_value = ".zhibu")]
+    pub data: PathBuf,
+}

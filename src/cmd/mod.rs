@@ -1,0 +1,13 @@
+//! One module per subcommand, each a thin call into the libraries.
+
+pub mod build;
+pub mod check;
+pub mod serve;
+
+use zhibu_generator::BuildOptions;
+
+use crate::cli::SiteArgs;
+
+pub fn options(site: &SiteArgs, base_url: Option<String>) -> BuildOptions {
+    BuildOptions { root: site.root.clone(), base_url, drafts: site.drafts }
+}

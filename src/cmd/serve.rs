@@ -1,0 +1,312 @@
+//! `zhibu serve`: build in memory, serve on one local origin, watch the site and rebuild on
+//! every change, reloading open pages. A broken edit prints the error and shows it in the page;
+//! the server keeps running with the last good build.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use axum::Router;
+use axum::body::Body as HttpBody;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use notify::Watcher as _;
+use tokio::sync::broadcast;
+use zhibu_generator::site::{Body, Built};
+
+use crate::cli::ServeArgs;
+use crate::progress::{self, Lines};
+
+const RELOAD_PATH: &str = "/__zhibu/livereload";
+
+/// What the server shows: the last good build, and the error of the latest one if it failed.
+struct Current {
+    files: HashMap<String, Body>,
+    error: Option<String>,
+}
+
+#[derive(Clone)]
+struct AppState {
+    current: Arc<RwLock<Current>>,
+    reload: broadcast::Sender<()>,
+}
+
+fn files_of(built: Built) -> HashMap<String, Body> {
+    built.files.into_iter().map(|f| (f.path, f.body)).collect()
+}
+
+pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(serve(args))
+}
+
+async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
+    let listener =
+        tokio::net::TcpListener::bind((args.interface.as_str(), args.port)).await.with_context(|| {
+            format!("cannot listen on {}:{} (is another zhibu serve running?)", args.interface, args.port)
+        })?;
+    let addr: SocketAddr = listener.local_addr()?;
+    let base_url = format!("http://{addr}");
+    let options = super::options(&args.site, Some(base_url.clone()));
+    let lines = Lines { quiet: args.site.quiet };
+    let first = zhibu_generator::build(&options, &lines);
+    let current = match first {
+        Ok(built) => {
+            progress::print_warnings(&built.warnings);
+            Current { files: files_of(built), error: None }
+        }
+        Err(e) => {
+            eprint!("Error: {e}");
+            Current { files: HashMap::new(), error: Some(e.to_string()) }
+        }
+    };
+    let (reload, _) = broadcast::channel(16);
+    let state = AppState { current: Arc::new(RwLock::new(current)), reload };
+
+    spawn_watcher(options, args.site.quiet, &args.data, state.clone())?;
+
+    let app = Router::new().route(RELOAD_PATH, get(live_reload)).fallback(get(static_file)).with_state(state);
+    // `serve` prints where it listens on stdout, so scripts and tests can read the port.
+    println!("Serving {} on {base_url}/ (Ctrl+C to stop)", args.site.root.display());
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// Watches the site folder and rebuilds on changes, coalescing bursts of events.
+fn spawn_watcher(
+    options: zhibu_generator::BuildOptions,
+    quiet: bool,
+    data_dir: &Path,
+    state: AppState,
+) -> anyhow::Result<()> {
+    let root = options.root.canonicalize().unwrap_or_else(|_| options.root.clone());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = notify::recommended_watcher(tx).context("cannot watch the site folder")?;
+    for name in ["content", "templates", "static", "themes", "config.toml", "data"] {
+        let p = root.join(name);
+        if p.exists() {
+            watcher
+                .watch(&p, notify::RecursiveMode::Recursive)
+                .with_context(|| format!("cannot watch {}", p.display()))?;
+        }
+    }
+    let ignored: Vec<PathBuf> = vec![root.join("public"), root.join(data_dir), data_dir.to_path_buf()];
+    std::thread::spawn(move || {
+        let _keep = watcher;
+        let lines = Lines { quiet };
+        while let Ok(first) = rx.recv() {
+            let mut relevant = is_relevant(&first, &ignored);
+            // Editors save in bursts (temp file, rename, chmod): take them as one change.
+            while let Ok(more) = rx.recv_timeout(Duration::from_millis(20)) {
+                relevant |= is_relevant(&more, &ignored);
+            }
+            if !relevant {
+                continue;
+            }
+            let start = Instant::now();
+            let result = zhibu_generator::build(&options, &lines);
+            let mut current = match state.current.write() {
+                Ok(c) => c,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            match result {
+                Ok(built) => {
+                    progress::print_warnings(&built.warnings);
+                    current.files = files_of(built);
+                    current.error = None;
+                    eprintln!("Rebuilt in {}", progress::format_duration(start.elapsed()));
+                }
+                Err(e) => {
+                    eprint!("Error: {e}");
+                    current.error = Some(e.to_string());
+                }
+            }
+            drop(current);
+            let _ = state.reload.send(());
+        }
+    });
+    Ok(())
+}
+
+fn is_relevant(event: &notify::Result<notify::Event>, ignored: &[PathBuf]) -> bool {
+    let Ok(event) = event else { return false };
+    if matches!(event.kind, notify::EventKind::Access(_)) {
+        return false;
+    }
+    event.paths.iter().any(|p| {
+        let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        !(name.ends_with('~')
+            || name.ends_with(".swp")
+            || name.starts_with(".#")
+            || name.ends_with(".zhibu-tmp"))
+            && !ignored.iter().any(|i| p.starts_with(i))
+    })
+}
+
+async fn live_reload(
+    State(state): State<AppState>,
+) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>> {
+    let rx = state.reload.subscribe();
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(()) => return Some((Ok(Event::default().data("reload")), rx)),
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+fn content_type(path: &str) -> &'static str {
+    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json; charset=utf-8",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "ico" => "image/x-icon",
+        "csv" => "text/csv; charset=utf-8",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The live-reload script and, when the latest build failed, its error over the page.
+fn inject(html: &[u8], error: Option<&str>) -> Vec<u8> {
+    let mut extra = format!(
+        "<script>(function(){{var s=new EventSource(\"{RELOAD_PATH}\");s.onmessage=function(){{location.reload();}};}})();</script>"
+    );
+    if let Some(e) = error {
+        extra.push_str(&format!(
+            "<div id=\"zhibu-build-error\" style=\"position:fixed;inset:0;overflow:auto;background:#fff;color:#900;padding:1em;z-index:99999;font:14px/1.5 monospace;white-space:pre-wrap\"><strong>构建失败 / build failed</strong>\n\n{}</div>",
+            escape(e)
+        ));
+    }
+    let text = String::from_utf8_lossy(html);
+    let out = match text.rfind("</body>") {
+        Some(i) => format!("{}{}{}", &text[..i], extra, &text[i..]),
+        None => format!("{text}{extra}"),
+    };
+    out.into_bytes()
+}
+
+async fn static_file(State(state): State<AppState>, uri: Uri) -> Response {
+    let raw = uri.path();
+    let decoded = percent_decode(raw);
+    let key = decoded.trim_start_matches('/');
+    let (body, error, status, path) = {
+        let current = match state.current.read() {
+            Ok(c) => c,
+            Err(p) => p.into_inner(),
+        };
+        let error = current.error.clone();
+        let candidates = if key.is_empty() || key.ends_with('/') {
+            vec![format!("{key}index.html")]
+        } else {
+            vec![key.to_string(), format!("{key}/index.html")]
+        };
+        let mut found = None;
+        for (n, c) in candidates.iter().enumerate() {
+            if let Some(b) = current.files.get(c) {
+                if n == 1 {
+                    // A folder asked without its slash: send the browser to the slashed URL.
+                    return Response::builder()
+                        .status(StatusCode::MOVED_PERMANENTLY)
+                        .header(header::LOCATION, format!("{raw}/"))
+                        .body(HttpBody::empty())
+                        .unwrap_or_default();
+                }
+                found = Some((b.clone(), c.clone()));
+                break;
+            }
+        }
+        match found {
+            Some((b, p)) => (Some(b), error, StatusCode::OK, p),
+            None => {
+                (current.files.get("404.html").cloned(), error, StatusCode::NOT_FOUND, "404.html".to_string())
+            }
+        }
+    };
+    let bytes = match body {
+        Some(Body::Bytes(b)) => b,
+        Some(Body::Copy(src)) => match tokio::fs::read(&src).await {
+            Ok(b) => b,
+            Err(_) => return (StatusCode::NOT_FOUND, "not found").into_response(),
+        },
+        None if error.is_some() => inject(b"<!doctype html><html><body></body></html>", error.as_deref()),
+        None => return (StatusCode::NOT_FOUND, "not found").into_response(),
+    };
+    let ctype = content_type(&path);
+    let bytes = if ctype.starts_with("text/html") { inject(&bytes, error.as_deref()) } else { bytes };
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, ctype)
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(HttpBody::from(bytes))
+        .unwrap_or_default()
+}
+
+/// Decodes %XX escapes (Chinese term URLs arrive percent-encoded).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Some(v) =
+                std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding_restores_chinese_paths() {
+        assert_eq!(percent_decode("/tags/%E5%85%9A%E5%8F%B2/"), "/tags/党史/");
+        assert_eq!(percent_decode("/a%2"), "/a%2");
+    }
+
+    #[test]
+    fn injection_goes_before_body_end_and_escapes_errors() {
+        let out = String::from_utf8(inject(b"<html><body>x</body></html>", Some("<bad>"))).unwrap();
+        assert!(out.contains("EventSource"));
+        assert!(out.contains("&lt;bad&gt;"));
+        assert!(out.ends_with("</body></html>"));
+    }
+}

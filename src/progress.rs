@@ -1,0 +1,28 @@
+//! Progress lines on stderr: one per phase with counts and times; silent with `--quiet`.
+
+use std::time::Duration;
+
+use zhibu_generator::Problem;
+
+pub struct Lines {
+    pub quiet: bool,
+}
+
+impl zhibu_generator::Progress for Lines {
+    fn phase(&self, name: &str, detail: &str, elapsed: Duration) {
+        if !self.quiet {
+            eprintln!("  {name:<10} {detail:<48} {}", format_duration(elapsed));
+        }
+    }
+}
+
+pub fn format_duration(d: Duration) -> String {
+    if d.as_millis() >= 1000 { format!("{:.2} s", d.as_secs_f64()) } else { format!("{} ms", d.as_millis()) }
+}
+
+/// Warnings never fail a build but are always shown.
+pub fn print_warnings(warnings: &[Problem]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+}
