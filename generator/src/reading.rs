@@ -35,6 +35,11 @@ impl TextStats {
         stats
     }
 
+    pub fn add(&mut self, other: TextStats) {
+        self.han += other.han;
+        self.words += other.words;
+    }
+
     /// Han characters plus Latin words: what a Chinese reader calls 字数.
     pub fn word_count(&self) -> usize {
         self.han + self.words

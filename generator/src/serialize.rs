@@ -109,8 +109,9 @@ pub fn page(data: &SiteData, idx: usize, mode: Mode) -> Value {
     m.insert("taxonomies".into(), json!(p.meta.taxonomies));
     m.insert("extra".into(), table_to_json(&p.meta.extra));
     m.insert("lang".into(), Value::String(data.config.default_language.clone()));
-    m.insert("word_count".into(), Value::from(p.stats.word_count()));
-    m.insert("reading_time".into(), Value::from(p.stats.reading_time()));
+    let stats = rendered.map(|r| r.stats).unwrap_or(p.stats);
+    m.insert("word_count".into(), Value::from(stats.word_count()));
+    m.insert("reading_time".into(), Value::from(stats.reading_time()));
     m.insert("assets".into(), asset_urls(data, &p.path, &p.assets));
     m.insert("translations".into(), Value::Array(Vec::new()));
     m.insert("backlinks".into(), Value::Array(Vec::new()));
@@ -150,8 +151,9 @@ pub fn section(data: &SiteData, idx: usize, mode: Mode, with_pages: bool) -> Val
     m.insert("extra".into(), table_to_json(&s.meta.extra));
     m.insert("weight".into(), Value::from(s.meta.weight));
     m.insert("lang".into(), Value::String(data.config.default_language.clone()));
-    m.insert("word_count".into(), Value::from(s.stats.word_count()));
-    m.insert("reading_time".into(), Value::from(s.stats.reading_time()));
+    let stats = rendered.map(|r| r.stats).unwrap_or(s.stats);
+    m.insert("word_count".into(), Value::from(stats.word_count()));
+    m.insert("reading_time".into(), Value::from(stats.reading_time()));
     m.insert("assets".into(), asset_urls(data, &s.path, &s.assets));
     m.insert("generate_feeds".into(), Value::Bool(s.meta.generate_feeds));
     m.insert("translations".into(), Value::Array(Vec::new()));

@@ -65,6 +65,8 @@ pub struct Rendered {
     pub links: Vec<InternalLink>,
     /// Every shortcode call, with its line, for checks such as the catalog's.
     pub shortcodes: Vec<UsedShortcode>,
+    /// Han characters and words of the prose (not code, not markup, not shortcodes).
+    pub stats: crate::reading::TextStats,
     pub problems: Vec<Problem>,
     pub warnings: Vec<Problem>,
 }
@@ -176,6 +178,12 @@ pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn
                 in_footnote -= 1;
                 footnotes.push(event);
                 continue;
+            }
+            Event::Text(ref t) => {
+                if !t.contains("ZHIBUSHORTCODE") {
+                    out.stats.add(crate::reading::TextStats::of(t));
+                }
+                event
             }
             other => other,
         };

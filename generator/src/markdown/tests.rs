@@ -161,3 +161,10 @@ fn raw_text_is_escaped() {
     let r = md("a < b & c\n");
     assert!(r.html.contains("a &lt; b &amp; c"));
 }
+
+#[test]
+fn stats_count_prose_only() {
+    let r = md("学习党章。\n\n```rust\nfn main() {}\n```\n\n{{ signin(event=\"e1\") }}\n");
+    assert_eq!(r.stats.han, 4);
+    assert_eq!(r.stats.words, 0);
+}
