@@ -48,7 +48,7 @@ pub struct Highlighting {
     pub error_on_missing_language: bool,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
 #[serde(default)]
 pub struct Markdown {
     pub highlighting: Option<Highlighting>,
@@ -58,20 +58,6 @@ pub struct Markdown {
     pub external_links_no_referrer: bool,
     pub bottom_footnotes: bool,
     pub definition_list: bool,
-}
-
-impl Default for Markdown {
-    fn default() -> Self {
-        Markdown {
-            highlighting: None,
-            smart_punctuation: false,
-            external_links_target_blank: false,
-            external_links_no_follow: false,
-            external_links_no_referrer: false,
-            bottom_footnotes: false,
-            definition_list: false,
-        }
-    }
 }
 
 impl Markdown {

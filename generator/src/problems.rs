@@ -114,6 +114,15 @@ impl From<Problem> for BuildError {
 /// Warnings do not fail a build; they are printed once.
 pub type Warnings = Vec<Problem>;
 
+impl IntoIterator for Problems {
+    type Item = Problem;
+    type IntoIter = std::vec::IntoIter<Problem>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,14 +142,5 @@ mod tests {
     #[test]
     fn no_problems_is_ok() {
         assert_eq!(Problems::default().into_result(5).unwrap(), 5);
-    }
-}
-
-impl IntoIterator for Problems {
-    type Item = Problem;
-    type IntoIter = std::vec::IntoIter<Problem>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
     }
 }

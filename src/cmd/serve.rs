@@ -146,11 +146,11 @@ fn is_relevant(event: &notify::Result<notify::Event>, ignored: &[PathBuf]) -> bo
     }
     event.paths.iter().any(|p| {
         let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-        !(name.ends_with('~')
+        let editor_temp = name.ends_with('~')
             || name.ends_with(".swp")
             || name.starts_with(".#")
-            || name.ends_with(".zhibu-tmp"))
-            && !ignored.iter().any(|i| p.starts_with(i))
+            || name.ends_with(".zhibu-tmp");
+        !editor_temp && !ignored.iter().any(|i| p.starts_with(i))
     })
 }
 

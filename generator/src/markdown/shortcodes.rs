@@ -122,11 +122,14 @@ fn find_end(text: &str, from: usize) -> Option<(usize, usize)> {
     None
 }
 
+/// A call's name, arguments and the offset just after its `)`.
+type CallHead = (String, Map<String, Value>, usize);
+
 /// Parses `␣name(args)` starting at `pos`. `Ok(None)` when this is not a shortcode at all.
 fn parse_call_head(
     text: &str,
     pos: usize,
-) -> Result<Option<(String, Map<String, Value>, usize)>, ParseError> {
+) -> Result<Option<CallHead>, ParseError> {
     let mut p = Parser { text, pos };
     p.skip_ws();
     let name_start = p.pos;
