@@ -20,8 +20,24 @@ pub fn format_duration(d: Duration) -> String {
     if d.as_millis() >= 1000 { format!("{:.2} s", d.as_secs_f64()) } else { format!("{} ms", d.as_millis()) }
 }
 
-/// Warnings never fail a build but are always shown.
+/// How many warnings are printed one by one before the rest are only counted.
+const SHOWN_WARNINGS: usize = 20;
+
+/// Warnings never fail a build but are always shown (the first ones in full, then a count).
 pub fn print_warnings(warnings: &[Problem]) {
+    for w in warnings.iter().take(SHOWN_WARNINGS) {
+        eprintln!("warning: {w}");
+    }
+    if warnings.len() > SHOWN_WARNINGS {
+        eprintln!(
+            "warning: … and {} more warnings (`zhibu check` lists them all)",
+            warnings.len() - SHOWN_WARNINGS
+        );
+    }
+}
+
+/// Every warning, for `zhibu check`.
+pub fn print_all_warnings(warnings: &[Problem]) {
     for w in warnings {
         eprintln!("warning: {w}");
     }

@@ -135,12 +135,26 @@ fn paginator(
     })
 }
 
-fn base_context(data: &SiteData, path: &str) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert("config", &data.config_value);
-    ctx.insert("lang", &data.config.default_language);
-    ctx.insert("current_path", path);
-    ctx.insert("current_url", &data.config.make_permalink(path));
+/// A template context under construction. Values are moved in (tera's `Context::insert` would
+/// serialize each value again, a deep copy that showed up as a fifth of a build).
+struct Ctx(serde_json::Map<String, Value>);
+
+impl Ctx {
+    fn insert(&mut self, key: &str, value: Value) {
+        self.0.insert(key.to_string(), value);
+    }
+
+    fn into_context(self) -> Context {
+        Context::from_value(Value::Object(self.0)).expect("an object is a valid context")
+    }
+}
+
+fn base_context(data: &SiteData, path: &str) -> Ctx {
+    let mut ctx = Ctx(serde_json::Map::new());
+    ctx.insert("config", data.config_value.clone());
+    ctx.insert("lang", Value::String(data.config.default_language.clone()));
+    ctx.insert("current_path", Value::String(path.to_string()));
+    ctx.insert("current_url", Value::String(data.config.make_permalink(path)));
     ctx
 }
 
@@ -149,10 +163,10 @@ fn render(
     data: &SiteData,
     templates: &Templates,
     name: &str,
-    ctx: &Context,
+    ctx: Ctx,
     for_file: &Path,
 ) -> Result<String, Problem> {
-    templates.tera.render(name, ctx).map_err(|e| {
+    templates.tera.render(name, &ctx.into_context()).map_err(|e| {
         let message = templates::chain(&e);
         let template_file = templates.file_of(name);
         // tera names the missing variable in backticks; point at the first line using it.
@@ -236,10 +250,10 @@ pub fn render_all(data: &SiteData, templates: &Templates) -> Result<Vec<OutputFi
     // Redirects: aliases, section `redirect_to`, and `page/1/` of paginated lists.
     let redirect =
         |from: String, to: String, who: &Path, files: &mut Vec<OutputFile>, problems: &mut Problems| {
-            let mut ctx = Context::new();
-            ctx.insert("url", &to);
-            ctx.insert("config", &data.config_value);
-            match render(data, templates, "internal/alias.html", &ctx, who) {
+            let mut ctx = Ctx(serde_json::Map::new());
+            ctx.insert("url", Value::String(to));
+            ctx.insert("config", data.config_value.clone());
+            match render(data, templates, "internal/alias.html", ctx, who) {
                 Ok(html) => files.push(OutputFile { path: from, body: Body::Bytes(html.into_bytes()) }),
                 Err(p) => problems.push(p),
             }
@@ -297,8 +311,8 @@ fn run(data: &SiteData, templates: &Templates, job: &Job) -> Result<OutputFile, 
         Job::Page(i) => {
             let p = &lib.pages[*i];
             let mut ctx = base_context(data, &p.path);
-            ctx.insert("page", &serialize::page(data, *i, Mode::Full));
-            let out = render(data, templates, &page_template(data, *i), &ctx, &p.file)?;
+            ctx.insert("page", serialize::page(data, *i, Mode::Full));
+            let out = render(data, templates, &page_template(data, *i), ctx, &p.file)?;
             Ok(html(index_file(&p.path), out))
         }
         Job::SectionPager { section, pager } => {
@@ -306,27 +320,27 @@ fn run(data: &SiteData, templates: &Templates, job: &Job) -> Result<OutputFile, 
             let path = pager_path(&s.path, &s.meta.paginate_path, *pager);
             let mut ctx = base_context(data, &path);
             let paginated = s.meta.paginate_by.is_some();
-            ctx.insert("section", &serialize::section(data, *section, Mode::Full, !paginated));
+            ctx.insert("section", serialize::section(data, *section, Mode::Full, !paginated));
             if let Some(by) = s.meta.paginate_by {
                 let mut items = s.pages.clone();
                 if s.meta.paginate_reversed {
                     items.reverse();
                 }
-                ctx.insert("paginator", &paginator(data, &s.path, &s.meta.paginate_path, &items, by, *pager));
+                ctx.insert("paginator", paginator(data, &s.path, &s.meta.paginate_path, &items, by, *pager));
             }
-            let out = render(data, templates, &section_template(data, *section), &ctx, &s.file)?;
+            let out = render(data, templates, &section_template(data, *section), ctx, &s.file)?;
             Ok(html(index_file(&path), out))
         }
         Job::TaxonomyList(t) => {
             let tax = &lib.taxonomies[*t];
             let mut ctx = base_context(data, &tax.path);
-            ctx.insert("taxonomy", &serialize::taxonomy_config(data, *t));
+            ctx.insert("taxonomy", serialize::taxonomy_config(data, *t));
             let terms: Vec<Value> = (0..tax.terms.len())
                 .map(|k| serialize::term(data, *t, k, &tax.terms[k].pages, Mode::Meta))
                 .collect();
-            ctx.insert("terms", &terms);
+            ctx.insert("terms", Value::Array(terms));
             let name = taxonomy_template(templates, &tax.config.name, "list");
-            let out = render(data, templates, &name, &ctx, Path::new("config.toml"))?;
+            let out = render(data, templates, &name, ctx, Path::new("config.toml"))?;
             Ok(html(index_file(&tax.path), out))
         }
         Job::TermPager { taxonomy, term, pager } => {
@@ -334,19 +348,19 @@ fn run(data: &SiteData, templates: &Templates, job: &Job) -> Result<OutputFile, 
             let tm = &tax.terms[*term];
             let path = pager_path(&tm.path, tax.config.paginate_path(), *pager);
             let mut ctx = base_context(data, &path);
-            ctx.insert("taxonomy", &serialize::taxonomy_config(data, *taxonomy));
+            ctx.insert("taxonomy", serialize::taxonomy_config(data, *taxonomy));
             match tax.config.paginate_by {
                 Some(by) => {
-                    ctx.insert("term", &serialize::term(data, *taxonomy, *term, &[], Mode::InList));
+                    ctx.insert("term", serialize::term(data, *taxonomy, *term, &[], Mode::InList));
                     ctx.insert(
                         "paginator",
-                        &paginator(data, &tm.path, tax.config.paginate_path(), &tm.pages, by, *pager),
+                        paginator(data, &tm.path, tax.config.paginate_path(), &tm.pages, by, *pager),
                     );
                 }
-                None => ctx.insert("term", &serialize::term(data, *taxonomy, *term, &tm.pages, Mode::InList)),
+                None => ctx.insert("term", serialize::term(data, *taxonomy, *term, &tm.pages, Mode::InList)),
             }
             let name = taxonomy_template(templates, &tax.config.name, "single");
-            let out = render(data, templates, &name, &ctx, Path::new("config.toml"))?;
+            let out = render(data, templates, &name, ctx, Path::new("config.toml"))?;
             Ok(html(index_file(&path), out))
         }
         Job::Feed { items, filename } => feed(data, templates, items, filename),
@@ -382,18 +396,18 @@ fn run(data: &SiteData, templates: &Templates, job: &Job) -> Result<OutputFile, 
             }
             entries.sort_by(|a, b| a["permalink"].as_str().cmp(&b["permalink"].as_str()));
             let mut ctx = base_context(data, "/sitemap.xml");
-            ctx.insert("entries", &entries);
-            let out = render(data, templates, "sitemap.xml", &ctx, Path::new("config.toml"))?;
+            ctx.insert("entries", Value::Array(entries));
+            let out = render(data, templates, "sitemap.xml", ctx, Path::new("config.toml"))?;
             Ok(html("sitemap.xml".into(), out))
         }
         Job::Robots => {
             let ctx = base_context(data, "/robots.txt");
-            let out = render(data, templates, "robots.txt", &ctx, Path::new("config.toml"))?;
+            let out = render(data, templates, "robots.txt", ctx, Path::new("config.toml"))?;
             Ok(html("robots.txt".into(), out))
         }
         Job::NotFound => {
             let ctx = base_context(data, "/404.html");
-            let out = render(data, templates, "404.html", &ctx, Path::new("config.toml"))?;
+            let out = render(data, templates, "404.html", ctx, Path::new("config.toml"))?;
             Ok(html("404.html".into(), out))
         }
     }
@@ -431,23 +445,23 @@ fn feed(data: &SiteData, templates: &Templates, of: &FeedOf, filename: &str) -> 
     }
     let path = format!("{base}{filename}");
     let mut ctx = base_context(data, &path);
-    ctx.insert("feed_url", &data.config.make_permalink(&path));
-    ctx.insert("last_updated", &last_updated);
-    ctx.insert("pages", &list.iter().map(|p| serialize::page(data, *p, Mode::InList)).collect::<Vec<_>>());
+    ctx.insert("feed_url", Value::String(data.config.make_permalink(&path)));
+    ctx.insert("last_updated", Value::String(last_updated));
+    ctx.insert("pages", list.iter().map(|p| serialize::page(data, *p, Mode::InList)).collect());
     match of {
-        FeedOf::Section(s) => ctx.insert("section", &serialize::section(data, *s, Mode::Meta, false)),
+        FeedOf::Section(s) => ctx.insert("section", serialize::section(data, *s, Mode::Meta, false)),
         FeedOf::Term(t, k) => {
-            ctx.insert("taxonomy", &serialize::taxonomy_config(data, *t));
-            ctx.insert("term", &serialize::term(data, *t, *k, &[], Mode::Meta));
+            ctx.insert("taxonomy", serialize::taxonomy_config(data, *t));
+            ctx.insert("term", serialize::term(data, *t, *k, &[], Mode::Meta));
         }
         FeedOf::Site => {}
     }
     if !matches!(of, FeedOf::Section(_)) {
-        ctx.insert("section", &Value::Null);
+        ctx.insert("section", Value::Null);
     }
     if !matches!(of, FeedOf::Term(..)) {
-        ctx.insert("term", &Value::Null);
+        ctx.insert("term", Value::Null);
     }
-    let out = render(data, templates, filename, &ctx, who)?;
+    let out = render(data, templates, filename, ctx, who)?;
     Ok(OutputFile { path: path.trim_start_matches('/').to_string(), body: Body::Bytes(out.into_bytes()) })
 }

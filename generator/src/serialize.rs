@@ -109,7 +109,7 @@ pub fn page(data: &SiteData, idx: usize, mode: Mode) -> Value {
     m.insert("taxonomies".into(), json!(p.meta.taxonomies));
     m.insert("extra".into(), table_to_json(&p.meta.extra));
     m.insert("lang".into(), Value::String(data.config.default_language.clone()));
-    let stats = rendered.map(|r| r.stats).unwrap_or(p.stats);
+    let stats = rendered.map(|r| r.stats).unwrap_or_default();
     m.insert("word_count".into(), Value::from(stats.word_count()));
     m.insert("reading_time".into(), Value::from(stats.reading_time()));
     m.insert("assets".into(), asset_urls(data, &p.path, &p.assets));
@@ -151,7 +151,7 @@ pub fn section(data: &SiteData, idx: usize, mode: Mode, with_pages: bool) -> Val
     m.insert("extra".into(), table_to_json(&s.meta.extra));
     m.insert("weight".into(), Value::from(s.meta.weight));
     m.insert("lang".into(), Value::String(data.config.default_language.clone()));
-    let stats = rendered.map(|r| r.stats).unwrap_or(s.stats);
+    let stats = rendered.map(|r| r.stats).unwrap_or_default();
     m.insert("word_count".into(), Value::from(stats.word_count()));
     m.insert("reading_time".into(), Value::from(stats.reading_time()));
     m.insert("assets".into(), asset_urls(data, &s.path, &s.assets));

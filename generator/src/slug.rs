@@ -84,9 +84,15 @@ fn is_unsafe(c: char) -> bool {
     ) || c.is_control()
 }
 
-/// Unique heading id within one page: the safe slug, numbered `-1`, `-2` on repeats.
+/// Slug of a taxonomy term or heading: the safe slug with ASCII lower-cased, as Zola and Hugo
+/// do, so `Rust` and `rust` are one term (and one folder on case-insensitive disks).
+pub fn term_slug(text: &str) -> String {
+    safe_slug(text).to_ascii_lowercase()
+}
+
+/// Unique heading id within one page: the term slug, numbered `-1`, `-2` on repeats.
 pub fn unique_id(text: &str, taken: &mut std::collections::HashSet<String>) -> String {
-    let mut base = safe_slug(text);
+    let mut base = term_slug(text);
     if base.is_empty() {
         base = "section".into();
     }
@@ -124,6 +130,12 @@ mod tests {
     #[test]
     fn path_slugs_are_lower_case() {
         assert_eq!(path_slug("Party School"), "party-school");
+    }
+
+    #[test]
+    fn term_slugs_fold_ascii_case_only() {
+        assert_eq!(term_slug("Probe Tag"), "probe-tag");
+        assert_eq!(term_slug("党史学习"), "党史学习");
     }
 
     #[test]

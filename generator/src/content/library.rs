@@ -8,7 +8,7 @@ use super::page::Page;
 use super::section::Section;
 use crate::config::{Config, TaxonomyConfig};
 use crate::problems::{Problem, Problems};
-use crate::slug::safe_slug;
+use crate::slug::{safe_slug, term_slug};
 
 /// A page or a section, by index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,7 +252,7 @@ fn build_taxonomies(config: &Config, pages: &[Page], problems: &mut Problems) ->
                 continue;
             }
             for term in terms {
-                let slug = safe_slug(term);
+                let slug = term_slug(term);
                 let entry =
                     found.entry(name).or_default().entry(slug).or_insert_with(|| (term.clone(), Vec::new()));
                 if !entry.1.contains(&i) {

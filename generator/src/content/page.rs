@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 
 use super::front_matter::{self, Date, PageFrontMatter};
 use crate::problems::{Problem, Warnings};
-use crate::reading::TextStats;
 use crate::slug::path_slug;
 
 #[derive(Debug, Clone)]
@@ -26,7 +25,6 @@ pub struct Page {
     pub assets: Vec<PathBuf>,
     /// For a bundle: its folder relative to the site root.
     pub bundle_dir: Option<PathBuf>,
-    pub stats: TextStats,
     /// Set by the library: the owning section, its ancestors (root first) and neighbours.
     pub section: usize,
     pub ancestors: Vec<usize>,
@@ -72,7 +70,6 @@ impl Page {
             None => format!("/{}/{slug}/", dir_path(&section_dir)),
         };
         let raw = split.body.to_string();
-        let stats = TextStats::of(&raw);
         Ok((
             Page {
                 file: file.to_path_buf(),
@@ -85,7 +82,6 @@ impl Page {
                 path,
                 assets: Vec::new(),
                 bundle_dir: is_bundle.then(|| file.parent().map(Path::to_path_buf).unwrap_or_default()),
-                stats,
                 section: 0,
                 ancestors: Vec::new(),
                 lower: None,
@@ -164,9 +160,9 @@ mod tests {
     }
 
     #[test]
-    fn body_line_and_stats() {
+    fn body_line_is_after_the_front_matter() {
         let p = page("a.md", "+++\ntitle = \"x\"\n+++\n学习党章\n");
         assert_eq!(p.body_line, 4);
-        assert_eq!(p.stats.han, 4);
+        assert_eq!(p.raw, "学习党章\n");
     }
 }

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use super::front_matter::{self, SectionFrontMatter};
 use super::page::dir_path;
 use crate::problems::{Problem, Warnings};
-use crate::reading::TextStats;
 
 #[derive(Debug, Clone)]
 pub struct Section {
@@ -21,7 +20,6 @@ pub struct Section {
     pub path: String,
     /// Colocated files (images beside `_index.md`), relative to the site root.
     pub assets: Vec<PathBuf>,
-    pub stats: TextStats,
     /// Set by the library: direct pages (sorted), subsections, parent.
     pub pages: Vec<usize>,
     pub subsections: Vec<usize>,
@@ -39,7 +37,6 @@ impl Section {
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default();
         let raw = split.body.to_string();
-        let stats = TextStats::of(&raw);
         Ok((
             Section {
                 file: file.to_path_buf(),
@@ -50,7 +47,6 @@ impl Section {
                 raw,
                 body_line: split.body_line,
                 assets: Vec::new(),
-                stats,
                 pages: Vec::new(),
                 subsections: Vec::new(),
                 parent: None,
@@ -71,7 +67,6 @@ impl Section {
             body_line: 1,
             path: "/".into(),
             assets: Vec::new(),
-            stats: TextStats::default(),
             pages: Vec::new(),
             subsections: Vec::new(),
             parent: None,

@@ -4,21 +4,41 @@
 use std::sync::OnceLock;
 
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
+use syntect::parsing::{SyntaxDefinition, SyntaxSet, SyntaxSetBuilder};
 use syntect::util::LinesWithEndings;
 
 /// Class prefix of highlighted tokens, as Zola's `css` highlighting used.
 pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "z-" };
+
+/// Grammars syntect's defaults lack, compiled in. Kept in a set of their own: rebuilding the
+/// default set to add them would cost more than a small site's whole build.
+const EXTRA_SYNTAXES: &[&str] = &[include_str!("syntaxes/TOML.sublime-syntax")];
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
+fn extra_syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut builder = SyntaxSetBuilder::new();
+        for text in EXTRA_SYNTAXES {
+            match SyntaxDefinition::load_from_str(text, true, None) {
+                Ok(def) => builder.add(def),
+                // The grammars are compiled in and tested; a failure here is a bug in them.
+                Err(e) => debug_assert!(false, "built-in grammar does not load: {e}"),
+            }
+        }
+        builder.build()
+    })
+}
+
 /// Highlights `code` written in `lang`. `None` when the language is unknown.
 pub fn highlight(code: &str, lang: &str) -> Option<String> {
-    let set = syntaxes();
-    let syntax = set.find_syntax_by_token(lang)?;
+    let (set, syntax) = [syntaxes(), extra_syntaxes()]
+        .into_iter()
+        .find_map(|set| set.find_syntax_by_token(lang).map(|syntax| (set, syntax)))?;
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
     for line in LinesWithEndings::from(code) {
         generator.parse_html_for_line_which_includes_newline(line).ok()?;
@@ -35,6 +55,17 @@ mod tests {
         let html = highlight("fn main() {}\n", "rust").unwrap();
         assert!(html.contains("class=\"z-"), "{html}");
         assert!(!html.contains("style="), "{html}");
+    }
+
+    #[test]
+    fn toml_is_highlighted() {
+        let html =
+            highlight("# 注释\n[extra.signin]\nevent = \"x\"\nopens = 2026-12-09T07:00:00+08:00\n", "toml")
+                .unwrap();
+        assert!(html.contains("z-comment"), "{html}");
+        assert!(html.contains("z-entity"), "{html}");
+        assert!(html.contains("z-string"), "{html}");
+        assert!(html.contains("z-datetime"), "{html}");
     }
 
     #[test]

@@ -126,10 +126,7 @@ fn find_end(text: &str, from: usize) -> Option<(usize, usize)> {
 type CallHead = (String, Map<String, Value>, usize);
 
 /// Parses `␣name(args)` starting at `pos`. `Ok(None)` when this is not a shortcode at all.
-fn parse_call_head(
-    text: &str,
-    pos: usize,
-) -> Result<Option<CallHead>, ParseError> {
+fn parse_call_head(text: &str, pos: usize) -> Result<Option<CallHead>, ParseError> {
     let mut p = Parser { text, pos };
     p.skip_ws();
     let name_start = p.pos;
