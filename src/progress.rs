@@ -11,9 +11,22 @@ pub struct Lines {
 impl zhibu_generator::Progress for Lines {
     fn phase(&self, name: &str, detail: &str, elapsed: Duration) {
         if !self.quiet {
-            eprintln!("  {name:<10} {detail:<48} {}", format_duration(elapsed));
+            let memory = resident_memory().map(|m| format!("  {m}")).unwrap_or_default();
+            eprintln!("  {name:<10} {detail:<48} {:>8}{memory}", format_duration(elapsed));
         }
     }
+}
+
+/// Resident memory of this process, where the system tells it (Linux).
+fn resident_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib: f64 =
+        status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some(if kib >= 1024.0 * 1024.0 {
+        format!("{:.1} GiB", kib / 1024.0 / 1024.0)
+    } else {
+        format!("{:.0} MiB", kib / 1024.0)
+    })
 }
 
 pub fn format_duration(d: Duration) -> String {

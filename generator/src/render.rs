@@ -306,7 +306,12 @@ pub fn render_all(data: &SiteData, templates: &Templates) -> Result<Vec<OutputFi
 
 fn run(data: &SiteData, templates: &Templates, job: &Job) -> Result<OutputFile, Problem> {
     let lib = &data.library;
-    let html = |path: String, text: String| OutputFile { path, body: Body::Bytes(text.into_bytes()) };
+    // Rendered strings grow by doubling; trimmed, a big site holds half the memory.
+    let html = |path: String, text: String| {
+        let mut bytes = text.into_bytes();
+        bytes.shrink_to_fit();
+        OutputFile { path, body: Body::Bytes(bytes) }
+    };
     match job {
         Job::Page(i) => {
             let p = &lib.pages[*i];
@@ -336,7 +341,7 @@ fn run(data: &SiteData, templates: &Templates, job: &Job) -> Result<OutputFile, 
             let mut ctx = base_context(data, &tax.path);
             ctx.insert("taxonomy", serialize::taxonomy_config(data, *t));
             let terms: Vec<Value> = (0..tax.terms.len())
-                .map(|k| serialize::term(data, *t, k, &tax.terms[k].pages, Mode::Meta))
+                .map(|k| serialize::term(data, *t, k, &tax.terms[k].pages, Mode::Link))
                 .collect();
             ctx.insert("terms", Value::Array(terms));
             let name = taxonomy_template(templates, &tax.config.name, "list");

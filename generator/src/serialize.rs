@@ -13,8 +13,12 @@ pub enum Mode {
     Full,
     /// Everything but neighbours and a section's pages: for pages inside lists.
     InList,
-    /// Front-matter data, URLs and summary, no content: for big lists (taxonomy term lists).
+    /// Front-matter data, URLs and summary, no content: for neighbours and metadata-only reads.
     Meta,
+    /// Just enough to link: title, description, date, path, permalink, slug, relative_path.
+    /// For lists that name every page of the site (taxonomy term lists), which would otherwise
+    /// cost more memory than all the pages' HTML.
+    Link,
 }
 
 /// TOML to JSON, turning dates into their TOML text.
@@ -57,6 +61,17 @@ fn asset_urls(data: &SiteData, path: &str, assets: &[std::path::PathBuf]) -> Val
 
 pub fn page(data: &SiteData, idx: usize, mode: Mode) -> Value {
     let p: &Page = &data.library.pages[idx];
+    if mode == Mode::Link {
+        return json!({
+            "relative_path": p.content_path,
+            "title": p.meta.title,
+            "description": p.meta.description,
+            "date": p.meta.date.as_ref().map(|d| d.original.clone()),
+            "path": p.path,
+            "permalink": data.config.make_permalink(&p.path),
+            "slug": p.slug,
+        });
+    }
     let mut m = Map::with_capacity(40);
     let rendered = data.contents.get().map(|c| &c.pages[idx]);
     m.insert("relative_path".into(), Value::String(p.content_path.clone()));
@@ -117,7 +132,7 @@ pub fn page(data: &SiteData, idx: usize, mode: Mode) -> Value {
     m.insert("backlinks".into(), Value::Array(Vec::new()));
     let summary = rendered.and_then(|r| r.summary.clone()).map(Value::String).unwrap_or(Value::Null);
     m.insert("summary".into(), summary);
-    if mode != Mode::Meta {
+    if matches!(mode, Mode::Full | Mode::InList) {
         m.insert("content".into(), Value::String(rendered.map(|r| r.html.clone()).unwrap_or_default()));
         m.insert("toc".into(), rendered.map(|r| json!(r.toc)).unwrap_or(Value::Array(Vec::new())));
     }
@@ -168,7 +183,7 @@ pub fn section(data: &SiteData, idx: usize, mode: Mode, with_pages: bool) -> Val
         ),
     );
     m.insert("page_count".into(), Value::from(s.pages.len()));
-    if mode != Mode::Meta {
+    if matches!(mode, Mode::Full | Mode::InList) {
         m.insert("content".into(), Value::String(rendered.map(|r| r.html.clone()).unwrap_or_default()));
         m.insert("toc".into(), rendered.map(|r| json!(r.toc)).unwrap_or(Value::Array(Vec::new())));
     }

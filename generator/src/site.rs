@@ -124,6 +124,12 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Built, B
         (r, detail)
     })?;
     warnings.extend(w);
+    // Markdown bodies are only needed until they are rendered: keep them out of the shared
+    // library so they can be dropped right after (a third of a big site's memory).
+    let mut library = library;
+    let page_bodies: Vec<String> = library.pages.iter_mut().map(|p| std::mem::take(&mut p.raw)).collect();
+    let section_bodies: Vec<String> =
+        library.sections.iter_mut().map(|s| std::mem::take(&mut s.raw)).collect();
     let (static_files, static_hashes) = collect_static(root, config.theme.as_deref());
     let config_value = serde_json::to_value(&config).unwrap_or(Value::Null);
     let data = Arc::new(SiteData {
@@ -140,10 +146,12 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Built, B
     let templates = Templates { tera, sources: templates.sources };
 
     let contents = timed(progress, "markdown", || {
-        let c = render_markdown(&data, &templates);
+        let c = render_markdown(&data, &templates, &page_bodies, &section_bodies);
         let n = c.pages.len() + c.sections.len();
         (c, format!("{n} files"))
     });
+    drop(page_bodies);
+    drop(section_bodies);
     let mut problems = Problems::default();
     for r in contents.pages.iter().chain(contents.sections.iter()) {
         problems.extend(r.problems.iter().cloned());
@@ -154,7 +162,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Built, B
         let (catalog, p) = catalog::build(&data.library, &contents.pages, &contents.sections);
         problems.extend(p);
         let detail = format!(
-            "links and anchors; {} events, {} campaigns, {} pages taking notes",
+            "catalog: {} events, {} campaigns, {} note pages",
             catalog.events.len(),
             catalog.campaigns.len(),
             catalog.note_pages.len()
@@ -202,7 +210,12 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Built, B
     })
 }
 
-fn render_markdown(data: &Arc<SiteData>, templates: &Templates) -> Contents {
+fn render_markdown(
+    data: &Arc<SiteData>,
+    templates: &Templates,
+    page_bodies: &[String],
+    section_bodies: &[String],
+) -> Contents {
     let lib = &data.library;
     let pages = lib
         .pages
@@ -212,7 +225,7 @@ fn render_markdown(data: &Arc<SiteData>, templates: &Templates) -> Contents {
             let permalink = data.config.make_permalink(&p.path);
             let ctx = ShortcodeContext { data, templates, item: Item::Page(i) };
             let source = markdown::Source { file: &p.file, body_line: p.body_line, permalink: &permalink };
-            markdown::render(&p.raw, &source, &data.config.markdown, &ctx)
+            markdown::render(&page_bodies[i], &source, &data.config.markdown, &ctx)
         })
         .collect();
     let sections = lib
@@ -223,7 +236,7 @@ fn render_markdown(data: &Arc<SiteData>, templates: &Templates) -> Contents {
             let permalink = data.config.make_permalink(&s.path);
             let ctx = ShortcodeContext { data, templates, item: Item::Section(i) };
             let source = markdown::Source { file: &s.file, body_line: s.body_line, permalink: &permalink };
-            markdown::render(&s.raw, &source, &data.config.markdown, &ctx)
+            markdown::render(&section_bodies[i], &source, &data.config.markdown, &ctx)
         })
         .collect();
     Contents { pages, sections }

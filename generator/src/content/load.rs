@@ -57,9 +57,9 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<(Library, Warn
             let content_path =
                 rel.strip_prefix("content").unwrap_or(rel).to_string_lossy().replace('\\', "/");
             if rel.file_name().is_some_and(|n| n == "_index.md") {
-                Section::parse(rel, &content_path, &text).map(|(s, w)| (Parsed::Section(s), w))
+                Section::parse(rel, &content_path, text).map(|(s, w)| (Parsed::Section(s), w))
             } else {
-                Page::parse(rel, &content_path, &text).map(|(p, w)| (Parsed::Page(p), w))
+                Page::parse(rel, &content_path, text).map(|(p, w)| (Parsed::Page(p), w))
             }
         })
         .collect();

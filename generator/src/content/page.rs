@@ -34,8 +34,11 @@ pub struct Page {
 
 impl Page {
     /// Parses a page from its text. `content_path` is relative to `content/`.
-    pub fn parse(file: &Path, content_path: &str, text: &str) -> Result<(Page, Warnings), Problem> {
-        let split = front_matter::split(file, text)?;
+    /// Takes the file's text by value: the body is kept in place, not copied.
+    pub fn parse(file: &Path, content_path: &str, text: String) -> Result<(Page, Warnings), Problem> {
+        let split = front_matter::split(file, &text)?;
+        let body_start = text.len() - split.body.len();
+        let body_line = split.body_line;
         let (mut meta, warnings) = PageFrontMatter::parse(file, &split)?;
         let cp = Path::new(content_path);
         let is_bundle = cp.file_name().is_some_and(|n| n == "index.md");
@@ -69,7 +72,8 @@ impl Page {
             None if section_dir.is_empty() => format!("/{slug}/"),
             None => format!("/{}/{slug}/", dir_path(&section_dir)),
         };
-        let raw = split.body.to_string();
+        let mut raw = text;
+        raw.drain(..body_start);
         Ok((
             Page {
                 file: file.to_path_buf(),
@@ -77,7 +81,7 @@ impl Page {
                 section_dir,
                 meta,
                 raw,
-                body_line: split.body_line,
+                body_line,
                 slug,
                 path,
                 assets: Vec::new(),
@@ -128,7 +132,7 @@ mod tests {
     use super::*;
 
     fn page(content_path: &str, text: &str) -> Page {
-        Page::parse(&Path::new("content").join(content_path), content_path, text).unwrap().0
+        Page::parse(&Path::new("content").join(content_path), content_path, text.to_string()).unwrap().0
     }
 
     #[test]

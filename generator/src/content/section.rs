@@ -29,14 +29,18 @@ pub struct Section {
 }
 
 impl Section {
-    pub fn parse(file: &Path, content_path: &str, text: &str) -> Result<(Section, Warnings), Problem> {
-        let split = front_matter::split(file, text)?;
+    /// Takes the file's text by value: the body is kept in place, not copied.
+    pub fn parse(file: &Path, content_path: &str, text: String) -> Result<(Section, Warnings), Problem> {
+        let split = front_matter::split(file, &text)?;
+        let body_start = text.len() - split.body.len();
+        let body_line = split.body_line;
         let (meta, warnings) = SectionFrontMatter::parse(file, &split)?;
         let dir = Path::new(content_path)
             .parent()
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default();
-        let raw = split.body.to_string();
+        let mut raw = text;
+        raw.drain(..body_start);
         Ok((
             Section {
                 file: file.to_path_buf(),
@@ -45,7 +49,7 @@ impl Section {
                 dir,
                 meta,
                 raw,
-                body_line: split.body_line,
+                body_line,
                 assets: Vec::new(),
                 pages: Vec::new(),
                 subsections: Vec::new(),

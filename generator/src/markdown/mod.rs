@@ -207,6 +207,7 @@ pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn
         html.push_str("</section>\n");
     }
     out.html = expanded.place(&html);
+    out.html.shrink_to_fit();
     out
 }
 
@@ -227,7 +228,7 @@ impl Expanded {
     /// Puts shortcode HTML back in place of the placeholders.
     fn place(&self, html: &str) -> String {
         if self.html.is_empty() {
-            return html.to_string();
+            return html.to_owned();
         }
         let mut result = html.to_string();
         for (n, output) in self.html.iter().enumerate() {

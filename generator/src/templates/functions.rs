@@ -83,7 +83,7 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
         match t {
             Some(t) => {
                 let items: Vec<Value> = (0..d.library.taxonomies[t].terms.len())
-                    .map(|k| serialize::term(&d, t, k, &d.library.taxonomies[t].terms[k].pages, Mode::Meta))
+                    .map(|k| serialize::term(&d, t, k, &d.library.taxonomies[t].terms[k].pages, Mode::Link))
                     .collect();
                 Ok(serde_json::json!({ "kind": serialize::taxonomy_config(&d, t), "items": items }))
             }
