@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use std::collections::HashSet;
+
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::Context;
@@ -11,7 +13,7 @@ use tera::Context;
 use crate::problems::{BuildError, Problem, Problems};
 use crate::serialize::{self, Mode};
 use crate::site::{Body, OutputFile, SiteData};
-use crate::templates::{self, Templates};
+use crate::templates::{self, Templates, functions};
 
 /// One unit of rendering work, run in parallel with the others.
 enum Job {
@@ -192,8 +194,57 @@ fn alias_file(alias: &str) -> String {
     }
 }
 
-/// Renders everything.
-pub fn render_all(data: &SiteData, templates: &Templates) -> Result<Vec<OutputFile>, BuildError> {
+/// What one build rendered per job, for the next build under `serve` to reuse.
+#[derive(Debug, Clone, Default)]
+pub struct RenderCache {
+    /// One output per job, in job order.
+    pub outputs: Vec<OutputFile>,
+    /// Whether the job's templates read other pages through the template functions.
+    pub reads_site: Vec<bool>,
+}
+
+/// A previous build of the same structure and which pages and sections changed since.
+pub struct Reuse<'a> {
+    pub previous: &'a RenderCache,
+    pub changed_pages: HashSet<usize>,
+    pub changed_sections: HashSet<usize>,
+}
+
+impl Reuse<'_> {
+    /// Whether job `n` may show something that changed. Only a page's body can have changed
+    /// (same files, same front matter, same templates), so only outputs that show bodies,
+    /// summaries or word counts — the page, its neighbours, lists holding it, feeds — and
+    /// outputs whose templates read the site through functions are rendered again.
+    fn affects(&self, data: &SiteData, job: &Job, n: usize) -> bool {
+        if self.previous.reads_site.get(n).copied().unwrap_or(true) {
+            return true;
+        }
+        let lib = &data.library;
+        let changed = |p: &usize| self.changed_pages.contains(p);
+        match job {
+            Job::Page(i) => {
+                let p = &lib.pages[*i];
+                changed(i) || p.lower.is_some_and(|x| changed(&x)) || p.higher.is_some_and(|x| changed(&x))
+            }
+            Job::SectionPager { section, .. } => {
+                self.changed_sections.contains(section) || lib.sections[*section].pages.iter().any(changed)
+            }
+            Job::TermPager { taxonomy, term, .. } => {
+                lib.taxonomies[*taxonomy].terms[*term].pages.iter().any(changed)
+            }
+            Job::Feed { .. } => true,
+            Job::TaxonomyList(_) | Job::Sitemap | Job::Robots | Job::NotFound => false,
+        }
+    }
+}
+
+/// Renders everything (reusing what `reuse` allows) and returns what the next build may reuse.
+pub fn render_all(
+    data: &SiteData,
+    templates: &Templates,
+    reuse: Option<&Reuse>,
+    keep_cache: bool,
+) -> Result<(Vec<OutputFile>, RenderCache), BuildError> {
     let lib = &data.library;
     let mut jobs = Vec::new();
     jobs.extend((0..lib.pages.len()).map(Job::Page));
@@ -237,16 +288,34 @@ pub fn render_all(data: &SiteData, templates: &Templates) -> Result<Vec<OutputFi
     }
     jobs.push(Job::NotFound);
 
-    let results: Vec<Result<OutputFile, Problem>> =
-        jobs.par_iter().map(|job| run(data, templates, job)).collect();
-    let mut files = Vec::with_capacity(results.len() + 64);
+    let reuse = reuse.filter(|r| r.previous.outputs.len() == jobs.len());
+    let results: Vec<Result<(OutputFile, bool), Problem>> = jobs
+        .par_iter()
+        .enumerate()
+        .map(|(n, job)| {
+            if let Some(r) = reuse
+                && !r.affects(data, job, n)
+            {
+                return Ok((r.previous.outputs[n].clone(), false));
+            }
+            let (result, reads_site) = functions::tracking_site_reads(|| run(data, templates, job));
+            result.map(|f| (f, reads_site))
+        })
+        .collect();
+    let mut cache =
+        RenderCache { outputs: Vec::with_capacity(jobs.len()), reads_site: Vec::with_capacity(jobs.len()) };
     let mut problems = Problems::default();
     for r in results {
         match r {
-            Ok(f) => files.push(f),
+            Ok((f, reads)) => {
+                cache.outputs.push(f);
+                cache.reads_site.push(reads);
+            }
             Err(p) => problems.push(p),
         }
     }
+    // A one-off build does not keep a second copy of every output.
+    let mut files = if keep_cache { cache.outputs.clone() } else { std::mem::take(&mut cache.outputs) };
     // Redirects: aliases, section `redirect_to`, and `page/1/` of paginated lists.
     let redirect =
         |from: String, to: String, who: &Path, files: &mut Vec<OutputFile>, problems: &mut Problems| {
@@ -301,7 +370,7 @@ pub fn render_all(data: &SiteData, templates: &Templates) -> Result<Vec<OutputFi
     for (rel, source) in &data.static_files {
         files.push(OutputFile { path: rel.clone(), body: Body::Copy(source.clone()) });
     }
-    problems.into_result(files)
+    problems.into_result((files, cache))
 }
 
 fn run(data: &SiteData, templates: &Templates, job: &Job) -> Result<OutputFile, Problem> {

@@ -2,7 +2,7 @@
 //! all in memory. Nothing here writes a file; [`crate::output`] does, and only after everything
 //! succeeded.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::content::{self, Item, Library};
 use crate::markdown::{self, RenderContext, Rendered, ShortcodeOutput};
 use crate::problems::{BuildError, Problem, Problems, Warnings};
-use crate::render;
+use crate::render::{self, RenderCache};
 use crate::templates::{self, Templates};
 
 #[derive(Debug, Clone, Default)]
@@ -91,6 +91,28 @@ fn timed<T>(progress: &dyn Progress, name: &str, f: impl FnOnce() -> (T, String)
     value
 }
 
+/// What a build keeps for the next one under `serve`, so that editing one page re-renders
+/// only what shows it. Invalidated as a whole when the config, templates or static files change.
+#[derive(Default)]
+pub struct Cache {
+    /// Config, templates and static files.
+    inputs: u64,
+    /// Every content file's site path.
+    paths: u64,
+    /// Content path → (hash of the file, its rendered Markdown).
+    markdown: HashMap<String, (u64, Rendered)>,
+    /// Content path → hash of its front matter: equal for all means the same structure.
+    structure: HashMap<String, u64>,
+    render: Option<RenderCache>,
+}
+
+impl Cache {
+    /// Forgets everything (the next build is a full one).
+    pub fn clear(&mut self) {
+        *self = Cache::default();
+    }
+}
+
 /// Reads `config.toml`.
 pub fn load_config(root: &Path) -> Result<(Config, Warnings), BuildError> {
     let file = root.join("config.toml");
@@ -105,6 +127,24 @@ pub fn load_config(root: &Path) -> Result<(Config, Warnings), BuildError> {
 
 /// Builds the whole site in memory.
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Built, BuildError> {
+    build_inner(options, progress, None)
+}
+
+/// Builds the site in memory, reusing what `cache` holds from the previous build and keeping
+/// what the next one can reuse. The result is the same as [`build`]'s.
+pub fn build_cached(
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    cache: &mut Cache,
+) -> Result<Built, BuildError> {
+    build_inner(options, progress, Some(cache))
+}
+
+fn build_inner(
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    mut cache: Option<&mut Cache>,
+) -> Result<Built, BuildError> {
     let root = &options.root;
     let (mut config, mut warnings) = load_config(root)?;
     if let Some(base) = &options.base_url {
@@ -143,10 +183,15 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Built, B
     });
     let mut tera = templates.tera.clone();
     templates::functions::register(&mut tera, data.clone());
-    let templates = Templates { tera, sources: templates.sources };
+    let templates = Templates { tera, sources: templates.sources, fingerprint: templates.fingerprint };
 
+    // What the previous build (under `serve`) may lend this one.
+    let inputs = inputs_fingerprint(&data, &templates);
+    let paths = paths_fingerprint(&data.library);
+    let previous = cache.as_deref().filter(|c| c.inputs == inputs && c.paths == paths);
     let contents = timed(progress, "markdown", || {
-        let c = render_markdown(&data, &templates, &page_bodies, &section_bodies);
+        let c =
+            render_markdown(&data, &templates, &page_bodies, &section_bodies, previous.map(|c| &c.markdown));
         let n = c.pages.len() + c.sections.len();
         (c, format!("{n} files"))
     });
@@ -175,14 +220,44 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Built, B
     }
     let _ = data.contents.set(contents);
 
-    let mut files = timed(progress, "render", || {
-        let r = render::render_all(&data, &templates);
+    let structure: HashMap<String, u64> = data
+        .library
+        .pages
+        .iter()
+        .map(|p| (p.content_path.clone(), p.front_matter_hash))
+        .chain(data.library.sections.iter().map(|s| (s.content_path.clone(), s.front_matter_hash)))
+        .collect();
+    let reuse = previous.filter(|c| c.structure == structure).and_then(|c| {
+        let changed = |path: &str, hash: u64| c.markdown.get(path).is_none_or(|(h, _)| *h != hash);
+        Some(render::Reuse {
+            previous: c.render.as_ref()?,
+            changed_pages: (data.library.pages.iter().enumerate())
+                .filter(|(_, p)| changed(&p.content_path, p.source_hash))
+                .map(|(i, _)| i)
+                .collect(),
+            changed_sections: (data.library.sections.iter().enumerate())
+                .filter(|(_, s)| changed(&s.content_path, s.source_hash))
+                .map(|(i, _)| i)
+                .collect(),
+        })
+    });
+    let keep = cache.is_some();
+    let (mut files, render_cache) = timed(progress, "render", || {
+        let r = render::render_all(&data, &templates, reuse.as_ref(), keep);
         let detail = match &r {
-            Ok(f) => format!("{} files", f.len()),
+            Ok((f, _)) => match &reuse {
+                Some(r) => format!(
+                    "{} files ({} pages changed)",
+                    f.len(),
+                    r.changed_pages.len() + r.changed_sections.len()
+                ),
+                None => format!("{} files", f.len()),
+            },
             Err(e) => format!("{} problems", e.problems().len()),
         };
         (r, detail)
     })?;
+    drop(reuse);
     files.push(OutputFile {
         path: catalog::FILE_NAME.into(),
         body: Body::Bytes(catalog.to_json().into_bytes()),
@@ -201,6 +276,22 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Built, B
     }
     warnings.sort();
     warnings.dedup();
+    if let Some(cache) = cache.as_deref_mut() {
+        let contents = data.contents.get().expect("set before rendering");
+        let sources = (data.library.pages.iter().map(|p| (&p.content_path, p.source_hash)))
+            .chain(data.library.sections.iter().map(|s| (&s.content_path, s.source_hash)));
+        let rendered = contents.pages.iter().chain(contents.sections.iter());
+        *cache = Cache {
+            inputs,
+            paths,
+            markdown: sources
+                .zip(rendered)
+                .map(|((path, hash), r)| (path.clone(), (hash, r.clone())))
+                .collect(),
+            structure,
+            render: Some(render_cache),
+        };
+    }
     Ok(Built {
         files,
         warnings,
@@ -210,11 +301,36 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Built, B
     })
 }
 
+fn inputs_fingerprint(data: &SiteData, templates: &Templates) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(data.config_value.to_string().as_bytes());
+    h.update(&templates.fingerprint.to_le_bytes());
+    for (path, hash) in &data.static_hashes {
+        h.update(path.as_bytes());
+        h.update(hash.as_bytes());
+    }
+    h.digest()
+}
+
+fn paths_fingerprint(library: &Library) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let items = (library.pages.iter().map(|p| (&p.content_path, &p.path)))
+        .chain(library.sections.iter().map(|s| (&s.content_path, &s.path)));
+    for (content_path, path) in items {
+        h.update(content_path.as_bytes());
+        h.update(&[0]);
+        h.update(path.as_bytes());
+        h.update(&[0]);
+    }
+    h.digest()
+}
+
 fn render_markdown(
     data: &Arc<SiteData>,
     templates: &Templates,
     page_bodies: &[String],
     section_bodies: &[String],
+    previous: Option<&HashMap<String, (u64, Rendered)>>,
 ) -> Contents {
     let lib = &data.library;
     let pages = lib
@@ -222,6 +338,11 @@ fn render_markdown(
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
+            if let Some((hash, r)) = previous.and_then(|m| m.get(&p.content_path))
+                && *hash == p.source_hash
+            {
+                return r.clone();
+            }
             let permalink = data.config.make_permalink(&p.path);
             let ctx = ShortcodeContext { data, templates, item: Item::Page(i) };
             let source = markdown::Source { file: &p.file, body_line: p.body_line, permalink: &permalink };
@@ -233,6 +354,11 @@ fn render_markdown(
         .par_iter()
         .enumerate()
         .map(|(i, s)| {
+            if let Some((hash, r)) = previous.and_then(|m| m.get(&s.content_path))
+                && *hash == s.source_hash
+            {
+                return r.clone();
+            }
             let permalink = data.config.make_permalink(&s.path);
             let ctx = ShortcodeContext { data, templates, item: Item::Section(i) };
             let source = markdown::Source { file: &s.file, body_line: s.body_line, permalink: &permalink };

@@ -56,7 +56,8 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     let base_url = format!("http://{addr}");
     let options = super::options(&args.site, Some(base_url.clone()));
     let lines = Lines { quiet: args.site.quiet };
-    let first = zhibu_generator::build(&options, &lines);
+    let mut cache = zhibu_generator::site::Cache::default();
+    let first = zhibu_generator::site::build_cached(&options, &lines, &mut cache);
     let current = match first {
         Ok(built) => {
             progress::print_warnings(&built.warnings);
@@ -70,7 +71,7 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     let (reload, _) = broadcast::channel(16);
     let state = AppState { current: Arc::new(RwLock::new(current)), reload };
 
-    spawn_watcher(options, args.site.quiet, &args.data, state.clone())?;
+    spawn_watcher(options, args.site.quiet, &args.data, state.clone(), cache)?;
 
     let app = Router::new().route(RELOAD_PATH, get(live_reload)).fallback(get(static_file)).with_state(state);
     // `serve` prints where it listens on stdout, so scripts and tests can read the port.
@@ -89,6 +90,7 @@ fn spawn_watcher(
     quiet: bool,
     data_dir: &Path,
     state: AppState,
+    mut cache: zhibu_generator::site::Cache,
 ) -> anyhow::Result<()> {
     let root = options.root.canonicalize().unwrap_or_else(|_| options.root.clone());
     let (tx, rx) = std::sync::mpsc::channel();
@@ -105,17 +107,23 @@ fn spawn_watcher(
     std::thread::spawn(move || {
         let _keep = watcher;
         let lines = Lines { quiet };
+        let content = root.join("content");
         while let Ok(first) = rx.recv() {
-            let mut relevant = is_relevant(&first, &ignored);
+            let mut changed = relevant_paths(&first, &ignored);
             // Editors save in bursts (temp file, rename, chmod): take them as one change.
-            while let Ok(more) = rx.recv_timeout(Duration::from_millis(20)) {
-                relevant |= is_relevant(&more, &ignored);
+            while let Ok(more) = rx.recv_timeout(Duration::from_millis(10)) {
+                changed.extend(relevant_paths(&more, &ignored));
             }
-            if !relevant {
+            if changed.is_empty() {
                 continue;
             }
+            // Content edits reuse the last build; anything else (data files read by templates)
+            // starts afresh.
+            if changed.iter().any(|p| !p.starts_with(&content)) {
+                cache.clear();
+            }
             let start = Instant::now();
-            let result = zhibu_generator::build(&options, &lines);
+            let result = zhibu_generator::site::build_cached(&options, &lines, &mut cache);
             let mut current = match state.current.write() {
                 Ok(c) => c,
                 Err(poisoned) => poisoned.into_inner(),
@@ -139,19 +147,25 @@ fn spawn_watcher(
     Ok(())
 }
 
-fn is_relevant(event: &notify::Result<notify::Event>, ignored: &[PathBuf]) -> bool {
-    let Ok(event) = event else { return false };
+/// The paths of an event that should trigger a rebuild (not editor temp files, not outputs).
+fn relevant_paths(event: &notify::Result<notify::Event>, ignored: &[PathBuf]) -> Vec<PathBuf> {
+    let Ok(event) = event else { return Vec::new() };
     if matches!(event.kind, notify::EventKind::Access(_)) {
-        return false;
+        return Vec::new();
     }
-    event.paths.iter().any(|p| {
-        let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-        let editor_temp = name.ends_with('~')
-            || name.ends_with(".swp")
-            || name.starts_with(".#")
-            || name.ends_with(".zhibu-tmp");
-        !editor_temp && !ignored.iter().any(|i| p.starts_with(i))
-    })
+    event
+        .paths
+        .iter()
+        .filter(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+            let editor_temp = name.ends_with('~')
+                || name.ends_with(".swp")
+                || name.starts_with(".#")
+                || name.ends_with(".zhibu-tmp");
+            !editor_temp && !ignored.iter().any(|i| p.starts_with(i))
+        })
+        .cloned()
+        .collect()
 }
 
 async fn live_reload(

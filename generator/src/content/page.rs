@@ -18,6 +18,9 @@ pub struct Page {
     /// Markdown body.
     pub raw: String,
     pub body_line: usize,
+    /// Hashes of the front matter and of the whole file: what `serve` compares between builds.
+    pub front_matter_hash: u64,
+    pub source_hash: u64,
     pub slug: String,
     /// Site path: `/notices/a/`.
     pub path: String,
@@ -39,6 +42,8 @@ impl Page {
         let split = front_matter::split(file, &text)?;
         let body_start = text.len() - split.body.len();
         let body_line = split.body_line;
+        let front_matter_hash = xxhash_rust::xxh3::xxh3_64(split.front_matter.as_bytes());
+        let source_hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
         let (mut meta, warnings) = PageFrontMatter::parse(file, &split)?;
         let cp = Path::new(content_path);
         let is_bundle = cp.file_name().is_some_and(|n| n == "index.md");
@@ -82,6 +87,8 @@ impl Page {
                 meta,
                 raw,
                 body_line,
+                front_matter_hash,
+                source_hash,
                 slug,
                 path,
                 assets: Vec::new(),

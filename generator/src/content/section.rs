@@ -16,6 +16,9 @@ pub struct Section {
     pub meta: SectionFrontMatter,
     pub raw: String,
     pub body_line: usize,
+    /// Hashes of the front matter and of the whole file: what `serve` compares between builds.
+    pub front_matter_hash: u64,
+    pub source_hash: u64,
     /// `/notices/`; `/` for the root.
     pub path: String,
     /// Colocated files (images beside `_index.md`), relative to the site root.
@@ -34,6 +37,8 @@ impl Section {
         let split = front_matter::split(file, &text)?;
         let body_start = text.len() - split.body.len();
         let body_line = split.body_line;
+        let front_matter_hash = xxhash_rust::xxh3::xxh3_64(split.front_matter.as_bytes());
+        let source_hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
         let (meta, warnings) = SectionFrontMatter::parse(file, &split)?;
         let dir = Path::new(content_path)
             .parent()
@@ -50,6 +55,8 @@ impl Section {
                 meta,
                 raw,
                 body_line,
+                front_matter_hash,
+                source_hash,
                 assets: Vec::new(),
                 pages: Vec::new(),
                 subsections: Vec::new(),
@@ -69,6 +76,8 @@ impl Section {
             meta: SectionFrontMatter::default(),
             raw: String::new(),
             body_line: 1,
+            front_matter_hash: 0,
+            source_hash: 0,
             path: "/".into(),
             assets: Vec::new(),
             pages: Vec::new(),

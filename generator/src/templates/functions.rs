@@ -11,6 +11,23 @@ use crate::content::Item;
 use crate::serialize::{self, Mode};
 use crate::site::SiteData;
 
+thread_local! {
+    /// Set when a template reads other pages' data (get_page, get_section, get_taxonomy,
+    /// load_data): such an output may change whenever anything changes.
+    static READ_SITE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn mark_site_read() {
+    READ_SITE.with(|f| f.set(true));
+}
+
+/// Runs `f` and tells whether it read other pages' data through the template functions.
+pub fn tracking_site_reads<T>(f: impl FnOnce() -> T) -> (T, bool) {
+    READ_SITE.with(|flag| flag.set(false));
+    let value = f();
+    (value, READ_SITE.with(|flag| flag.replace(false)))
+}
+
 fn arg<'a>(args: &'a HashMap<String, Value>, name: &str, function: &str) -> tera::Result<&'a str> {
     args.get(name)
         .and_then(Value::as_str)
@@ -57,6 +74,7 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
 
     let d = data.clone();
     tera.register_function("get_page", move |args: &HashMap<String, Value>| {
+        mark_site_read();
         let path = arg(args, "path", "get_page")?;
         match d.library.get(path) {
             Some(Item::Page(i)) => Ok(serialize::page(&d, i, Mode::Full)),
@@ -66,6 +84,7 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
 
     let d = data.clone();
     tera.register_function("get_section", move |args: &HashMap<String, Value>| {
+        mark_site_read();
         let path = arg(args, "path", "get_section")?;
         match d.library.get(path) {
             Some(Item::Section(i)) => {
@@ -78,6 +97,7 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
 
     let d = data.clone();
     tera.register_function("get_taxonomy", move |args: &HashMap<String, Value>| {
+        mark_site_read();
         let kind = arg(args, "kind", "get_taxonomy")?;
         let t = d.library.taxonomies.iter().position(|t| t.config.name == kind);
         match t {
@@ -111,6 +131,7 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
     let d = data;
     let cache: Arc<Mutex<HashMap<String, Value>>> = Arc::default();
     tera.register_function("load_data", move |args: &HashMap<String, Value>| {
+        mark_site_read();
         let path = arg(args, "path", "load_data")?;
         if let Some(v) = cache.lock().map_err(|_| tera::Error::msg("load_data: cache poisoned"))?.get(path) {
             return Ok(v.clone());

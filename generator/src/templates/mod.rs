@@ -26,6 +26,8 @@ pub struct Templates {
     pub tera: Tera,
     /// Template name → file relative to the site root (`None` for built-ins).
     pub sources: BTreeMap<String, Option<PathBuf>>,
+    /// Hash of every template's name and text: equal means the same templates.
+    pub fingerprint: u64,
 }
 
 impl Templates {
@@ -100,11 +102,19 @@ impl Templates {
         filters::register(&mut tera);
         let sources: BTreeMap<String, Option<PathBuf>> =
             files.iter().map(|(n, (f, _))| (n.clone(), f.clone())).collect();
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for (name, (_, text)) in &files {
+            hasher.update(name.as_bytes());
+            hasher.update(&[0]);
+            hasher.update(text.as_bytes());
+            hasher.update(&[0]);
+        }
+        let fingerprint = hasher.digest();
         if let Err(e) = tera.add_raw_templates(files.iter().map(|(n, (_, t))| (n.clone(), t.clone()))) {
             // Inheritance problems: a missing parent, a missing macro file.
             return Err(Problem::new(format!("templates: {}", chain(&e))).into());
         }
-        Ok(Templates { tera, sources })
+        Ok(Templates { tera, sources, fingerprint })
     }
 
     pub fn has(&self, name: &str) -> bool {
