@@ -276,7 +276,7 @@ fn build_inner(
     }
     warnings.sort();
     warnings.dedup();
-    if let Some(cache) = cache.as_deref_mut() {
+    if let Some(cache) = cache {
         let contents = data.contents.get().expect("set before rendering");
         let sources = (data.library.pages.iter().map(|p| (&p.content_path, p.source_hash)))
             .chain(data.library.sections.iter().map(|s| (&s.content_path, s.source_hash)));
