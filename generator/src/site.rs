@@ -143,7 +143,7 @@ pub fn build_cached(
 fn build_inner(
     options: &BuildOptions,
     progress: &dyn Progress,
-    mut cache: Option<&mut Cache>,
+    cache: Option<&mut Cache>,
 ) -> Result<Built, BuildError> {
     let root = &options.root;
     let (mut config, mut warnings) = load_config(root)?;
