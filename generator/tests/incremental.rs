@@ -1,6 +1,8 @@
 //! `serve` reuses the previous build; what it produces must be exactly what a fresh build
 //! produces, whatever was edited.
 
+#![allow(clippy::unwrap_used)] // a panic is a test's failure report
+
 use std::path::Path;
 
 use zhibu_generator::site::{Body, Built, Cache, build, build_cached};
