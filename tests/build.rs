@@ -213,6 +213,24 @@ fn quiet_prints_nothing_on_success() {
 }
 
 #[test]
+fn ignored_content_is_left_out() {
+    let site = Site::fixture("site");
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        &config.replace(
+            "generate_feeds = true",
+            "generate_feeds = true\nignored_content = [\"*.docx\", \"notices/wip-*\"]",
+        ),
+    );
+    site.write("content/notices/wip-plan.md", "+++\ntitle = \"未完成\"\n+++\n");
+    site.write("content/life/trip/minutes.docx", "not for the web");
+    site.build().ok();
+    assert!(!site.out().join("notices/wip-plan").exists());
+    assert!(!site.out().join("life/trip/minutes.docx").exists());
+}
+
+#[test]
 fn check_writes_nothing() {
     let site = Site::fixture("site");
     let run = site.zhibu(&["check"]).ok();

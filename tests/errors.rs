@@ -117,10 +117,27 @@ fn catalog_errors_fail_the_build() {
     fails_with(
         &site,
         &[
-            "closes (2026-12-09 07:00:00 +08:00) before it opens",
-            "event id `2026-12-09-remembrance` is declared twice",
-            "bad geofence: lat = 95 is outside -90..90",
+            "content/notices/bad-event.md:6: [extra.signin] event `2026-12-09-remembrance` closes (2026-12-09 07:00:00 +08:00) before it opens",
+            "content/notices/event.md:7: event id `2026-12-09-remembrance` is declared twice: also in content/notices/bad-event.md",
+            "content/notices/bad-event.md:7: [extra.signin] event `2026-12-09-remembrance`: bad geofence: lat = 95 is outside -90..90",
             "content/notices/bad-event.md:9: signin(event=\"no-such-event\"): no page declares this event",
+        ],
+    );
+}
+
+#[test]
+fn campaign_errors_point_at_the_key() {
+    let site = Site::fixture("site");
+    site.write(
+        "content/notices/bad-campaign.md",
+        "+++\ntitle = \"坏活动\"\n[extra.campaign]\nid = \"Bad Id\"\nstarts = 2026-09-01\ndays = 0\ncolour = \"red\"\n+++\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "content/notices/bad-campaign.md:4: [extra.campaign] `id = \"Bad Id\"`",
+            "content/notices/bad-campaign.md:6: [extra.campaign] `days` must be a whole number from 1 to 366",
+            "content/notices/bad-campaign.md:7: [extra.campaign] unknown key `colour`",
         ],
     );
 }

@@ -6,13 +6,12 @@
 //! geofence, a form that names an event or campaign nobody declared.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::content::Library;
 use crate::content::front_matter::Date;
+use crate::content::{Library, Page};
 use crate::markdown::Rendered;
 use crate::problems::{Problem, Problems};
 
@@ -75,8 +74,24 @@ pub fn valid_id(id: &str) -> bool {
         && !id.starts_with('-')
 }
 
-fn line_of(file_text_key: &str, page_file: &Path) -> Problem {
-    Problem::in_file(page_file, file_text_key.to_string())
+/// A problem with a value of `[extra.<table>]` in a page's front matter, at the line of `key`
+/// (or of the table's header when the key is not written out).
+fn at_key(page: &Page, table: &str, key: &str, message: impl Into<String>) -> Problem {
+    let lines: Vec<&str> = page.front_matter.lines().collect();
+    let header = format!("[extra.{table}]");
+    let start = lines.iter().position(|l| l.trim() == header);
+    let key_line = start.and_then(|h| {
+        lines[h + 1..]
+            .iter()
+            .take_while(|l| !l.trim_start().starts_with('['))
+            .position(|l| {
+                let l = l.trim_start();
+                l.starts_with(key) && l[key.len()..].trim_start().starts_with('=')
+            })
+            .map(|i| h + 1 + i)
+    });
+    let line = key_line.or(start).map(|i| page.front_matter_line + i);
+    Problem { file: Some(page.file.clone()), line, message: message.into() }
 }
 
 fn read_datetime(v: Option<&toml::Value>) -> Option<DateTime<FixedOffset>> {
@@ -99,40 +114,43 @@ pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (C
         let file = &page.file;
         if let Some(v) = page.meta.extra.get("signin") {
             let Some(t) = v.as_table() else {
-                problems.push(line_of("`[extra.signin]` must be a table", file));
+                problems.push(at_key(page, "signin", "", "`[extra.signin]` must be a table"));
                 continue;
             };
             let id = t.get("event").and_then(|v| v.as_str()).unwrap_or("");
             let mut ok = true;
             if !valid_id(id) {
-                problems.push(line_of(
-                    &format!("[extra.signin] `event = \"{id}\"`: an event id is 3–64 lower-case letters, digits or `-`, e.g. \"2026-12-09-remembrance\""),
-                    file,
-                ));
+                problems.push(at_key(page, "signin", "event", format!("[extra.signin] `event = \"{id}\"`: an event id is 3–64 lower-case letters, digits or `-`, e.g. \"2026-12-09-remembrance\"")));
                 ok = false;
             }
             let opens = read_datetime(t.get("opens"));
             let closes = read_datetime(t.get("closes"));
             if opens.is_none() {
-                problems.push(line_of(
+                problems.push(at_key(
+                    page,
+                    "signin",
+                    "",
                     "[extra.signin] `opens` is required: a date-time such as 2026-12-09T07:00:00+08:00",
-                    file,
                 ));
                 ok = false;
             }
             if closes.is_none() {
-                problems.push(line_of(
+                problems.push(at_key(
+                    page,
+                    "signin",
+                    "",
                     "[extra.signin] `closes` is required: a date-time such as 2026-12-09T22:00:00+08:00",
-                    file,
                 ));
                 ok = false;
             }
             if let (Some(o), Some(c)) = (opens, closes)
                 && c <= o
             {
-                problems.push(line_of(
-                    &format!("[extra.signin] event `{id}` closes ({c}) before it opens ({o})"),
-                    file,
+                problems.push(at_key(
+                    page,
+                    "signin",
+                    "closes",
+                    format!("[extra.signin] event `{id}` closes ({c}) before it opens ({o})"),
                 ));
                 ok = false;
             }
@@ -141,9 +159,11 @@ pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (C
                 Some(g) => match parse_geofence(g) {
                     Ok(g) => Some(g),
                     Err(why) => {
-                        problems.push(line_of(
-                            &format!("[extra.signin] event `{id}`: bad geofence: {why}"),
-                            file,
+                        problems.push(at_key(
+                            page,
+                            "signin",
+                            "geofence",
+                            format!("[extra.signin] event `{id}`: bad geofence: {why}"),
                         ));
                         ok = false;
                         None
@@ -152,11 +172,11 @@ pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (C
             };
             for key in t.keys() {
                 if !["event", "opens", "closes", "geofence"].contains(&key.as_str()) {
-                    problems.push(line_of(
-                        &format!(
-                            "[extra.signin] unknown key `{key}` (known: event, opens, closes, geofence)"
-                        ),
-                        file,
+                    problems.push(at_key(
+                        page,
+                        "signin",
+                        key,
+                        format!("[extra.signin] unknown key `{key}` (known: event, opens, closes, geofence)"),
                     ));
                     ok = false;
                 }
@@ -164,7 +184,12 @@ pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (C
             if let Some(other) = event_owner.insert(id.to_string(), file.display().to_string())
                 && !id.is_empty()
             {
-                problems.push(line_of(&format!("event id `{id}` is declared twice: also in {other}"), file));
+                problems.push(at_key(
+                    page,
+                    "signin",
+                    "event",
+                    format!("event id `{id}` is declared twice: also in {other}"),
+                ));
                 ok = false;
             }
             if ok && let (Some(opens), Some(closes)) = (opens, closes) {
@@ -180,39 +205,46 @@ pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (C
         }
         if let Some(v) = page.meta.extra.get("campaign") {
             let Some(t) = v.as_table() else {
-                problems.push(line_of("`[extra.campaign]` must be a table", file));
+                problems.push(at_key(page, "campaign", "", "`[extra.campaign]` must be a table"));
                 continue;
             };
             let id = t.get("id").and_then(|v| v.as_str()).unwrap_or("");
             let mut ok = true;
             if !valid_id(id) {
-                problems.push(line_of(
-                    &format!("[extra.campaign] `id = \"{id}\"`: a campaign id is 3–64 lower-case letters, digits or `-`"),
-                    file,
-                ));
+                problems.push(at_key(page, "campaign", "id", format!("[extra.campaign] `id = \"{id}\"`: a campaign id is 3–64 lower-case letters, digits or `-`")));
                 ok = false;
             }
             let starts = read_datetime(t.get("starts")).map(|d| d.date_naive());
             if starts.is_none() {
-                problems
-                    .push(line_of("[extra.campaign] `starts` is required: a date such as 2026-09-01", file));
+                problems.push(at_key(
+                    page,
+                    "campaign",
+                    "starts",
+                    "[extra.campaign] `starts` is required: a date such as 2026-09-01",
+                ));
                 ok = false;
             }
             let days = t.get("days").and_then(|v| v.as_integer());
             let days = match days {
                 Some(d) if (1..=366).contains(&d) => Some(d as u32),
                 _ => {
-                    problems
-                        .push(line_of("[extra.campaign] `days` must be a whole number from 1 to 366", file));
+                    problems.push(at_key(
+                        page,
+                        "campaign",
+                        "days",
+                        "[extra.campaign] `days` must be a whole number from 1 to 366",
+                    ));
                     ok = false;
                     None
                 }
             };
             for key in t.keys() {
                 if !["id", "starts", "days", "schedule"].contains(&key.as_str()) {
-                    problems.push(line_of(
-                        &format!("[extra.campaign] unknown key `{key}` (known: id, starts, days, schedule)"),
-                        file,
+                    problems.push(at_key(
+                        page,
+                        "campaign",
+                        key,
+                        format!("[extra.campaign] unknown key `{key}` (known: id, starts, days, schedule)"),
                     ));
                     ok = false;
                 }
@@ -220,8 +252,12 @@ pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (C
             if let Some(other) = campaign_owner.insert(id.to_string(), file.display().to_string())
                 && !id.is_empty()
             {
-                problems
-                    .push(line_of(&format!("campaign id `{id}` is declared twice: also in {other}"), file));
+                problems.push(at_key(
+                    page,
+                    "campaign",
+                    "id",
+                    format!("campaign id `{id}` is declared twice: also in {other}"),
+                ));
                 ok = false;
             }
             if ok && let (Some(starts), Some(days)) = (starts, days) {

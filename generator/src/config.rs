@@ -83,7 +83,6 @@ pub struct Config {
     pub generate_sitemap: bool,
     pub generate_robots_txt: bool,
     pub exclude_paginated_pages_in_sitemap: String,
-    pub build_search_index: bool,
     pub ignored_content: Vec<String>,
     pub markdown: Markdown,
     pub extra: toml::Table,
@@ -106,7 +105,6 @@ impl Default for Config {
             generate_sitemap: true,
             generate_robots_txt: true,
             exclude_paginated_pages_in_sitemap: "none".into(),
-            build_search_index: false,
             ignored_content: Vec::new(),
             markdown: Markdown::default(),
             extra: toml::Table::new(),
@@ -130,7 +128,6 @@ const IMPLEMENTED: &[&str] = &[
     "generate_sitemap",
     "generate_robots_txt",
     "exclude_paginated_pages_in_sitemap",
-    "build_search_index",
     "ignored_content",
     "markdown",
     "extra",
@@ -138,6 +135,7 @@ const IMPLEMENTED: &[&str] = &[
 
 /// Zola keys that zhibu accepts but does not act on yet.
 const NOT_YET: &[&str] = &[
+    "build_search_index",
     "preserve_dotfiles_in_output",
     "compile_sass",
     "minify_html",
@@ -248,6 +246,7 @@ impl Config {
                 ));
             }
         }
+        self.ignored_content_globs().map_err(|why| Problem::in_file(file, why))?;
         if !matches!(self.exclude_paginated_pages_in_sitemap.as_str(), "none" | "all") {
             return Err(Problem::in_file(
                 file,
@@ -264,6 +263,17 @@ impl Config {
             return format!("{base}/");
         }
         if path.starts_with('/') { format!("{base}{path}") } else { format!("{base}/{path}") }
+    }
+
+    /// `ignored_content` as a glob set matched against paths relative to `content/`.
+    pub fn ignored_content_globs(&self) -> Result<globset::GlobSet, String> {
+        let mut builder = globset::GlobSetBuilder::new();
+        for pattern in &self.ignored_content {
+            let glob = globset::Glob::new(pattern)
+                .map_err(|e| format!("`ignored_content`: `{pattern}` is not a valid glob: {e}"))?;
+            builder.add(glob);
+        }
+        builder.build().map_err(|e| format!("`ignored_content`: {e}"))
     }
 
     pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
@@ -392,6 +402,12 @@ mod tests {
         .unwrap();
         assert_eq!(c.taxonomies[0].paginate_by, Some(10));
         assert!(c.markdown.highlight_code());
+    }
+
+    #[test]
+    fn bad_ignored_content_glob_is_an_error() {
+        let err = parse("base_url = \"x\"\nignored_content = [\"[\"]\n").unwrap_err();
+        assert!(err.message.contains("not a valid glob"), "{}", err.message);
     }
 
     #[test]

@@ -67,14 +67,15 @@ impl Problems {
     }
 
     /// `Ok(value)` when nothing was found, otherwise the sorted, de-duplicated list.
-    pub fn into_result<T>(mut self, value: T) -> Result<T, BuildError> {
-        if self.0.is_empty() {
-            Ok(value)
-        } else {
-            self.0.sort();
-            self.0.dedup();
-            Err(BuildError(self))
-        }
+    pub fn into_result<T>(self, value: T) -> Result<T, BuildError> {
+        if self.0.is_empty() { Ok(value) } else { Err(self.into_error()) }
+    }
+
+    /// The problems, sorted by file and line and de-duplicated, as the error of a build.
+    pub fn into_error(mut self) -> BuildError {
+        self.0.sort();
+        self.0.dedup();
+        BuildError(self)
     }
 }
 

@@ -216,7 +216,7 @@ fn build_inner(
     });
     problems.extend(render::check_templates_exist(&data, &templates));
     if !problems.is_empty() {
-        return Err(BuildError(problems));
+        return Err(problems.into_error());
     }
     let _ = data.contents.set(contents);
 
@@ -272,7 +272,7 @@ fn build_inner(
         }
     }
     if !problems.is_empty() {
-        return Err(BuildError(problems));
+        return Err(problems.into_error());
     }
     warnings.sort();
     warnings.dedup();

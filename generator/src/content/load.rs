@@ -26,6 +26,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<(Library, Warn
     let mut markdown = Vec::new();
     let mut others: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     let mut problems = Problems::default();
+    let ignored = config.ignored_content_globs().map_err(Problem::new)?;
     for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
@@ -42,6 +43,9 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<(Library, Warn
             continue;
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+        if ignored.is_match(entry.path().strip_prefix(&content).unwrap_or(entry.path())) {
+            continue;
+        }
         if name.ends_with(".md") {
             markdown.push(rel);
         } else if let Some(dir) = rel.parent() {
@@ -85,7 +89,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<(Library, Warn
         }
     }
     if !problems.is_empty() {
-        return Err(BuildError(problems));
+        return Err(problems.into_error());
     }
 
     // Files beside an index.md belong to that bundle; beside an _index.md, to the section.

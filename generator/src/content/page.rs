@@ -18,6 +18,9 @@ pub struct Page {
     /// Markdown body.
     pub raw: String,
     pub body_line: usize,
+    /// The front matter as written and the line it starts on, for messages about its values.
+    pub front_matter: String,
+    pub front_matter_line: usize,
     /// Hashes of the front matter and of the whole file: what `serve` compares between builds.
     pub front_matter_hash: u64,
     pub source_hash: u64,
@@ -42,6 +45,8 @@ impl Page {
         let split = front_matter::split(file, &text)?;
         let body_start = text.len() - split.body.len();
         let body_line = split.body_line;
+        let front_matter_text = split.front_matter.to_string();
+        let front_matter_line = split.front_matter_line;
         let front_matter_hash = xxhash_rust::xxh3::xxh3_64(split.front_matter.as_bytes());
         let source_hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
         let (mut meta, warnings) = PageFrontMatter::parse(file, &split)?;
@@ -87,6 +92,8 @@ impl Page {
                 meta,
                 raw,
                 body_line,
+                front_matter: front_matter_text,
+                front_matter_line,
                 front_matter_hash,
                 source_hash,
                 slug,

@@ -94,7 +94,7 @@ impl Templates {
             }
         }
         if !problems.is_empty() {
-            return Err(BuildError(problems));
+            return Err(problems.into_error());
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
