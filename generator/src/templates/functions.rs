@@ -128,6 +128,12 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
         }
     });
 
+    tera.register_function("qr_svg", |args: &HashMap<String, Value>| {
+        let text = arg(args, "text", "qr_svg")?;
+        let label = args.get("label").and_then(Value::as_str).unwrap_or("二维码");
+        qr_svg(text, label).map(Value::String)
+    });
+
     let d = data;
     let cache: Arc<Mutex<HashMap<String, Value>>> = Arc::default();
     tera.register_function("load_data", move |args: &HashMap<String, Value>| {
@@ -143,6 +149,23 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
         }
         Ok(value)
     });
+}
+
+/// A QR code as inline SVG, made at build time (no request to any service): one path, scaled
+/// by CSS, so a printed poster or a shared screenshot leads back to the page.
+pub fn qr_svg(text: &str, label: &str) -> tera::Result<String> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| tera::Error::msg(format!("qr_svg: cannot encode `{text}`: {e}")))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .module_dimensions(1, 1)
+        .dark_color(qrcode::render::svg::Color("#000"))
+        .light_color(qrcode::render::svg::Color("#fff"))
+        .build();
+    // Inline in HTML: no XML prolog, a class instead of fixed pixel sizes, an accessible name.
+    let body = svg.split_once("<svg").map(|(_, rest)| rest).unwrap_or(&svg);
+    let label = crate::templates::escape_html(label);
+    Ok(format!("<svg class=\"qr\" role=\"img\" aria-label=\"{label}\"{body}"))
 }
 
 /// Reads a data file relative to the site root: TOML, JSON, CSV or plain text.
@@ -209,6 +232,14 @@ mod tests {
         assert_eq!(v["headers"], serde_json::json!(["day", "chapters"]));
         assert_eq!(v["records"][0][1], "总纲, 第一章");
         assert_eq!(v["records"].as_array().map(Vec::len), Some(2));
+    }
+
+    #[test]
+    fn qr_code_is_inline_svg_without_prolog() {
+        let svg = qr_svg("https://dangzhibu.example.edu.cn/campaigns/1209/", "本页二维码").unwrap();
+        assert!(svg.starts_with("<svg class=\"qr\" role=\"img\" aria-label=\"本页二维码\""), "{svg}");
+        assert!(svg.contains("viewBox=") && svg.ends_with("</svg>"));
+        assert!(!svg.contains("<?xml"));
     }
 
     #[test]
