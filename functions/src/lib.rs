@@ -1,0 +1,5 @@
+//! The branch's functions: sessions, sign-ins (签到), study notes (学习心得) and photos of
+//! handwritten copies, as one axum router over a store and a blob trait. The same router runs on
+//! AWS Lambda (`src/bin/api.rs`) and inside `zhibu serve`.
+
+pub mod photos;
