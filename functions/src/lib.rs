@@ -2,4 +2,11 @@
 //! handwritten copies, as one axum router over a store and a blob trait. The same router runs on
 //! AWS Lambda (`src/bin/api.rs`) and inside `zhibu serve`.
 
+pub mod auth;
+pub mod blobs;
+pub mod catalog;
+pub mod clock;
+pub mod domain;
+pub mod error;
 pub mod photos;
+pub mod store;

@@ -1,0 +1,440 @@
+//! The embedded store: one SQLite file (WAL) under the data folder. rusqlite is synchronous, so
+//! every call runs on tokio's blocking pool; one connection behind a mutex makes each call a
+//! transaction-sized critical section, which is what the uniqueness rules need.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context as _;
+use async_trait::async_trait;
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Copy, Inserted, Member, MemberRecord, Note, Signin, Store, StoreResult};
+use crate::domain::{MemberId, NoteStatus, Role};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS members (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    code_hash TEXT NOT NULL,
+    roster_order INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS login_failures (
+    member_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    at_unix INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_failures_member ON login_failures (member_id, at_unix);
+CREATE TABLE IF NOT EXISTS signins (
+    event TEXT NOT NULL,
+    member_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    location TEXT,
+    PRIMARY KEY (event, member_id)
+);
+CREATE INDEX IF NOT EXISTS signins_member ON signins (member_id);
+CREATE TABLE IF NOT EXISTS notes (
+    id TEXT PRIMARY KEY,
+    page TEXT NOT NULL,
+    member_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL,
+    at TEXT NOT NULL,
+    at_unix INTEGER NOT NULL,
+    flagged_words TEXT NOT NULL,
+    review_reason TEXT,
+    reviewed_by TEXT,
+    reviewed_at TEXT
+);
+CREATE INDEX IF NOT EXISTS notes_page ON notes (page, status, at_unix);
+CREATE INDEX IF NOT EXISTS notes_member ON notes (member_id, at_unix);
+CREATE INDEX IF NOT EXISTS notes_status ON notes (status, at_unix);
+CREATE TABLE IF NOT EXISTS copies (
+    campaign TEXT NOT NULL,
+    member_id TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    photo_key TEXT NOT NULL,
+    thumb_key TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (campaign, member_id, day)
+);
+CREATE INDEX IF NOT EXISTS copies_photo ON copies (photo_key);
+CREATE INDEX IF NOT EXISTS copies_thumb ON copies (thumb_key);
+";
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file.
+    pub fn open(path: &Path) -> anyhow::Result<SqliteStore> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        let conn = Connection::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch(SCHEMA).context("creating the schema")?;
+        Ok(SqliteStore { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    async fn with<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .context("the store's worker stopped")?
+        .context("SQLite")
+    }
+}
+
+fn time(s: String) -> rusqlite::Result<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(&s).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+}
+
+fn json<T: serde::de::DeserializeOwned>(s: &str) -> rusqlite::Result<T> {
+    serde_json::from_str(s).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+}
+
+fn member_id(s: String) -> rusqlite::Result<MemberId> {
+    MemberId::parse(&s).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.message.into()))
+}
+
+fn member_row(row: &rusqlite::Row) -> rusqlite::Result<MemberRecord> {
+    let role: String = row.get("role")?;
+    Ok(MemberRecord {
+        member: Member {
+            id: member_id(row.get("id")?)?,
+            name: row.get("name")?,
+            role: Role::parse(&role).unwrap_or(Role::Member),
+            profile: json(&row.get::<_, String>("profile")?)?,
+        },
+        code_hash: row.get("code_hash")?,
+        roster_order: row.get("roster_order")?,
+    })
+}
+
+fn signin_row(row: &rusqlite::Row) -> rusqlite::Result<Signin> {
+    let location: Option<String> = row.get("location")?;
+    Ok(Signin {
+        event: row.get("event")?,
+        member_id: member_id(row.get("member_id")?)?,
+        at: time(row.get("at")?)?,
+        location: location.map(|l| json(&l)).transpose()?,
+    })
+}
+
+fn note_row(row: &rusqlite::Row) -> rusqlite::Result<Note> {
+    let status: String = row.get("status")?;
+    let reviewed_by: Option<String> = row.get("reviewed_by")?;
+    let reviewed_at: Option<String> = row.get("reviewed_at")?;
+    Ok(Note {
+        id: row.get("id")?,
+        page: row.get("page")?,
+        member_id: member_id(row.get("member_id")?)?,
+        body: row.get("body")?,
+        status: NoteStatus::parse(&status).unwrap_or(NoteStatus::Pending),
+        at: time(row.get("at")?)?,
+        flagged_words: json(&row.get::<_, String>("flagged_words")?)?,
+        review_reason: row.get("review_reason")?,
+        reviewed_by: reviewed_by.map(member_id).transpose()?,
+        reviewed_at: reviewed_at.map(time).transpose()?,
+    })
+}
+
+fn copy_row(row: &rusqlite::Row) -> rusqlite::Result<Copy> {
+    Ok(Copy {
+        campaign: row.get("campaign")?,
+        member_id: member_id(row.get("member_id")?)?,
+        day: row.get("day")?,
+        photo_key: row.get("photo_key")?,
+        thumb_key: row.get("thumb_key")?,
+        width: row.get("width")?,
+        height: row.get("height")?,
+        bytes: row.get::<_, i64>("bytes")? as u64,
+        at: time(row.get("at")?)?,
+    })
+}
+
+fn collect<T>(rows: impl Iterator<Item = rusqlite::Result<T>>) -> rusqlite::Result<Vec<T>> {
+    rows.collect()
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn upsert_member(&self, member: &Member, new_code_hash: &str) -> StoreResult<bool> {
+        let m = member.clone();
+        let hash = new_code_hash.to_string();
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            let profile = serde_json::to_string(&m.profile).unwrap_or_else(|_| "{}".into());
+            let updated = tx.execute(
+                "UPDATE members SET name = ?2, role = ?3, profile = ?4 WHERE id = ?1",
+                params![m.id.as_str(), m.name, m.role.as_str(), profile],
+            )?;
+            if updated == 0 {
+                let order: i64 = tx.query_row("SELECT COALESCE(MAX(roster_order), 0) + 1 FROM members", [], |r| r.get(0))?;
+                tx.execute(
+                    "INSERT INTO members (id, name, role, profile, code_hash, roster_order) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![m.id.as_str(), m.name, m.role.as_str(), profile, hash, order],
+                )?;
+            }
+            tx.commit()?;
+            Ok(updated == 0)
+        })
+        .await
+    }
+
+    async fn member(&self, id: &MemberId) -> StoreResult<Option<MemberRecord>> {
+        let id = id.clone();
+        self.with(move |c| {
+            c.query_row("SELECT * FROM members WHERE id = ?1", [id.as_str()], member_row).optional()
+        })
+        .await
+    }
+
+    async fn members(&self) -> StoreResult<Vec<MemberRecord>> {
+        self.with(|c| {
+            let mut st = c.prepare_cached("SELECT * FROM members ORDER BY roster_order")?;
+            collect(st.query_map([], member_row)?)
+        })
+        .await
+    }
+
+    async fn record_login_failure(&self, id: &MemberId, at: DateTime<FixedOffset>) -> StoreResult<()> {
+        let id = id.clone();
+        self.with(move |c| {
+            c.execute(
+                "INSERT INTO login_failures (member_id, at, at_unix) VALUES (?1, ?2, ?3)",
+                params![id.as_str(), at.to_rfc3339(), at.timestamp()],
+            )?;
+            // Old failures are of no use: keep the table small.
+            c.execute("DELETE FROM login_failures WHERE at_unix < ?1", [at.timestamp() - 86_400])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn login_failures_since(
+        &self,
+        id: &MemberId,
+        since: DateTime<FixedOffset>,
+    ) -> StoreResult<Vec<DateTime<FixedOffset>>> {
+        let id = id.clone();
+        self.with(move |c| {
+            let mut st = c.prepare_cached(
+                "SELECT at FROM login_failures WHERE member_id = ?1 AND at_unix >= ?2 ORDER BY at_unix",
+            )?;
+            collect(st.query_map(params![id.as_str(), since.timestamp()], |r| time(r.get(0)?))?)
+        })
+        .await
+    }
+
+    async fn clear_login_failures(&self, id: &MemberId) -> StoreResult<()> {
+        let id = id.clone();
+        self.with(move |c| {
+            c.execute("DELETE FROM login_failures WHERE member_id = ?1", [id.as_str()]).map(|_| ())
+        })
+        .await
+    }
+
+    async fn insert_signin(&self, signin: &Signin) -> StoreResult<Inserted<Signin>> {
+        let s = signin.clone();
+        self.with(move |c| {
+            let location = s.location.map(|l| serde_json::to_string(&l).unwrap_or_default());
+            let inserted = c.execute(
+                "INSERT INTO signins (event, member_id, at, location) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (event, member_id) DO NOTHING",
+                params![s.event, s.member_id.as_str(), s.at.to_rfc3339(), location],
+            )?;
+            if inserted == 1 {
+                return Ok(Inserted::New(s));
+            }
+            let existing = c.query_row(
+                "SELECT * FROM signins WHERE event = ?1 AND member_id = ?2",
+                params![s.event, s.member_id.as_str()],
+                signin_row,
+            )?;
+            Ok(Inserted::Existing(existing))
+        })
+        .await
+    }
+
+    async fn signins_of_member(&self, id: &MemberId) -> StoreResult<Vec<Signin>> {
+        let id = id.clone();
+        self.with(move |c| {
+            let mut st = c.prepare_cached("SELECT * FROM signins WHERE member_id = ?1 ORDER BY at")?;
+            collect(st.query_map([id.as_str()], signin_row)?)
+        })
+        .await
+    }
+
+    async fn signins_of_event(&self, event: &str) -> StoreResult<Vec<Signin>> {
+        let event = event.to_string();
+        self.with(move |c| {
+            let mut st = c.prepare_cached("SELECT * FROM signins WHERE event = ?1 ORDER BY at")?;
+            collect(st.query_map([event], signin_row)?)
+        })
+        .await
+    }
+
+    async fn insert_note(&self, note: &Note) -> StoreResult<()> {
+        let n = note.clone();
+        self.with(move |c| {
+            c.execute(
+                "INSERT INTO notes (id, page, member_id, body, status, at, at_unix, flagged_words, review_reason, reviewed_by, reviewed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    n.id,
+                    n.page,
+                    n.member_id.as_str(),
+                    n.body,
+                    n.status.as_str(),
+                    n.at.to_rfc3339(),
+                    n.at.timestamp(),
+                    serde_json::to_string(&n.flagged_words).unwrap_or_else(|_| "[]".into()),
+                    n.review_reason,
+                    n.reviewed_by.as_ref().map(|m| m.as_str().to_string()),
+                    n.reviewed_at.map(|t| t.to_rfc3339()),
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn note(&self, id: &str) -> StoreResult<Option<Note>> {
+        let id = id.to_string();
+        self.with(move |c| c.query_row("SELECT * FROM notes WHERE id = ?1", [id], note_row).optional()).await
+    }
+
+    async fn notes_of_page(&self, page: &str, status: NoteStatus) -> StoreResult<Vec<Note>> {
+        let page = page.to_string();
+        self.with(move |c| {
+            let mut st = c.prepare_cached(
+                "SELECT * FROM notes WHERE page = ?1 AND status = ?2 ORDER BY at_unix DESC, id DESC",
+            )?;
+            collect(st.query_map(params![page, status.as_str()], note_row)?)
+        })
+        .await
+    }
+
+    async fn notes_of_member(&self, id: &MemberId) -> StoreResult<Vec<Note>> {
+        let id = id.clone();
+        self.with(move |c| {
+            let mut st =
+                c.prepare_cached("SELECT * FROM notes WHERE member_id = ?1 ORDER BY at_unix DESC, id DESC")?;
+            collect(st.query_map([id.as_str()], note_row)?)
+        })
+        .await
+    }
+
+    async fn notes_with_status(&self, status: NoteStatus) -> StoreResult<Vec<Note>> {
+        self.with(move |c| {
+            let mut st = c.prepare_cached("SELECT * FROM notes WHERE status = ?1 ORDER BY at_unix, id")?;
+            collect(st.query_map([status.as_str()], note_row)?)
+        })
+        .await
+    }
+
+    async fn review_note(
+        &self,
+        id: &str,
+        status: NoteStatus,
+        reason: Option<&str>,
+        reviewer: &MemberId,
+        at: DateTime<FixedOffset>,
+    ) -> StoreResult<Option<Note>> {
+        let (id, reason, reviewer) = (id.to_string(), reason.map(str::to_string), reviewer.clone());
+        self.with(move |c| {
+            let n = c.execute(
+                "UPDATE notes SET status = ?2, review_reason = ?3, reviewed_by = ?4, reviewed_at = ?5 WHERE id = ?1",
+                params![id, status.as_str(), reason, reviewer.as_str(), at.to_rfc3339()],
+            )?;
+            if n == 0 {
+                return Ok(None);
+            }
+            c.query_row("SELECT * FROM notes WHERE id = ?1", [id], note_row).optional()
+        })
+        .await
+    }
+
+    async fn put_copy(&self, copy: &Copy) -> StoreResult<Option<Copy>> {
+        let k = copy.clone();
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            let previous = tx
+                .query_row(
+                    "SELECT * FROM copies WHERE campaign = ?1 AND member_id = ?2 AND day = ?3",
+                    params![k.campaign, k.member_id.as_str(), k.day],
+                    copy_row,
+                )
+                .optional()?;
+            tx.execute(
+                "INSERT INTO copies (campaign, member_id, day, photo_key, thumb_key, width, height, bytes, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (campaign, member_id, day) DO UPDATE SET
+                   photo_key = excluded.photo_key, thumb_key = excluded.thumb_key, width = excluded.width,
+                   height = excluded.height, bytes = excluded.bytes, at = excluded.at",
+                params![
+                    k.campaign,
+                    k.member_id.as_str(),
+                    k.day,
+                    k.photo_key,
+                    k.thumb_key,
+                    k.width,
+                    k.height,
+                    k.bytes as i64,
+                    k.at.to_rfc3339()
+                ],
+            )?;
+            tx.commit()?;
+            Ok(previous)
+        })
+        .await
+    }
+
+    async fn copies_of(&self, id: &MemberId, campaign: &str) -> StoreResult<Vec<Copy>> {
+        let (id, campaign) = (id.clone(), campaign.to_string());
+        self.with(move |c| {
+            let mut st =
+                c.prepare_cached("SELECT * FROM copies WHERE member_id = ?1 AND campaign = ?2 ORDER BY day")?;
+            collect(st.query_map(params![id.as_str(), campaign], copy_row)?)
+        })
+        .await
+    }
+
+    async fn copies_of_campaign(&self, campaign: &str) -> StoreResult<Vec<Copy>> {
+        let campaign = campaign.to_string();
+        self.with(move |c| {
+            let mut st =
+                c.prepare_cached("SELECT * FROM copies WHERE campaign = ?1 ORDER BY member_id, day")?;
+            collect(st.query_map([campaign], copy_row)?)
+        })
+        .await
+    }
+
+    async fn copy_by_key(&self, key: &str) -> StoreResult<Option<Copy>> {
+        let key = key.to_string();
+        self.with(move |c| {
+            c.query_row("SELECT * FROM copies WHERE photo_key = ?1 OR thumb_key = ?1", [key], copy_row)
+                .optional()
+        })
+        .await
+    }
+}
