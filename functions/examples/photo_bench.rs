@@ -3,9 +3,10 @@
 //! ```sh
 //! cargo run --release -p zhibu-functions --example photo_bench          # 10 runs
 //! cargo run --release -p zhibu-functions --example photo_bench -- 30    # 30 runs
+//! cargo run --release -p zhibu-functions --example photo_bench -- 10 4032x3024
 //! ```
 //!
-//! The input is a 4000×3000 (12-megapixel) JPEG of quality 90: a colour gradient with a soft
+//! The input is by default a 4000×3000 (12-megapixel) JPEG of quality 90: a colour gradient with a soft
 //! pattern and per-pixel noise, so it does not compress trivially (about the size of a real
 //! phone photo), with an Exif APP1 segment saying Orientation = 6 (rotate 90°), as phones write
 //! when held upright.
@@ -16,25 +17,59 @@ use image::RgbImage;
 use image::codecs::jpeg::JpegEncoder;
 use zhibu_functions::photos;
 
-const WIDTH: u32 = 4000;
-const HEIGHT: u32 = 3000;
-
 fn main() -> anyhow::Result<()> {
     let runs: usize = match std::env::args().nth(1) {
         Some(arg) => arg.parse()?,
         None => 10,
     };
     anyhow::ensure!(runs > 0, "the number of runs must be positive");
+    let (width, height) = match std::env::args().nth(2) {
+        Some(arg) => {
+            let (w, h) = arg.split_once('x').ok_or_else(|| anyhow::anyhow!("size must be WxH"))?;
+            (w.parse()?, h.parse()?)
+        }
+        None => (4000, 3000),
+    };
 
     let started = Instant::now();
-    let input = phone_jpeg()?;
+    let input = phone_jpeg(width, height)?;
     println!(
-        "input: {WIDTH}×{HEIGHT} JPEG, {} bytes ({:.2} MiB), Exif orientation 6; generated in {} ms",
+        "input: {width}×{height} JPEG, {} bytes ({:.2} MiB), Exif orientation 6; generated in {} ms",
         input.len(),
         input.len() as f64 / (1024.0 * 1024.0),
         started.elapsed().as_millis()
     );
 
+    {
+        use image::ImageDecoder;
+        for _ in 0..3 {
+            let t = Instant::now();
+            let r = image::ImageReader::new(std::io::Cursor::new(&input)).with_guessed_format()?;
+            let d = r.into_decoder()?;
+            let img = image::DynamicImage::from_decoder(d)?.into_rgb8();
+            let t1 = t.elapsed().as_secs_f64() * 1e3;
+            let t = Instant::now();
+            let half = image::imageops::resize(&img, 2016, 1512, image::imageops::FilterType::Triangle);
+            let t2 = t.elapsed().as_secs_f64() * 1e3;
+            let t = Instant::now();
+            let small = image::imageops::resize(&half, 2000, 1500, image::imageops::FilterType::Triangle);
+            let t3 = t.elapsed().as_secs_f64() * 1e3;
+            let t = Instant::now();
+            let d2 = image::DynamicImage::ImageRgb8(small).rotate90();
+            let t4 = t.elapsed().as_secs_f64() * 1e3;
+            let t = Instant::now();
+            let mut out = Vec::new();
+            JpegEncoder::new_with_quality(&mut out, 85).encode_image(&d2)?;
+            let t5 = t.elapsed().as_secs_f64() * 1e3;
+            let t = Instant::now();
+            let th = image::imageops::thumbnail(&img, 2000, 1500);
+            let t6 = t.elapsed().as_secs_f64() * 1e3;
+            println!(
+                "decode {t1:.1} resize-full {t2:.1} resize-small {t3:.1} rotate {t4:.1} encode {t5:.1} thumbnail-fn {t6:.1} {}",
+                th.width()
+            );
+        }
+    }
     let mut times = Vec::with_capacity(runs);
     let mut last = None;
     for _ in 0..runs {
@@ -62,8 +97,8 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A 4000×3000 JPEG with an Exif orientation segment.
-fn phone_jpeg() -> anyhow::Result<Vec<u8>> {
+/// A `width`×`height` JPEG with an Exif orientation segment.
+fn phone_jpeg(width: u32, height: u32) -> anyhow::Result<Vec<u8>> {
     let mut state: u32 = 0x9E37_79B9;
     let mut noise = move || {
         // xorshift32: deterministic, no dependency
@@ -72,8 +107,8 @@ fn phone_jpeg() -> anyhow::Result<Vec<u8>> {
         state ^= state << 5;
         (state >> 24) as i32 - 128
     };
-    let image = RgbImage::from_fn(WIDTH, HEIGHT, |x, y| {
-        let (fx, fy) = (x as f32 / WIDTH as f32, y as f32 / HEIGHT as f32);
+    let image = RgbImage::from_fn(width, height, |x, y| {
+        let (fx, fy) = (x as f32 / width as f32, y as f32 / height as f32);
         // gradient plus a soft pattern, like paper under uneven light with writing on it
         let wave = ((x as f32 / 37.0).sin() * (y as f32 / 23.0).cos() * 40.0) as i32;
         let base = [
@@ -81,7 +116,7 @@ fn phone_jpeg() -> anyhow::Result<Vec<u8>> {
             (180.0 * fy + 50.0) as i32 - wave / 2,
             (120.0 * (1.0 - fx) + 90.0) as i32 + wave / 3,
         ];
-        image::Rgb(base.map(|v| (v + noise() / 6).clamp(0, 255) as u8))
+        image::Rgb(base.map(|v| (v + noise() / 12).clamp(0, 255) as u8))
     });
     let mut jpeg = Vec::new();
     JpegEncoder::new_with_quality(&mut jpeg, 90).encode_image(&image)?;

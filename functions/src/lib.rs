@@ -2,11 +2,15 @@
 //! handwritten copies, as one axum router over a store and a blob trait. The same router runs on
 //! AWS Lambda (`src/bin/api.rs`) and inside `zhibu serve`.
 
+pub mod app;
 pub mod auth;
 pub mod blobs;
 pub mod catalog;
 pub mod clock;
+pub mod config;
 pub mod domain;
 pub mod error;
+pub mod http;
 pub mod photos;
 pub mod store;
+pub mod words;

@@ -281,41 +281,43 @@ fn fit(width: u32, height: u32, max_side: u32) -> (u32, u32) {
 
 /// Downscales to at most `max_side` on the long side: halves with a 2×2 box filter while the
 /// image stays at least twice the target (fast, and as good as any filter for exact halving),
-/// then resamples the rest of the way with a triangle (bilinear) filter.
+/// then resamples the rest of the way with a triangle filter ([`resample`]).
 fn downscale<P>(mut image: ImageBuffer<P, Vec<u8>>, max_side: u32) -> ImageBuffer<P, Vec<u8>>
 where
     P: Pixel<Subpixel = u8> + 'static,
 {
     let (target_w, target_h) = fit(image.width(), image.height(), max_side);
     while image.width() / 2 >= target_w && image.height() / 2 >= target_h {
-        image = match halve(&image) {
+        let (w, h) = (image.width(), image.height());
+        let data = match P::CHANNEL_COUNT {
+            1 => halve::<1>(image.as_raw(), w, h),
+            3 => halve::<3>(image.as_raw(), w, h),
+            _ => break,
+        };
+        image = match ImageBuffer::from_raw(w / 2, h / 2, data) {
             Some(half) => half,
             None => break,
         };
     }
     if image.dimensions() == (target_w, target_h) {
-        image
-    } else {
-        imageops::resize(&image, target_w, target_h, FilterType::Triangle)
+        return image;
+    }
+    let (w, h) = image.dimensions();
+    let data = match P::CHANNEL_COUNT {
+        1 => resample::<1>(image.as_raw(), w, h, target_w, target_h),
+        3 => resample::<3>(image.as_raw(), w, h, target_w, target_h),
+        _ => None,
+    };
+    match data.and_then(|data| ImageBuffer::from_raw(target_w, target_h, data)) {
+        Some(resized) => resized,
+        // Not reached with the gray and RGB buffers used here; the library's resize is slower.
+        None => imageops::resize(&image, target_w, target_h, FilterType::Triangle),
     }
 }
 
-/// Halves both sides with a 2×2 box filter (an odd last row or column is dropped).
-fn halve<P>(image: &ImageBuffer<P, Vec<u8>>) -> Option<ImageBuffer<P, Vec<u8>>>
-where
-    P: Pixel<Subpixel = u8> + 'static,
-{
-    let data = match P::CHANNEL_COUNT {
-        1 => halve_raw::<1>(image.as_raw(), image.width(), image.height()),
-        2 => halve_raw::<2>(image.as_raw(), image.width(), image.height()),
-        3 => halve_raw::<3>(image.as_raw(), image.width(), image.height()),
-        4 => halve_raw::<4>(image.as_raw(), image.width(), image.height()),
-        _ => return None,
-    };
-    ImageBuffer::from_raw(image.width() / 2, image.height() / 2, data)
-}
-
-fn halve_raw<const C: usize>(src: &[u8], width: u32, height: u32) -> Vec<u8> {
+/// Halves both sides of a `C`-channel 8-bit image with a 2×2 box filter (an odd last row or
+/// column is dropped).
+fn halve<const C: usize>(src: &[u8], width: u32, height: u32) -> Vec<u8> {
     let (w, h) = (width as usize, height as usize);
     let (half_w, half_h) = (w / 2, h / 2);
     let stride = w * C;
@@ -333,6 +335,102 @@ fn halve_raw<const C: usize>(src: &[u8], width: u32, height: u32) -> Vec<u8> {
         }
     }
     out
+}
+
+/// Fixed-point precision of the resampling weights (they sum to `1 << WEIGHT_BITS`).
+const WEIGHT_BITS: u32 = 14;
+
+/// Resampling weights along one axis: output `i` is the weighted sum of the `taps` inputs from
+/// `starts[i]`, with weights `weights[i * taps ..][.. taps]`.
+struct AxisWeights {
+    taps: usize,
+    starts: Vec<usize>,
+    weights: Vec<i32>,
+}
+
+/// Triangle-filter weights to go from `src` to `dst` samples (`dst <= src`), the filter
+/// stretched by the ratio so that every input contributes (like `FilterType::Triangle`).
+fn axis_weights(src: usize, dst: usize) -> AxisWeights {
+    let ratio = src as f64 / dst as f64;
+    let support = ratio.max(1.0);
+    let taps = (2.0 * support).ceil() as usize + 1;
+    let mut starts = Vec::with_capacity(dst);
+    let mut weights = vec![0; dst * taps];
+    let one = 1i32 << WEIGHT_BITS;
+    for (i, row) in weights.chunks_exact_mut(taps).enumerate() {
+        let center = (i as f64 + 0.5) * ratio;
+        let first = ((center - support).floor().max(0.0) as usize).min(src.saturating_sub(taps));
+        starts.push(first);
+        let raw: Vec<f64> = (first..first + taps)
+            .map(|j| {
+                let w = 1.0 - ((j as f64 + 0.5 - center) / support).abs();
+                if j < src { w.max(0.0) } else { 0.0 }
+            })
+            .collect();
+        let total: f64 = raw.iter().sum();
+        if total <= 0.0 {
+            // Cannot happen for dst <= src; fall back to the nearest sample.
+            row[0] = one;
+            continue;
+        }
+        for (out, w) in row.iter_mut().zip(&raw) {
+            *out = (w / total * f64::from(one)).round() as i32;
+        }
+        // Put the rounding error on the largest weight so that flat areas stay exactly flat.
+        let error = one - row.iter().sum::<i32>();
+        if let Some(max) = row.iter_mut().max_by_key(|w| **w) {
+            *max += error;
+        }
+    }
+    AxisWeights { taps, starts, weights }
+}
+
+fn to_u8(acc: i32) -> u8 {
+    ((acc + (1 << (WEIGHT_BITS - 1))) >> WEIGHT_BITS).clamp(0, 255) as u8
+}
+
+/// Resizes a `C`-channel 8-bit image down to `dst_w`×`dst_h` with a separable triangle filter in
+/// fixed point (several times faster than `imageops::resize` on u8 images). `None` if the sizes
+/// do not fit the buffer or the image would grow.
+fn resample<const C: usize>(src: &[u8], src_w: u32, src_h: u32, dst_w: u32, dst_h: u32) -> Option<Vec<u8>> {
+    let (sw, sh, dw, dh) = (src_w as usize, src_h as usize, dst_w as usize, dst_h as usize);
+    if src.len() != sw.checked_mul(sh)?.checked_mul(C)? || dw == 0 || dh == 0 || dw > sw || dh > sh {
+        return None;
+    }
+    // Horizontal pass: sh rows of dw pixels.
+    let xs = axis_weights(sw, dw);
+    let mut wide = Vec::with_capacity(sh * dw * C);
+    for row in src.chunks_exact(sw * C) {
+        for (&start, weights) in xs.starts.iter().zip(xs.weights.chunks_exact(xs.taps)) {
+            let pixels = row.get(start * C..(start + xs.taps) * C)?;
+            let mut acc = [0i32; C];
+            for (pixel, &w) in pixels.chunks_exact(C).zip(weights) {
+                for c in 0..C {
+                    acc[c] += w * i32::from(pixel[c]);
+                }
+            }
+            wide.extend(acc.map(to_u8));
+        }
+    }
+    // Vertical pass: whole rows at a time, which the compiler vectorises.
+    let ys = axis_weights(sh, dh);
+    let stride = dw * C;
+    let mut out = Vec::with_capacity(dh * stride);
+    let mut acc = vec![0i32; stride];
+    for (&start, weights) in ys.starts.iter().zip(ys.weights.chunks_exact(ys.taps)) {
+        acc.fill(0);
+        for (k, &w) in weights.iter().enumerate() {
+            if w == 0 {
+                continue;
+            }
+            let row = wide.get((start + k) * stride..(start + k + 1) * stride)?;
+            for (a, &v) in acc.iter_mut().zip(row) {
+                *a += w * i32::from(v);
+            }
+        }
+        out.extend(acc.iter().map(|&a| to_u8(a)));
+    }
+    Some(out)
 }
 
 /// Reads the pixel dimensions from the file header without decoding anything.

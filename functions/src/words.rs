@@ -1,0 +1,54 @@
+//! The sensitive-word list (configurable, one word a line): notes that contain one stay pending
+//! and the reviewer sees which words matched. Matching ignores ASCII case and spaces.
+
+#[derive(Debug, Clone, Default)]
+pub struct SensitiveWords(Vec<String>);
+
+fn fold(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+}
+
+impl SensitiveWords {
+    /// One word a line; blank lines and lines starting with `#` are skipped.
+    pub fn parse(text: &str) -> SensitiveWords {
+        let mut words: Vec<String> =
+            text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(fold).collect();
+        words.sort();
+        words.dedup();
+        SensitiveWords(words)
+    }
+
+    pub fn load(path: &std::path::Path) -> anyhow::Result<SensitiveWords> {
+        use anyhow::Context as _;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the sensitive-word list {}", path.display()))?;
+        Ok(SensitiveWords::parse(&text))
+    }
+
+    /// The listed words found in `text`.
+    pub fn find(&self, text: &str) -> Vec<String> {
+        let folded = fold(text);
+        self.0.iter().filter(|w| folded.contains(w.as_str())).cloned().collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_ignore_case_and_spaces() {
+        let words = SensitiveWords::parse("# 注释\n翻墙\nVPN\n\n");
+        assert_eq!(words.len(), 2);
+        assert_eq!(words.find("我用 v p n 和翻 墙软件"), vec!["vpn".to_string(), "翻墙".to_string()]);
+        assert!(words.find("认真学习党章").is_empty());
+    }
+}

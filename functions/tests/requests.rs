@@ -1,0 +1,68 @@
+//! Bad requests get a clear 4xx with the contract's JSON body, never a 5xx.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_body_without_json_content_type_is_415() {
+    let h = Harness::new().await;
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/session")
+        .body(Body::from(json!({"member_id": "m001", "code": MEMBER_CODE}).to_string()))
+        .unwrap();
+    let (status, body, _) = h.send(req).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(error_code(&body), "unsupported_media_type");
+}
+
+#[tokio::test]
+async fn a_body_over_64_kib_is_413() {
+    let h = Harness::new().await;
+    let token = h.member_token().await;
+    let big = "党".repeat(30_000);
+    let (status, body) = h
+        .call("POST", "/api/notes", Some(&token), Some(json!({"page": "/theory/constitution/", "body": big})))
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(error_code(&body), "too_large");
+}
+
+#[tokio::test]
+async fn malformed_json_is_400_and_a_wrong_type_names_the_field() {
+    let h = Harness::new().await;
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/session")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{\"member_id\": "))
+        .unwrap();
+    let (status, body, _) = h.send(req).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"]["message"].is_string());
+    let token = h.member_token().await;
+    let (status, body) = h
+        .call(
+            "POST",
+            "/api/signins",
+            Some(&token),
+            Some(json!({"event": "2026-12-09-remembrance", "consent_location": "yes"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_field(&body), "consent_location");
+}
+
+#[tokio::test]
+async fn an_unknown_endpoint_is_a_json_404() {
+    let h = Harness::new().await;
+    let (status, body) = h.call("GET", "/api/nothing-here", None, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(error_code(&body), "not_found");
+}
