@@ -40,36 +40,6 @@ fn main() -> anyhow::Result<()> {
         started.elapsed().as_millis()
     );
 
-    {
-        use image::ImageDecoder;
-        for _ in 0..3 {
-            let t = Instant::now();
-            let r = image::ImageReader::new(std::io::Cursor::new(&input)).with_guessed_format()?;
-            let d = r.into_decoder()?;
-            let img = image::DynamicImage::from_decoder(d)?.into_rgb8();
-            let t1 = t.elapsed().as_secs_f64() * 1e3;
-            let t = Instant::now();
-            let half = image::imageops::resize(&img, 2016, 1512, image::imageops::FilterType::Triangle);
-            let t2 = t.elapsed().as_secs_f64() * 1e3;
-            let t = Instant::now();
-            let small = image::imageops::resize(&half, 2000, 1500, image::imageops::FilterType::Triangle);
-            let t3 = t.elapsed().as_secs_f64() * 1e3;
-            let t = Instant::now();
-            let d2 = image::DynamicImage::ImageRgb8(small).rotate90();
-            let t4 = t.elapsed().as_secs_f64() * 1e3;
-            let t = Instant::now();
-            let mut out = Vec::new();
-            JpegEncoder::new_with_quality(&mut out, 85).encode_image(&d2)?;
-            let t5 = t.elapsed().as_secs_f64() * 1e3;
-            let t = Instant::now();
-            let th = image::imageops::thumbnail(&img, 2000, 1500);
-            let t6 = t.elapsed().as_secs_f64() * 1e3;
-            println!(
-                "decode {t1:.1} resize-full {t2:.1} resize-small {t3:.1} rotate {t4:.1} encode {t5:.1} thumbnail-fn {t6:.1} {}",
-                th.width()
-            );
-        }
-    }
     let mut times = Vec::with_capacity(runs);
     let mut last = None;
     for _ in 0..runs {

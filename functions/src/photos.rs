@@ -353,7 +353,7 @@ struct AxisWeights {
 fn axis_weights(src: usize, dst: usize) -> AxisWeights {
     let ratio = src as f64 / dst as f64;
     let support = ratio.max(1.0);
-    let taps = (2.0 * support).ceil() as usize + 1;
+    let taps = ((2.0 * support).ceil() as usize + 1).min(src).max(1);
     let mut starts = Vec::with_capacity(dst);
     let mut weights = vec![0; dst * taps];
     let one = 1i32 << WEIGHT_BITS;
