@@ -19,6 +19,28 @@ pub enum Command {
     Check(CheckArgs),
     /// Build, serve on 127.0.0.1 and rebuild and reload the browser on every change.
     Serve(ServeArgs),
+    /// The branch roster: members and their access codes.
+    #[command(subcommand)]
+    Members(MembersCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MembersCommand {
+    /// Import a roster CSV (id,name,role; more columns kept as profile fields). New members get
+    /// fresh access codes, written once to the codes file; re-importing never resets a code.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The roster: a CSV with the columns id,name,role.
+    pub roster: PathBuf,
+    /// Where to write the new members' codes (id,name,code); must not exist yet.
+    #[arg(long)]
+    pub codes: PathBuf,
+    /// Folder for local data (the embedded store) when ZHIBU_STORE is not set.
+    #[arg(long, default_value = ".zhibu")]
+    pub data: PathBuf,
 }
 
 #[derive(Debug, Args)]

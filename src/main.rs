@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         cli::Command::Build(args) => cmd::build::run(&args),
         cli::Command::Check(args) => cmd::check::run(&args),
         cli::Command::Serve(args) => cmd::serve::run(&args),
+        cli::Command::Members(cli::MembersCommand::Import(args)) => cmd::members::import(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

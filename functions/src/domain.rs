@@ -115,7 +115,7 @@ impl Coordinates {
             }
         };
         let accuracy_m = match accuracy_m {
-            Some(v) if v.is_finite() && v >= 0.0 && v <= 100_000.0 => v,
+            Some(v) if v.is_finite() && (0.0..=100_000.0).contains(&v) => v,
             Some(_) => {
                 errors.push(FieldError::new("location.accuracy_m", "定位精度应在 0 到 100000 米之间"));
                 0.0

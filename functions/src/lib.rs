@@ -12,5 +12,6 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod photos;
+pub mod roster;
 pub mod store;
 pub mod words;

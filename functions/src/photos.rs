@@ -27,7 +27,7 @@ use image::imageops::{self, FilterType};
 use image::metadata::Orientation;
 use image::{
     DynamicImage, GrayImage, ImageBuffer, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits, Pixel,
-    RgbImage,
+    PixelWithColorType, RgbImage,
 };
 
 /// Image formats accepted for uploads.
@@ -132,6 +132,10 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
     let format = sniff(bytes).ok_or(PhotoError::NotAnImage)?;
     let (width, height) = header_dimensions(format, bytes)?;
     check_pixels(width, height)?;
+    if format == Format::Jpeg && !jpeg_has_end(bytes) {
+        // The JPEG decoder would fill the missing part with grey; better ask for the photo again.
+        return Err(PhotoError::Corrupt("the JPEG is truncated (no end-of-image marker)".into()));
+    }
     // The decoders are not known to panic on malformed input, but they parse untrusted bytes:
     // should one do so anyway, refuse the upload rather than take the request (or the whole
     // function) down. This only works with `panic = "unwind"`, the default.
@@ -184,38 +188,48 @@ fn decode_error(e: ImageError) -> PhotoError {
 /// Downscales, orients and encodes a decoded image.
 fn finish(image: DynamicImage, orientation: Orientation) -> Result<Processed, PhotoError> {
     if is_gray(&image) {
-        let gray = flatten_gray(image);
-        encode_both(gray, orientation, DynamicImage::ImageLuma8)
+        encode_both(flatten_gray(image), orientation)
     } else {
-        let rgb = flatten_rgb(image);
-        encode_both(rgb, orientation, DynamicImage::ImageRgb8)
+        encode_both(flatten_rgb(image), orientation)
     }
 }
 
-fn encode_both<P>(
-    image: ImageBuffer<P, Vec<u8>>,
-    orientation: Orientation,
-    wrap: fn(ImageBuffer<P, Vec<u8>>) -> DynamicImage,
-) -> Result<Processed, PhotoError>
+fn encode_both<P>(image: ImageBuffer<P, Vec<u8>>, orientation: Orientation) -> Result<Processed, PhotoError>
 where
-    P: Pixel<Subpixel = u8> + image::PixelWithColorType + 'static,
+    P: Pixel<Subpixel = u8> + PixelWithColorType + 'static,
 {
-    // Resizing first and rotating the smaller result is cheaper; the long side does not change.
-    let mut main = wrap(downscale(image, MAX_SIDE));
-    main.apply_orientation(orientation);
-    let (width, height) = (main.width(), main.height());
+    // Resizing first and turning the smaller result is cheaper; the long side is the same.
+    let main = orient(downscale(image, MAX_SIDE), orientation);
     let jpeg = encode_jpeg(&main, JPEG_QUALITY)?;
-    let thumb = match main {
-        DynamicImage::ImageLuma8(buf) => DynamicImage::ImageLuma8(downscale(buf, THUMB_SIDE)),
-        other => DynamicImage::ImageRgb8(downscale(other.into_rgb8(), THUMB_SIDE)),
-    };
-    let thumb = encode_jpeg(&thumb, THUMB_QUALITY)?;
+    let (width, height) = main.dimensions();
+    let thumb = encode_jpeg(&downscale(main, THUMB_SIDE), THUMB_QUALITY)?;
     Ok(Processed { jpeg, thumb, width, height })
 }
 
-fn encode_jpeg(image: &DynamicImage, quality: u8) -> Result<Vec<u8>, PhotoError> {
-    let mut out = Vec::with_capacity(image.as_bytes().len() / 8);
-    // Only pixels go in: the encoder writes SOI, a JFIF APP0, tables, frame, scan and EOI.
+/// Turns the image upright (what `DynamicImage::apply_orientation` does, on a typed buffer).
+fn orient<P>(image: ImageBuffer<P, Vec<u8>>, orientation: Orientation) -> ImageBuffer<P, Vec<u8>>
+where
+    P: Pixel<Subpixel = u8> + 'static,
+{
+    match orientation {
+        Orientation::NoTransforms => image,
+        Orientation::Rotate90 => imageops::rotate90(&image),
+        Orientation::Rotate180 => imageops::rotate180(&image),
+        Orientation::Rotate270 => imageops::rotate270(&image),
+        Orientation::FlipHorizontal => imageops::flip_horizontal(&image),
+        Orientation::FlipVertical => imageops::flip_vertical(&image),
+        Orientation::Rotate90FlipH => imageops::flip_horizontal(&imageops::rotate90(&image)),
+        Orientation::Rotate270FlipH => imageops::flip_horizontal(&imageops::rotate270(&image)),
+    }
+}
+
+/// Encodes gray or RGB pixels as a baseline JPEG. Only pixels go in: the encoder writes SOI, a
+/// JFIF APP0, tables, frame, scan and EOI, and no Exif, XMP, ICC profile or comment.
+fn encode_jpeg<P>(image: &ImageBuffer<P, Vec<u8>>, quality: u8) -> Result<Vec<u8>, PhotoError>
+where
+    P: Pixel<Subpixel = u8> + PixelWithColorType + 'static,
+{
+    let mut out = Vec::with_capacity(image.as_raw().len() / 8);
     JpegEncoder::new_with_quality(&mut out, quality)
         .encode_image(image)
         .map_err(|e| PhotoError::Corrupt(format!("re-encoding failed: {e}")))?;
@@ -480,6 +494,11 @@ fn png_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
 /// and DAC which share the range); segments such as APP1 (which may hold an Exif thumbnail with
 /// its own SOF) are skipped by their length.
 fn jpeg_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    jpeg_frame(bytes).map(|(width, height, _)| (width, height))
+}
+
+/// Width, height and offset of the first frame header (see [`jpeg_dimensions`]).
+fn jpeg_frame(bytes: &[u8]) -> Option<(u32, u32, usize)> {
     let mut at = 2; // after SOI
     loop {
         // Tolerate junk between segments, as decoders do, and fill bytes (FF FF …).
@@ -500,7 +519,7 @@ fn jpeg_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
                 // length (2), precision (1), height (2), width (2)
                 let height = be16(bytes, at + 3)?;
                 let width = be16(bytes, at + 5)?;
-                return Some((width, height));
+                return Some((width, height, at));
             }
             _ => {
                 let length = be16(bytes, at)? as usize;
@@ -511,6 +530,14 @@ fn jpeg_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
             }
         }
     }
+}
+
+/// Whether a JPEG has an end-of-image marker (FF D9) after its frame header. Cameras always
+/// write one; an upload cut short does not have it. (Searched from the end: data appended after
+/// the image, such as the video of a "motion photo", may follow it.)
+fn jpeg_has_end(bytes: &[u8]) -> bool {
+    let frame = jpeg_frame(bytes).map_or(bytes.len(), |(_, _, at)| at);
+    bytes.windows(2).rposition(|w| w == [0xFF, 0xD9]).is_some_and(|eoi| eoi > frame)
 }
 
 /// WebP: the first chunk after `RIFF····WEBP` is VP8X (canvas size, 24-bit, minus one), VP8L
@@ -534,5 +561,481 @@ fn webp_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
             Some((le16(bytes, data + 6)? & 0x3FFF, le16(bytes, data + 8)? & 0x3FFF))
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use image::codecs::webp::WebPEncoder;
+    use image::{GenericImageView, Rgb, Rgba, RgbaImage};
+
+    // ---- inputs, generated in code ----
+
+    /// A colourful image that does not compress to nothing: gradients plus a checker pattern.
+    fn pattern(width: u32, height: u32) -> RgbImage {
+        RgbImage::from_fn(width, height, |x, y| {
+            let checker = if (x / 8 + y / 8) % 2 == 0 { 30 } else { 0 };
+            Rgb([(x * 255 / width.max(1)) as u8, (y * 255 / height.max(1)) as u8, 100 + checker])
+        })
+    }
+
+    /// Left half red, right half blue: shows which way an image was turned.
+    fn red_left_blue_right(width: u32, height: u32) -> RgbImage {
+        RgbImage::from_fn(
+            width,
+            height,
+            |x, _| if x < width / 2 { Rgb([220, 20, 20]) } else { Rgb([20, 20, 220]) },
+        )
+    }
+
+    fn jpeg(image: &RgbImage) -> Vec<u8> {
+        let mut out = Vec::new();
+        JpegEncoder::new_with_quality(&mut out, 90).encode_image(image).unwrap();
+        out
+    }
+
+    fn png(image: &DynamicImage) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        image.write_to(&mut out, ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    fn webp(image: &RgbImage) -> Vec<u8> {
+        let mut out = Vec::new();
+        image.write_with_encoder(WebPEncoder::new_lossless(&mut out)).unwrap();
+        out
+    }
+
+    /// A big-endian TIFF structure as found in Exif: IFD0 with Orientation and, optionally, a
+    /// pointer to a GPS IFD with latitude, longitude and map datum ("WGS-84").
+    fn exif_tiff(orientation: u16, with_gps: bool) -> Vec<u8> {
+        fn entry(out: &mut Vec<u8>, tag: u16, kind: u16, count: u32, value: [u8; 4]) {
+            out.extend_from_slice(&tag.to_be_bytes());
+            out.extend_from_slice(&kind.to_be_bytes());
+            out.extend_from_slice(&count.to_be_bytes());
+            out.extend_from_slice(&value);
+        }
+        const SHORT: u16 = 3;
+        const LONG: u16 = 4;
+        const ASCII: u16 = 2;
+        const RATIONAL: u16 = 5;
+        let mut t = b"MM\0\x2A\0\0\0\x08".to_vec();
+        let ifd0_entries: u16 = if with_gps { 2 } else { 1 };
+        let gps_ifd = 8 + 2 + 12 * u32::from(ifd0_entries) + 4;
+        t.extend_from_slice(&ifd0_entries.to_be_bytes());
+        let o = orientation.to_be_bytes();
+        entry(&mut t, 0x0112, SHORT, 1, [o[0], o[1], 0, 0]);
+        if with_gps {
+            entry(&mut t, 0x8825, LONG, 1, gps_ifd.to_be_bytes());
+        }
+        t.extend_from_slice(&0u32.to_be_bytes()); // no IFD1
+        if with_gps {
+            assert_eq!(t.len() as u32, gps_ifd);
+            let entries = 5u16;
+            let data = gps_ifd + 2 + 12 * u32::from(entries) + 4;
+            let (latitude, longitude, datum) = (data, data + 24, data + 48);
+            t.extend_from_slice(&entries.to_be_bytes());
+            entry(&mut t, 0x0001, ASCII, 2, *b"N\0\0\0");
+            entry(&mut t, 0x0002, RATIONAL, 3, latitude.to_be_bytes());
+            entry(&mut t, 0x0003, ASCII, 2, *b"E\0\0\0");
+            entry(&mut t, 0x0004, RATIONAL, 3, longitude.to_be_bytes());
+            entry(&mut t, 0x0012, ASCII, 7, datum.to_be_bytes());
+            t.extend_from_slice(&0u32.to_be_bytes());
+            for (num, den) in [(39, 1), (54, 1), (2712, 100), (116, 1), (23, 1), (1704, 100)] {
+                t.extend_from_slice(&u32::to_be_bytes(num));
+                t.extend_from_slice(&u32::to_be_bytes(den));
+            }
+            t.extend_from_slice(b"WGS-84\0");
+        }
+        t
+    }
+
+    /// Inserts an APP1 Exif segment right after SOI, as cameras write it.
+    fn with_exif(jpeg: &[u8], tiff: &[u8]) -> Vec<u8> {
+        let length = u16::try_from(2 + 6 + tiff.len()).unwrap();
+        let mut out = jpeg[..2].to_vec();
+        out.extend_from_slice(&[0xFF, 0xE1]);
+        out.extend_from_slice(&length.to_be_bytes());
+        out.extend_from_slice(b"Exif\0\0");
+        out.extend_from_slice(tiff);
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+
+    fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+        let mut out = u32::try_from(data.len()).unwrap().to_be_bytes().to_vec();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        let crc = crc32(&out[4..]);
+        out.extend_from_slice(&crc.to_be_bytes());
+        out
+    }
+
+    /// The APPn markers (0xE0–0xEF) among a JPEG's segments before the first scan.
+    fn app_markers(jpeg: &[u8]) -> Vec<u8> {
+        let mut markers = Vec::new();
+        let mut at = 2;
+        while at + 4 <= jpeg.len() && jpeg[at] == 0xFF {
+            let marker = jpeg[at + 1];
+            if marker == 0xDA {
+                break;
+            }
+            if (0xE0..=0xEF).contains(&marker) {
+                markers.push(marker);
+            }
+            at += 2 + usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+        }
+        markers
+    }
+
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    fn decode(jpeg: &[u8]) -> DynamicImage {
+        assert_eq!(sniff(jpeg), Some(Format::Jpeg));
+        image::load_from_memory_with_format(jpeg, ImageFormat::Jpeg).unwrap()
+    }
+
+    fn is_reddish(p: Rgb<u8>) -> bool {
+        p[0] > 150 && p[2] < 100
+    }
+
+    fn is_bluish(p: Rgb<u8>) -> bool {
+        p[2] > 150 && p[0] < 100
+    }
+
+    // ---- sniffing ----
+
+    #[test]
+    fn sniff_recognises_jpeg_png_and_webp_by_their_magic_bytes() {
+        let image = pattern(16, 16);
+        assert_eq!(sniff(&jpeg(&image)), Some(Format::Jpeg));
+        assert_eq!(sniff(&png(&DynamicImage::ImageRgb8(image.clone()))), Some(Format::Png));
+        assert_eq!(sniff(&webp(&image)), Some(Format::WebP));
+        // Only the magic bytes count, not what follows.
+        assert_eq!(sniff(b"\xFF\xD8\xFF"), Some(Format::Jpeg));
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBP"), Some(Format::WebP));
+    }
+
+    #[test]
+    fn sniff_rejects_gif_heic_svg_text_and_empty_input() {
+        let rejected: [&[u8]; 10] = [
+            b"",
+            b"\xFF",
+            b"\xFF\xD8",
+            b"GIF89a\x01\x00\x01\x00\x00\x00\x00",
+            b"\0\0\0\x18ftypheic\0\0\0\0mif1heic",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            "我抄写了党章第一章。".as_bytes(),
+            b"RIFF\0\0\0\0WAVEfmt ",
+            b"\x89PNG\r\n",
+            b"BM\x36\0\0\0",
+        ];
+        for bytes in rejected {
+            assert_eq!(sniff(bytes), None, "{bytes:?}");
+            assert_eq!(process(bytes).unwrap_err(), PhotoError::NotAnImage, "{bytes:?}");
+        }
+    }
+
+    // ---- processing ----
+
+    #[test]
+    fn a_png_is_processed_into_a_jpeg_by_its_content_alone() {
+        let out = process(&png(&DynamicImage::ImageRgb8(pattern(300, 200)))).unwrap();
+        assert_eq!((out.width, out.height), (300, 200));
+        assert_eq!(decode(&out.jpeg).dimensions(), (300, 200));
+        assert_eq!(decode(&out.thumb).dimensions(), (300, 200));
+    }
+
+    #[test]
+    fn a_webp_is_processed_into_a_jpeg() {
+        let out = process(&webp(&pattern(640, 480))).unwrap();
+        assert_eq!((out.width, out.height), (640, 480));
+        assert_eq!(decode(&out.thumb).dimensions(), (320, 240));
+    }
+
+    #[test]
+    fn a_large_image_is_downscaled_to_2000_px_and_its_thumbnail_to_320_px() {
+        let out = process(&jpeg(&pattern(3000, 2000))).unwrap();
+        assert_eq!((out.width, out.height), (2000, 1333));
+        assert_eq!(decode(&out.jpeg).dimensions(), (2000, 1333));
+        assert_eq!(decode(&out.thumb).dimensions(), (320, 213));
+    }
+
+    #[test]
+    fn a_phone_sized_portrait_is_downscaled_on_its_long_side() {
+        let out = process(&png(&DynamicImage::ImageRgb8(pattern(1512, 4032)))).unwrap();
+        assert_eq!((out.width, out.height), (750, 2000));
+        assert_eq!(decode(&out.thumb).dimensions(), (120, 320));
+    }
+
+    #[test]
+    fn a_small_image_is_not_enlarged() {
+        let out = process(&jpeg(&pattern(120, 90))).unwrap();
+        assert_eq!((out.width, out.height), (120, 90));
+        assert_eq!(decode(&out.thumb).dimensions(), (120, 90));
+    }
+
+    #[test]
+    fn downscaling_keeps_the_picture() {
+        let out = process(&png(&DynamicImage::ImageRgb8(red_left_blue_right(4100, 1000)))).unwrap();
+        let image = decode(&out.jpeg).into_rgb8();
+        assert_eq!(image.dimensions(), (2000, 488));
+        assert!(is_reddish(*image.get_pixel(100, 244)));
+        assert!(is_bluish(*image.get_pixel(1900, 244)));
+    }
+
+    #[test]
+    fn transparent_areas_become_white() {
+        let image =
+            RgbaImage::from_fn(64, 64, |x, _| if x < 32 { Rgba([0, 0, 0, 0]) } else { Rgba([0, 0, 0, 255]) });
+        let out = process(&png(&DynamicImage::ImageRgba8(image))).unwrap();
+        let decoded = decode(&out.jpeg).into_rgb8();
+        assert!(decoded.get_pixel(8, 32).0.iter().all(|&v| v > 240));
+        assert!(decoded.get_pixel(56, 32).0.iter().all(|&v| v < 15));
+    }
+
+    #[test]
+    fn a_grayscale_image_stays_grayscale() {
+        let gray = GrayImage::from_fn(2400, 100, |x, _| image::Luma([(x % 256) as u8]));
+        let out = process(&png(&DynamicImage::ImageLuma8(gray))).unwrap();
+        assert_eq!(decode(&out.jpeg).color(), image::ColorType::L8);
+        assert_eq!((out.width, out.height), (2000, 83));
+    }
+
+    // ---- decompression bombs ----
+
+    #[test]
+    fn a_png_header_claiming_10000_by_10000_pixels_is_refused_before_decoding() {
+        // Signature and IHDR only: there is no image data at all, so anything but the header
+        // check would fail with Corrupt.
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&10_000u32.to_be_bytes());
+        ihdr.extend_from_slice(&10_000u32.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 2, 0, 0, 0]); // 8-bit RGB, deflate, no filter, no interlace
+        let mut bomb = PNG_SIGNATURE.to_vec();
+        bomb.extend(png_chunk(b"IHDR", &ihdr));
+        assert_eq!(process(&bomb).unwrap_err(), PhotoError::TooManyPixels { width: 10_000, height: 10_000 });
+        bomb.extend(png_chunk(b"IEND", &[]));
+        assert_eq!(process(&bomb).unwrap_err(), PhotoError::TooManyPixels { width: 10_000, height: 10_000 });
+    }
+
+    #[test]
+    fn a_jpeg_header_claiming_too_many_pixels_is_refused_before_decoding() {
+        // SOI, then a baseline frame header (SOF0) of 9000×5000 with three components.
+        let mut bomb = vec![0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08];
+        bomb.extend_from_slice(&5000u16.to_be_bytes());
+        bomb.extend_from_slice(&9000u16.to_be_bytes());
+        bomb.extend_from_slice(&[3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+        assert_eq!(process(&bomb).unwrap_err(), PhotoError::TooManyPixels { width: 9000, height: 5000 });
+    }
+
+    #[test]
+    fn a_webp_header_claiming_too_many_pixels_is_refused_before_decoding() {
+        // RIFF/WEBP with an extended-format (VP8X) chunk for a 16384×16384 canvas.
+        let mut bomb = b"RIFF\x16\0\0\0WEBPVP8X\x0A\0\0\0\0\0\0\0".to_vec();
+        bomb.extend_from_slice(&16383u32.to_le_bytes()[..3]);
+        bomb.extend_from_slice(&16383u32.to_le_bytes()[..3]);
+        assert_eq!(process(&bomb).unwrap_err(), PhotoError::TooManyPixels { width: 16384, height: 16384 });
+    }
+
+    #[test]
+    fn exactly_40_megapixels_passes_the_header_check() {
+        assert_eq!(check_pixels(8000, 5000), Ok(()));
+        assert_eq!(check_pixels(8000, 5001), Err(PhotoError::TooManyPixels { width: 8000, height: 5001 }));
+        assert!(matches!(check_pixels(0, 10), Err(PhotoError::Corrupt(_))));
+    }
+
+    #[test]
+    fn the_header_readers_agree_with_the_decoders() {
+        let image = pattern(123, 45);
+        assert_eq!(jpeg_dimensions(&jpeg(&image)), Some((123, 45)));
+        assert_eq!(png_dimensions(&png(&DynamicImage::ImageRgb8(image.clone()))), Some((123, 45)));
+        assert_eq!(webp_dimensions(&webp(&image)), Some((123, 45)));
+        let rgba = RgbaImage::from_pixel(77, 66, Rgba([1, 2, 3, 128]));
+        let mut lossless = Vec::new();
+        rgba.write_with_encoder(WebPEncoder::new_lossless(&mut lossless)).unwrap();
+        assert_eq!(webp_dimensions(&lossless), Some((77, 66)));
+    }
+
+    #[test]
+    fn the_jpeg_header_reader_skips_a_frame_header_inside_the_exif_thumbnail() {
+        // An APP1 segment whose payload looks like a 60000×60000 SOF must not be read as one.
+        let mut fake = b"Exif\0\0".to_vec();
+        fake.extend_from_slice(&[0xFF, 0xC0, 0x00, 0x11, 0x08, 0xEA, 0x60, 0xEA, 0x60]);
+        let real = jpeg(&pattern(64, 48));
+        let mut file = real[..2].to_vec();
+        file.extend_from_slice(&[0xFF, 0xE1]);
+        file.extend_from_slice(&u16::try_from(fake.len() + 2).unwrap().to_be_bytes());
+        file.extend_from_slice(&fake);
+        file.extend_from_slice(&real[2..]);
+        assert_eq!(jpeg_dimensions(&file), Some((64, 48)));
+        assert_eq!(process(&file).map(|p| (p.width, p.height)), Ok((64, 48)));
+    }
+
+    // ---- hostile and broken input ----
+
+    #[test]
+    fn truncated_or_garbage_bytes_give_corrupt_or_not_an_image_and_never_panic() {
+        let image = pattern(96, 64);
+        let samples = [
+            jpeg(&image),
+            with_exif(&jpeg(&image), &exif_tiff(6, true)),
+            png(&DynamicImage::ImageRgb8(image.clone())),
+            webp(&image),
+        ];
+        for sample in &samples {
+            // Truncated anywhere in the headers, then in coarser steps through the data.
+            let cuts = (0..sample.len().min(400)).chain((400..sample.len()).step_by(97));
+            for cut in cuts {
+                match process(&sample[..cut]) {
+                    Err(PhotoError::Corrupt(message)) => {
+                        assert!(!message.contains("failed on malformed"), "{message}")
+                    }
+                    Err(PhotoError::NotAnImage) => assert!(sniff(&sample[..cut]).is_none()),
+                    Err(other) => panic!("cut at {cut}: {other:?}"),
+                    Ok(_) => panic!("cut at {cut}: accepted"),
+                }
+            }
+        }
+
+        // Right magic bytes, then garbage; and bytes flipped all over valid files.
+        let mut state = 0x2545_F491u32;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state
+        };
+        for prefix in [&b"\xFF\xD8\xFF"[..], PNG_SIGNATURE, b"RIFF\x40\0\0\0WEBPVP8 "] {
+            for len in [0, 1, 10, 100, 1000] {
+                let mut bytes = prefix.to_vec();
+                bytes.extend((0..len).map(|_| next() as u8));
+                assert!(matches!(process(&bytes), Err(PhotoError::Corrupt(_))), "{bytes:?}");
+            }
+        }
+        for sample in &samples {
+            for _ in 0..150 {
+                let mut bytes = sample.clone();
+                for _ in 0..1 + next() % 8 {
+                    let at = next() as usize % bytes.len();
+                    bytes[at] = next() as u8;
+                }
+                if let Err(PhotoError::Corrupt(message)) = process(&bytes) {
+                    assert!(!message.contains("failed on malformed"), "{message}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_jpeg_cut_short_is_refused_but_data_after_its_end_is_tolerated() {
+        let full = jpeg(&pattern(200, 100));
+        let cut = &full[..full.len() * 2 / 3];
+        assert!(matches!(process(cut), Err(PhotoError::Corrupt(m)) if m.contains("truncated")));
+        // Some phones append data after the image (e.g. the video of a motion photo).
+        let mut trailer = full.clone();
+        trailer.extend_from_slice(b"\0\0\0\x18ftypmp42 appended video");
+        assert_eq!(process(&trailer).map(|p| (p.width, p.height)), Ok((200, 100)));
+    }
+
+    // ---- orientation and metadata ----
+
+    #[test]
+    fn the_exif_orientation_is_applied_and_the_output_has_no_exif() {
+        // Orientation 6: the camera was turned, the picture must be rotated 90° clockwise, so
+        // the red left half ends up at the top.
+        let input = with_exif(&jpeg(&red_left_blue_right(80, 40)), &exif_tiff(6, false));
+        assert_eq!(app_markers(&input), [0xE1, 0xE0]);
+        let out = process(&input).unwrap();
+        assert_eq!((out.width, out.height), (40, 80));
+        for output in [&out.jpeg, &out.thumb] {
+            let image = decode(output).into_rgb8();
+            assert_eq!(image.dimensions(), (40, 80));
+            assert!(is_reddish(*image.get_pixel(20, 10)));
+            assert!(is_bluish(*image.get_pixel(20, 70)));
+            assert_eq!(app_markers(output), [0xE0], "only the JFIF header");
+            assert!(!contains(output, &[0xFF, 0xE1]), "no APP1 marker");
+            assert!(!contains(output, b"Exif"));
+            assert!(exif::Reader::new().read_from_container(&mut Cursor::new(output)).is_err());
+        }
+    }
+
+    #[test]
+    fn orientation_8_turns_the_picture_counter_clockwise() {
+        let input = with_exif(&jpeg(&red_left_blue_right(80, 40)), &exif_tiff(8, false));
+        let image = decode(&process(&input).unwrap().jpeg).into_rgb8();
+        assert_eq!(image.dimensions(), (40, 80));
+        assert!(is_bluish(*image.get_pixel(20, 10)));
+        assert!(is_reddish(*image.get_pixel(20, 70)));
+    }
+
+    #[test]
+    fn the_exif_orientation_of_a_png_is_applied() {
+        let plain = png(&DynamicImage::ImageRgb8(red_left_blue_right(80, 40)));
+        // eXIf goes after IHDR (8-byte signature + 25-byte chunk) and before the image data.
+        let mut input = plain[..33].to_vec();
+        input.extend(png_chunk(b"eXIf", &exif_tiff(6, false)));
+        input.extend_from_slice(&plain[33..]);
+        let out = process(&input).unwrap();
+        assert_eq!((out.width, out.height), (40, 80));
+        assert!(is_reddish(*decode(&out.jpeg).into_rgb8().get_pixel(20, 10)));
+    }
+
+    #[test]
+    fn gps_coordinates_in_the_exif_do_not_survive_processing() {
+        let input = with_exif(&jpeg(&pattern(200, 150)), &exif_tiff(1, true));
+        // The input really carries a position, as kamadak-exif reads it.
+        let exif = exif::Reader::new().read_from_container(&mut Cursor::new(&input)).unwrap();
+        assert!(exif.get_field(exif::Tag::GPSLatitude, exif::In::PRIMARY).is_some());
+        assert!(exif.get_field(exif::Tag::GPSLongitude, exif::In::PRIMARY).is_some());
+        assert!(contains(&input, b"WGS-84"));
+
+        let out = process(&input).unwrap();
+        assert_eq!((out.width, out.height), (200, 150));
+        for output in [&out.jpeg, &out.thumb] {
+            assert!(exif::Reader::new().read_from_container(&mut Cursor::new(output)).is_err());
+            assert!(!contains(output, &[0xFF, 0xE1]));
+            assert!(!contains(output, b"Exif"));
+            assert!(!contains(output, b"WGS-84"));
+            assert_eq!(app_markers(output), [0xE0]);
+        }
+    }
+
+    // ---- resampling ----
+
+    #[test]
+    fn resampling_keeps_flat_areas_flat_and_sizes_exact() {
+        for (sw, sh, dw, dh) in [(2016, 1512, 2000, 1500), (500, 313, 320, 200), (3, 3, 2, 1), (7, 1, 1, 1)] {
+            let src = vec![77u8; sw * sh * 3];
+            let out = resample::<3>(&src, sw as u32, sh as u32, dw as u32, dh as u32).unwrap();
+            assert_eq!(out.len(), dw * dh * 3);
+            assert!(out.iter().all(|&v| v == 77), "{sw}×{sh} → {dw}×{dh}");
+        }
+        assert_eq!(resample::<3>(&[0; 12], 2, 2, 3, 2), None, "never enlarges");
+        assert_eq!(resample::<1>(&[0; 3], 2, 2, 1, 1), None, "buffer of the wrong size");
+        assert_eq!(halve::<1>(&[0, 4, 8, 8, 4, 0, 9, 9, 9], 3, 3), [4]);
+    }
+
+    #[test]
+    fn fit_keeps_the_aspect_ratio_and_at_least_one_pixel() {
+        assert_eq!(fit(4000, 3000, 2000), (2000, 1500));
+        assert_eq!(fit(3000, 4000, 320), (240, 320));
+        assert_eq!(fit(40_000, 1, 2000), (2000, 1));
+        assert_eq!(fit(100, 50, 2000), (100, 50));
     }
 }

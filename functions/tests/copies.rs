@@ -13,9 +13,12 @@ use serde_json::json;
 const CAMPAIGN: &str = "constitution-100";
 
 async fn get_raw(h: &Harness, url: &str) -> (StatusCode, Vec<u8>, String) {
-    let response = tower::ServiceExt::oneshot(h.app.clone(), Request::get(url).body(Body::empty()).unwrap()).await.unwrap();
+    let response = tower::ServiceExt::oneshot(h.app.clone(), Request::get(url).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = response.status();
-    let ctype = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let ctype =
+        response.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
     let bytes = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes().to_vec();
     (status, bytes, ctype)
 }
@@ -77,7 +80,8 @@ async fn bytes_decide_what_an_upload_is_not_its_name() {
     let token = h.member_token().await;
     let (status, b) = h.upload(&token, CAMPAIGN, "1", b"GIF89a not really", "photo.jpg").await;
     assert_eq!((status, error_code(&b)), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"));
-    let (status, _) = h.upload(&token, CAMPAIGN, "1", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "x.png").await;
+    let (status, _) =
+        h.upload(&token, CAMPAIGN, "1", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "x.png").await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let (status, b) = h.upload(&token, CAMPAIGN, "1", &png(400, 300), "scan.txt").await;
     assert_eq!(status, StatusCode::CREATED, "a real PNG with any name is fine: {b}");

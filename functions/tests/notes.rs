@@ -38,7 +38,12 @@ async fn bodies_are_checked_and_pages_must_take_notes() {
     let (status, b) = post(&h, &token, &"长".repeat(5001)).await;
     assert_eq!((status, error_field(&b)), (StatusCode::UNPROCESSABLE_ENTITY, "body"));
     let (status, b) = h
-        .call("POST", "/api/notes", Some(&token), Some(json!({"page": "/notices/other/", "body": "这是一条足够长的学习心得内容。"})))
+        .call(
+            "POST",
+            "/api/notes",
+            Some(&token),
+            Some(json!({"page": "/notices/other/", "body": "这是一条足够长的学习心得内容。"})),
+        )
         .await;
     assert_eq!((status, error_code(&b)), (StatusCode::NOT_FOUND, "not_found"));
     let (status, b) = h.call("POST", "/api/notes", Some(&token), Some(json!({"page": "theory"}))).await;
@@ -57,8 +62,14 @@ async fn approved_notes_show_newest_first_with_the_authors_name() {
     let (_, second) = post(&h, &other, "第二条心得：实习中也要过好组织生活。").await;
     for note in [&first, &second] {
         let id = note["note"]["id"].as_str().unwrap();
-        let (status, b) =
-            h.call("POST", &format!("/api/notes/{id}/review"), Some(&admin), Some(json!({"decision": "approve"}))).await;
+        let (status, b) = h
+            .call(
+                "POST",
+                &format!("/api/notes/{id}/review"),
+                Some(&admin),
+                Some(json!({"decision": "approve"})),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "{b}");
         assert_eq!(b["note"]["status"], "approved");
     }
@@ -83,14 +94,21 @@ async fn a_rejection_needs_a_reason_that_the_author_sees() {
     assert_eq!((status, error_field(&b)), (StatusCode::UNPROCESSABLE_ENTITY, "reason"));
     let (status, b) = h.call("POST", &path, Some(&admin), Some(json!({"decision": "maybe"}))).await;
     assert_eq!((status, error_field(&b)), (StatusCode::UNPROCESSABLE_ENTITY, "decision"));
-    let (status, _) =
-        h.call("POST", &path, Some(&admin), Some(json!({"decision": "reject", "reason": "请结合实习经历具体谈谈"}))).await;
+    let (status, _) = h
+        .call(
+            "POST",
+            &path,
+            Some(&admin),
+            Some(json!({"decision": "reject", "reason": "请结合实习经历具体谈谈"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     let (_, mine) = h.call("GET", "/api/notes/mine", Some(&member), None).await;
     assert_eq!(mine["notes"][0]["status"], "rejected");
     assert_eq!(mine["notes"][0]["review_reason"], "请结合实习经历具体谈谈");
-    let (status, _) =
-        h.call("POST", "/api/notes/no-such-note/review", Some(&admin), Some(json!({"decision": "approve"}))).await;
+    let (status, _) = h
+        .call("POST", "/api/notes/no-such-note/review", Some(&admin), Some(json!({"decision": "approve"})))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -113,6 +131,7 @@ async fn the_moderation_queue_is_for_admins_and_shows_flagged_words() {
     assert_eq!(queue[1]["flagged_words"], json!([]));
     let (status, _) = h.call("GET", "/api/notes?status=whatever", Some(&admin), None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, _) = h.call("POST", "/api/notes/x/review", Some(&member), Some(json!({"decision": "approve"}))).await;
+    let (status, _) =
+        h.call("POST", "/api/notes/x/review", Some(&member), Some(json!({"decision": "approve"}))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }

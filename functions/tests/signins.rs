@@ -26,7 +26,10 @@ async fn a_sign_in_is_created_once_and_repeats_return_the_stored_record() {
     assert_eq!(status, StatusCode::CREATED, "{first}");
     assert_eq!(first["signin"]["member_id"], "m001");
     assert_eq!(first["signin"]["at"], "2026-12-09T19:30:00+08:00");
-    assert_eq!(first["signin"]["location"], json!({"lat": 30.52, "lon": 114.36, "accuracy_m": 15.0, "within_geofence": true}));
+    assert_eq!(
+        first["signin"]["location"],
+        json!({"lat": 30.52, "lon": 114.36, "accuracy_m": 15.0, "within_geofence": true})
+    );
     h.clock.advance(chrono::Duration::minutes(5));
     let (status, again) = h.call("POST", "/api/signins", Some(&token), Some(body)).await;
     assert_eq!(status, StatusCode::OK);
@@ -43,7 +46,14 @@ async fn fifty_concurrent_duplicate_sign_ins_give_exactly_one_record() {
     for _ in 0..50 {
         let (h, token) = (h.clone(), token.clone());
         tasks.push(tokio::spawn(async move {
-            h.call("POST", "/api/signins", Some(&token), Some(json!({"event": ONLINE, "consent_location": false}))).await.0
+            h.call(
+                "POST",
+                "/api/signins",
+                Some(&token),
+                Some(json!({"event": ONLINE, "consent_location": false})),
+            )
+            .await
+            .0
         }));
     }
     let mut created = 0;
@@ -78,7 +88,9 @@ async fn windows_are_in_the_branchs_zone_whatever_the_client_sends() {
     let token = h.member_token().await;
     // 23:30 UTC on the 8th is 07:30 on the 9th in Beijing: open.
     h.clock.set("2026-12-08T23:30:00+00:00");
-    let (status, b) = h.call("POST", "/api/signins", Some(&token), Some(json!({"event": ONLINE, "consent_location": false}))).await;
+    let (status, b) = h
+        .call("POST", "/api/signins", Some(&token), Some(json!({"event": ONLINE, "consent_location": false})))
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{b}");
 }
 
@@ -86,7 +98,14 @@ async fn windows_are_in_the_branchs_zone_whatever_the_client_sends() {
 async fn an_unknown_event_is_404() {
     let h = Harness::new().await;
     let token = h.member_token().await;
-    let (status, b) = h.call("POST", "/api/signins", Some(&token), Some(json!({"event": "no-such-event", "consent_location": false}))).await;
+    let (status, b) = h
+        .call(
+            "POST",
+            "/api/signins",
+            Some(&token),
+            Some(json!({"event": "no-such-event", "consent_location": false})),
+        )
+        .await;
     assert_eq!((status, error_code(&b)), (StatusCode::NOT_FOUND, "not_found"));
 }
 
@@ -95,7 +114,12 @@ async fn a_location_without_consent_is_refused_and_nothing_is_stored() {
     let h = Harness::new().await;
     let token = h.member_token().await;
     let (status, b) = h
-        .call("POST", "/api/signins", Some(&token), Some(json!({"event": ONLINE, "consent_location": false, "location": at_the_venue()})))
+        .call(
+            "POST",
+            "/api/signins",
+            Some(&token),
+            Some(json!({"event": ONLINE, "consent_location": false, "location": at_the_venue()})),
+        )
         .await;
     assert_eq!((status, error_field(&b)), (StatusCode::UNPROCESSABLE_ENTITY, "location"));
     assert!(h.state.store.signins_of_event(ONLINE).await.unwrap().is_empty());
@@ -114,7 +138,8 @@ async fn bad_coordinates_name_every_bad_field() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<&str> = b["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> =
+        b["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
     assert_eq!(fields, vec!["location.lat", "location.accuracy_m"]);
 }
 
@@ -124,8 +149,14 @@ async fn outside_the_geofence_is_422_with_the_distance() {
     let token = h.member_token().await;
     // About 2 km north of the venue.
     let far = json!({"lat": 30.54, "lon": 114.36, "accuracy_m": 20});
-    let (status, b) =
-        h.call("POST", "/api/signins", Some(&token), Some(json!({"event": ON_SITE, "consent_location": true, "location": far}))).await;
+    let (status, b) = h
+        .call(
+            "POST",
+            "/api/signins",
+            Some(&token),
+            Some(json!({"event": ON_SITE, "consent_location": true, "location": far})),
+        )
+        .await;
     assert_eq!((status, error_field(&b)), (StatusCode::UNPROCESSABLE_ENTITY, "location"));
     assert!(b["error"]["message"].as_str().unwrap().contains("超出签到范围"));
 }
@@ -134,7 +165,14 @@ async fn outside_the_geofence_is_422_with_the_distance() {
 async fn an_on_site_event_without_location_points_to_the_secretary() {
     let h = Harness::new().await;
     let token = h.member_token().await;
-    let (status, b) = h.call("POST", "/api/signins", Some(&token), Some(json!({"event": ON_SITE, "consent_location": false}))).await;
+    let (status, b) = h
+        .call(
+            "POST",
+            "/api/signins",
+            Some(&token),
+            Some(json!({"event": ON_SITE, "consent_location": false})),
+        )
+        .await;
     assert_eq!((status, error_field(&b)), (StatusCode::UNPROCESSABLE_ENTITY, "location"));
     assert!(b["error"]["message"].as_str().unwrap().contains("支部书记"));
 }
@@ -143,11 +181,23 @@ async fn an_on_site_event_without_location_points_to_the_secretary() {
 async fn an_event_without_geofence_takes_sign_ins_without_location() {
     let h = Harness::new().await;
     let token = h.member_token().await;
-    let (status, b) = h.call("POST", "/api/signins", Some(&token), Some(json!({"event": ONLINE, "consent_location": false, "location": null}))).await;
+    let (status, b) = h
+        .call(
+            "POST",
+            "/api/signins",
+            Some(&token),
+            Some(json!({"event": ONLINE, "consent_location": false, "location": null})),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{b}");
     assert_eq!(b["signin"]["location"], serde_json::Value::Null);
     let (status, b) = h
-        .call("POST", "/api/signins", Some(&h.login("m002", OTHER_CODE).await), Some(json!({"event": ONLINE, "consent_location": true, "location": at_the_venue()})))
+        .call(
+            "POST",
+            "/api/signins",
+            Some(&h.login("m002", OTHER_CODE).await),
+            Some(json!({"event": ONLINE, "consent_location": true, "location": at_the_venue()})),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(b["signin"]["location"]["within_geofence"], serde_json::Value::Null);
@@ -158,7 +208,8 @@ async fn members_see_only_their_own_sign_ins_and_admins_see_attendance() {
     let h = Harness::new().await;
     let member = h.member_token().await;
     let other = h.login("m002", OTHER_CODE).await;
-    h.call("POST", "/api/signins", Some(&member), Some(json!({"event": ONLINE, "consent_location": false}))).await;
+    h.call("POST", "/api/signins", Some(&member), Some(json!({"event": ONLINE, "consent_location": false})))
+        .await;
     let (_, theirs) = h.call("GET", "/api/signins", Some(&other), None).await;
     assert_eq!(theirs["signins"], json!([]));
     let path = format!("/api/events/{ONLINE}/signins");
@@ -168,6 +219,7 @@ async fn members_see_only_their_own_sign_ins_and_admins_see_attendance() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(b["signins"].as_array().unwrap().len(), 1);
     assert_eq!(b["absent"], json!(["m002", "a001"]));
-    let (status, _) = h.call("GET", "/api/events/no-such-event/signins", Some(&h.admin_token().await), None).await;
+    let (status, _) =
+        h.call("GET", "/api/events/no-such-event/signins", Some(&h.admin_token().await), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

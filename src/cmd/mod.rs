@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod members;
 pub mod serve;
 
 use zhibu_generator::BuildOptions;

@@ -36,6 +36,13 @@ struct Current {
 struct AppState {
     current: Arc<RwLock<Current>>,
     reload: broadcast::Sender<()>,
+    /// What the functions accept, replaced after every successful rebuild.
+    catalog: Arc<zhibu_functions::catalog::SharedCatalog>,
+}
+
+/// The build's catalog in the functions' terms (through its JSON, the contract between them).
+fn functions_catalog(built: &Built) -> anyhow::Result<zhibu_functions::catalog::Catalog> {
+    zhibu_functions::catalog::Catalog::from_json(&built.catalog.to_json())
 }
 
 fn files_of(built: Built) -> HashMap<String, Body> {
@@ -58,9 +65,14 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     let lines = Lines { quiet: args.site.quiet };
     let mut cache = zhibu_generator::site::Cache::default();
     let first = zhibu_generator::site::build_cached(&options, &lines, &mut cache);
+    // The functions, on the same origin: the embedded store and blobs under --data unless
+    // ZHIBU_STORE / ZHIBU_BLOBS say otherwise.
+    let api_config = zhibu_functions::config::Config::from_env(&args.data)?;
+    let catalog = Arc::new(zhibu_functions::catalog::SharedCatalog::default());
     let current = match first {
         Ok(built) => {
             progress::print_warnings(&built.warnings);
+            catalog.replace(functions_catalog(&built)?);
             Current { files: files_of(built), error: None }
         }
         Err(e) => {
@@ -68,12 +80,15 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             Current { files: HashMap::new(), error: Some(e.to_string()) }
         }
     };
+    let api = zhibu_functions::http::router(zhibu_functions::app::state(&api_config, catalog.clone())?);
     let (reload, _) = broadcast::channel(16);
-    let state = AppState { current: Arc::new(RwLock::new(current)), reload };
+    let state = AppState { current: Arc::new(RwLock::new(current)), reload, catalog };
 
     spawn_watcher(options, args.site.quiet, &args.data, state.clone(), cache)?;
 
-    let app = Router::new().route(RELOAD_PATH, get(live_reload)).fallback(get(static_file)).with_state(state);
+    let site =
+        Router::new().route(RELOAD_PATH, get(live_reload)).fallback(get(static_file)).with_state(state);
+    let app = api.merge(site);
     // `serve` prints where it listens on stdout, so scripts and tests can read the port.
     println!("Serving {} on {base_url}/ (Ctrl+C to stop)", args.site.root.display());
     axum::serve(listener, app)
@@ -131,6 +146,10 @@ fn spawn_watcher(
             match result {
                 Ok(built) => {
                     progress::print_warnings(&built.warnings);
+                    match functions_catalog(&built) {
+                        Ok(c) => state.catalog.replace(c),
+                        Err(e) => eprintln!("Error: the catalog could not be read: {e:#}"),
+                    }
                     current.files = files_of(built);
                     current.error = None;
                     eprintln!("Rebuilt in {}", progress::format_duration(start.elapsed()));

@@ -123,3 +123,86 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// A plain HTTP/1.1 request to a local server: (status, body).
+pub fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    json_body: Option<&str>,
+) -> (u16, String) {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(20))).expect("timeout");
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some(t) = token {
+        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    }
+    let body = json_body.unwrap_or("");
+    if json_body.is_some() {
+        head.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len()));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).expect("send");
+    stream.write_all(body.as_bytes()).expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+/// A running `zhibu serve`, stopped when dropped.
+pub struct Server {
+    pub child: std::process::Child,
+    pub addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Site {
+    /// Starts `zhibu serve` on a free port with its data under `data`.
+    pub fn serve(&self, data: &Path) -> Server {
+        use std::io::BufRead as _;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zhibu"))
+            .args(["serve", "--port", "0", "--quiet", "--root"])
+            .arg(self.root())
+            .arg("--data")
+            .arg(data)
+            .env_remove("ZHIBU_STORE")
+            .env_remove("ZHIBU_BLOBS")
+            .env_remove("ZHIBU_TOKEN_SECRET")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start zhibu serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line).expect("read the serving line");
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        Server { child, addr }
+    }
+
+    /// Runs `zhibu` with arguments of its own (no `--root`).
+    pub fn zhibu_plain(&self, args: &[&std::ffi::OsStr]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_zhibu"))
+            .args(args)
+            .current_dir(self.root())
+            .env_remove("ZHIBU_STORE")
+            .output()
+            .expect("run zhibu");
+        Run::from(output)
+    }
+}

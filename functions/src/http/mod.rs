@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 
 use crate::auth::TokenKey;
 use crate::blobs::Blobs;
@@ -55,7 +55,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/campaigns/{id}/progress", get(copies::progress))
         .route("/api/photos/{*key}", get(copies::photo))
-        .fallback(extract::no_such_endpoint)
+        // Unknown API paths get the contract's JSON 404; everything outside /api is left to
+        // whoever mounts the router (the site under `zhibu serve`).
+        .route("/api", any(extract::no_such_endpoint))
+        .route("/api/{*rest}", any(extract::no_such_endpoint))
         .layer(DefaultBodyLimit::max(JSON_LIMIT))
         .with_state(state)
 }
