@@ -97,6 +97,10 @@ fn taxonomy_terms_keep_chinese_urls() {
     assert!(tags.contains("党史学习 (3)"), "{tags}");
     let term = site.read_out("tags/党史学习/index.html");
     assert_eq!(term.matches("class=\"item\"").count(), 2, "paginated by 2: {term}");
+    assert!(
+        site.read_out("tags/党史学习/page/1/index.html")
+            .contains("url=https://branch.example.cn/tags/党史学习/")
+    );
 }
 
 #[test]

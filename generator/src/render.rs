@@ -367,6 +367,18 @@ pub fn render_all(
             }
         }
     }
+    for tax in lib.taxonomies.iter().filter(|t| t.config.render && t.config.paginate_by.is_some()) {
+        for term in &tax.terms {
+            let from = index_file(&format!("{}{}/1/", term.path, tax.config.paginate_path()));
+            redirect(
+                from,
+                data.config.make_permalink(&term.path),
+                Path::new("config.toml"),
+                &mut files,
+                &mut problems,
+            );
+        }
+    }
     for (rel, source) in &data.static_files {
         files.push(OutputFile { path: rel.clone(), body: Body::Copy(source.clone()) });
     }
