@@ -154,6 +154,12 @@ fn template_functions_answer_like_zola() {
     assert!(index.contains("<p class=\"schedule\">总纲, 第一段</p>"), "load_data csv: {index}");
     assert!(index.contains("<p class=\"url\">https://branch.example.cn/notices/meeting/</p>"));
     assert!(index.contains("<p class=\"tagurl\">https://branch.example.cn/tags/党史学习/</p>"));
+    assert!(
+        index.contains(
+            "<div class=\"md\">见<a href=\"https://branch.example.cn/notices/meeting/\">会议</a></div>"
+        ),
+        "the markdown filter resolves @/ links: {index}"
+    );
     assert_eq!(index.matches("<li><a").count(), 3, "get_section lists the notices");
 }
 

@@ -67,6 +67,20 @@ fn unknown_template_variable_names_template_line_and_page() {
 }
 
 #[test]
+fn a_broken_link_in_the_markdown_filter_fails_the_page() {
+    let site = Site::fixture("site");
+    site.write(
+        "content/notices/extra.md",
+        "+++\ntitle = \"附加\"\n[extra]\nnote = \"见[无此页](@/nope.md)\"\n+++\n",
+    );
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}{% if page.extra.note %}{{ page.extra.note | markdown | safe }}{% endif %}{% endblock %}",
+    );
+    fails_with(&site, &["content/notices/extra.md", "markdown filter: broken internal link `@/nope.md`"]);
+}
+
+#[test]
 fn template_syntax_errors_are_all_reported_with_lines() {
     let site = Site::fixture("site");
     site.write(

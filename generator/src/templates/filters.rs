@@ -1,4 +1,5 @@
-//! Filters zhibu adds to tera's: `zh_date` (2026年12月9日) and `markdown`.
+//! Filters zhibu adds to tera's: `zh_date` (2026年12月9日); `markdown`, which needs the site,
+//! is registered with the functions.
 
 use std::collections::HashMap;
 
@@ -7,7 +8,6 @@ use tera::{Tera, Value};
 
 pub fn register(tera: &mut Tera) {
     tera.register_filter("zh_date", zh_date);
-    tera.register_filter("markdown", markdown);
 }
 
 /// `{{ page.date | zh_date }}` → `2026年12月9日`; `zh_date(weekday=true)` adds `星期三`.
@@ -35,25 +35,13 @@ fn parse_day(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()
 }
 
-/// Renders a string as Markdown (no shortcodes, no internal links); `inline=true` drops the
-/// wrapping paragraph.
-pub fn markdown(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-    let text = value.as_str().ok_or_else(|| tera::Error::msg("markdown expects a string"))?;
-    let mut html = String::new();
-    let parser = pulldown_cmark::Parser::new_ext(
-        text,
-        pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH,
-    );
-    pulldown_cmark::html::push_html(&mut html, parser);
-    if args.get("inline").and_then(Value::as_bool).unwrap_or(false) {
-        let trimmed = html.trim();
-        if let Some(inner) = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>"))
-            && !inner.contains("<p>")
-        {
-            html = inner.to_string();
-        }
+/// Drops the paragraph around a one-paragraph rendering (`markdown(inline=true)`).
+pub fn unwrap_paragraph(html: &str) -> String {
+    let trimmed = html.trim();
+    match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => html.to_string(),
     }
-    Ok(Value::String(html))
 }
 
 #[cfg(test)]
@@ -75,8 +63,8 @@ mod tests {
     }
 
     #[test]
-    fn markdown_inline_drops_the_paragraph() {
-        let inline = HashMap::from([("inline".to_string(), Value::Bool(true))]);
-        assert_eq!(markdown(&Value::from("**党章**"), &inline).unwrap(), "<strong>党章</strong>");
+    fn inline_rendering_drops_a_single_paragraph_only() {
+        assert_eq!(unwrap_paragraph("<p><strong>党章</strong></p>\n"), "<strong>党章</strong>");
+        assert_eq!(unwrap_paragraph("<p>a</p><p>b</p>"), "<p>a</p><p>b</p>");
     }
 }

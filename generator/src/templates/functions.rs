@@ -128,6 +128,17 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
         }
     });
 
+    let d = data.clone();
+    tera.register_filter("markdown", move |value: &Value, args: &HashMap<String, Value>| {
+        let text = value.as_str().ok_or_else(|| tera::Error::msg("markdown expects a string"))?;
+        let html = render_markdown_value(&d, text)?;
+        if flag(args, "inline") {
+            Ok(Value::String(super::filters::unwrap_paragraph(&html)))
+        } else {
+            Ok(Value::String(html))
+        }
+    });
+
     tera.register_function("qr_svg", |args: &HashMap<String, Value>| {
         let text = arg(args, "text", "qr_svg")?;
         let label = args.get("label").and_then(Value::as_str).unwrap_or("二维码");
@@ -151,21 +162,72 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
     });
 }
 
-/// A QR code as inline SVG, made at build time (no request to any service): one path, scaled
-/// by CSS, so a printed poster or a shared screenshot leads back to the page.
+/// Markdown from a template (`{{ page.extra.note | markdown }}`): rendered like content, `@/`
+/// links resolved; a broken link fails the page's render with its message. Shortcodes belong in
+/// content files, not here.
+fn render_markdown_value(data: &SiteData, text: &str) -> tera::Result<String> {
+    struct FilterContext<'a>(&'a SiteData);
+    impl crate::markdown::RenderContext for FilterContext<'_> {
+        fn resolve(&self, content_path: &str) -> Option<String> {
+            let item = self.0.library.get(content_path)?;
+            Some(self.0.config.make_permalink(self.0.library.path_of(item)))
+        }
+        fn shortcode(
+            &self,
+            call: &crate::markdown::shortcodes::Call,
+        ) -> Result<crate::markdown::ShortcodeOutput, String> {
+            Err(format!(
+                "shortcode `{}` cannot be used in the markdown filter; put it in a content file",
+                call.name
+            ))
+        }
+    }
+    let source =
+        crate::markdown::Source { file: Path::new("<markdown filter>"), body_line: 1, permalink: "" };
+    let rendered = crate::markdown::render(text, &source, &data.config.markdown, &FilterContext(data));
+    if let Some(p) = rendered.problems.first() {
+        return Err(tera::Error::msg(format!("markdown filter: {}", p.message)));
+    }
+    Ok(rendered.html)
+}
+
+/// A QR code as inline SVG, made at build time (no request to any service), so a printed poster
+/// or a shared screenshot leads back to the page. Each row's run of dark modules is one
+/// rectangle of one path, which keeps a page URL's code around 2 KB; CSS sets its size.
 pub fn qr_svg(text: &str, label: &str) -> tera::Result<String> {
+    use std::fmt::Write as _;
     let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
         .map_err(|e| tera::Error::msg(format!("qr_svg: cannot encode `{text}`: {e}")))?;
-    let svg = code
-        .render::<qrcode::render::svg::Color>()
-        .module_dimensions(1, 1)
-        .dark_color(qrcode::render::svg::Color("#000"))
-        .light_color(qrcode::render::svg::Color("#fff"))
-        .build();
-    // Inline in HTML: no XML prolog, a class instead of fixed pixel sizes, an accessible name.
-    let body = svg.split_once("<svg").map(|(_, rest)| rest).unwrap_or(&svg);
+    const QUIET: usize = 4;
+    let width = code.width();
+    let colors = code.to_colors();
+    let mut path = String::with_capacity(width * width / 2);
+    // Each run is a one-module-wide stroke along the row's middle; relative moves from where
+    // the last run ended keep the numbers short.
+    let (mut pen_x, mut pen_y) = (0i64, 0i64);
+    path.push_str("M0 0.5");
+    for (y, row) in colors.chunks(width).enumerate() {
+        let mut x = 0;
+        while x < width {
+            if row[x] == qrcode::Color::Dark {
+                let start = x;
+                while x < width && row[x] == qrcode::Color::Dark {
+                    x += 1;
+                }
+                let (sx, sy) = ((start + QUIET) as i64, (y + QUIET) as i64);
+                let run = x - start;
+                let _ = write!(path, "m{} {}h{run}", sx - pen_x, sy - pen_y);
+                (pen_x, pen_y) = (sx + run as i64, sy);
+            } else {
+                x += 1;
+            }
+        }
+    }
+    let size = width + 2 * QUIET;
     let label = crate::templates::escape_html(label);
-    Ok(format!("<svg class=\"qr\" role=\"img\" aria-label=\"{label}\"{body}"))
+    Ok(format!(
+        "<svg class=\"qr\" role=\"img\" aria-label=\"{label}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" shape-rendering=\"crispEdges\"><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path stroke=\"#000\" d=\"{path}\"/></svg>"
+    ))
 }
 
 /// Reads a data file relative to the site root: TOML, JSON, CSV or plain text.
@@ -235,11 +297,22 @@ mod tests {
     }
 
     #[test]
-    fn qr_code_is_inline_svg_without_prolog() {
-        let svg = qr_svg("https://dangzhibu.example.edu.cn/campaigns/1209/", "本页二维码").unwrap();
+    fn qr_code_is_compact_inline_svg() {
+        let url = "https://dangzhibu.example.edu.cn/campaigns/december-9th-remembrance/";
+        let svg = qr_svg(url, "本页二维码").unwrap();
         assert!(svg.starts_with("<svg class=\"qr\" role=\"img\" aria-label=\"本页二维码\""), "{svg}");
-        assert!(svg.contains("viewBox=") && svg.ends_with("</svg>"));
-        assert!(!svg.contains("<?xml"));
+        assert!(svg.ends_with("</svg>") && !svg.contains("<?xml"));
+        assert!(svg.len() < 3_500, "{} bytes", svg.len());
+        // Every dark module of the code is covered by exactly the runs drawn.
+        let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M).unwrap();
+        let dark = code.to_colors().iter().filter(|c| **c == qrcode::Color::Dark).count();
+        let drawn: usize = svg
+            .split('h')
+            .skip(1)
+            .filter_map(|part| part.split(['m', '"']).next()?.parse::<usize>().ok())
+            .sum();
+        assert!(svg.contains("d=\"M0 0.5m"), "the path starts with a move: {svg}");
+        assert_eq!(drawn, dark);
     }
 
     #[test]
