@@ -17,8 +17,8 @@ use zhibu_functions::catalog::{Catalog, SharedCatalog};
 use zhibu_functions::clock::FixedClock;
 use zhibu_functions::domain::{MemberId, Role};
 use zhibu_functions::http::{AppState, router};
-use zhibu_functions::store::sqlite::SqliteStore;
 use zhibu_functions::store::Member;
+use zhibu_functions::store::sqlite::SqliteStore;
 use zhibu_functions::words::SensitiveWords;
 
 pub const CATALOG: &str = r#"{
