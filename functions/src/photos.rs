@@ -6,11 +6,13 @@
 //! 2. the dimensions are read from the file header, *before* anything is decoded, and images of
 //!    more than [`MAX_PIXELS`] are refused (decompression bombs); the decoder is then limited to
 //!    exactly those dimensions, so it cannot be talked into allocating more;
-//! 3. the image is decoded, flattened onto white if it has transparency, downscaled to at most
+//! 3. a JPEG without its end-of-image marker (an upload cut short) is refused rather than
+//!    decoded with a grey bottom;
+//! 4. the image is decoded, flattened onto white if it has transparency, downscaled to at most
 //!    [`MAX_SIDE`] pixels on the long side, turned upright according to its Exif orientation
 //!    (JPEG, and PNG/WebP where the file carries Exif), and re-encoded as a baseline JPEG of
 //!    quality [`JPEG_QUALITY`];
-//! 4. a thumbnail of at most [`THUMB_SIDE`] pixels on the long side is made from that.
+//! 5. a thumbnail of at most [`THUMB_SIDE`] pixels on the long side is made from that.
 //!
 //! The outputs are written from pixels only: no Exif (so no GPS position, camera serial number
 //! or capture time), no XMP, no ICC profile, no comments. The only application segment is the
@@ -766,6 +768,24 @@ mod tests {
         let out = process(&webp(&pattern(640, 480))).unwrap();
         assert_eq!((out.width, out.height), (640, 480));
         assert_eq!(decode(&out.thumb).dimensions(), (320, 240));
+    }
+
+    #[test]
+    fn a_lossy_webp_is_processed_into_a_jpeg() {
+        // A 2×2 red lossy (VP8) WebP written by ImageMagick (`convert -size 2x2 xc:#f00`), the
+        // same bytes as in image-webp's own tests; the image crate only encodes lossless WebP.
+        let bytes = [
+            0x52, 0x49, 0x46, 0x46, 0x3c, 0x00, 0x00, 0x00, 0x57, 0x45, 0x42, 0x50, 0x56, 0x50, 0x38, 0x20,
+            0x30, 0x00, 0x00, 0x00, 0xd0, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x02, 0x00, 0x02, 0x00, 0x02, 0x00,
+            0x34, 0x25, 0xa0, 0x02, 0x74, 0xba, 0x01, 0xf8, 0x00, 0x03, 0xb0, 0x00, 0xfe, 0xf0, 0xc4, 0x0b,
+            0xff, 0x20, 0xb9, 0x61, 0x75, 0xc8, 0xd7, 0xff, 0x20, 0x3f, 0xe4, 0x07, 0xfc, 0x80, 0xff, 0xf8,
+            0xf2, 0x00, 0x00, 0x00,
+        ];
+        assert_eq!(sniff(&bytes), Some(Format::WebP));
+        assert_eq!(webp_dimensions(&bytes), Some((2, 2)));
+        let out = process(&bytes).unwrap();
+        assert_eq!((out.width, out.height), (2, 2));
+        assert!(is_reddish(*decode(&out.jpeg).into_rgb8().get_pixel(0, 0)));
     }
 
     #[test]
