@@ -52,11 +52,13 @@ ID=$(sed -n 2p "$WORK/codes.csv" | cut -d, -f1 | tr -d '\357\273\277')
 TOKEN=$(curl -s -X POST "$BASE/api/session" -H 'Content-Type: application/json' \
   -d "{\"member_id\":\"$ID\",\"code\":\"$CODE\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 
+RUN=0
 run() {
   local name=$1 path=$2 body=$3; shift 3
+  RUN=$((RUN + 1))
   oha --no-tui -z "$DURATION" -c "$CONNECTIONS" "$@" -m POST -H "Authorization: Bearer $TOKEN" \
-    -H 'Content-Type: application/json' -d "$body" --output-format json "$BASE$path" > "$WORK/$name.json"
-  python3 - "$WORK/$name.json" "$name" <<'PY'
+    -H 'Content-Type: application/json' -d "$body" --output-format json "$BASE$path" > "$WORK/run-$RUN.json"
+  python3 - "$WORK/run-$RUN.json" "$name" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 s, p = r["summary"], r["latencyPercentiles"]
