@@ -167,4 +167,8 @@ async fn admins_see_campaign_progress_in_roster_order_without_ranking() {
         .map(|m| (m["member_id"].as_str().unwrap().to_string(), m["days_done"].as_u64().unwrap()))
         .collect();
     assert_eq!(rows, vec![("m001".to_string(), 1), ("m002".to_string(), 2)], "roster order, not by count");
+    // The admin can look at a member's photo through the signed URL in the report.
+    let url = b["members"][1]["copies"][0]["thumb_url"].as_str().unwrap().to_string();
+    let (status, _, ctype) = get_raw(&h, &url).await;
+    assert_eq!((status, ctype.as_str()), (StatusCode::OK, "image/jpeg"));
 }

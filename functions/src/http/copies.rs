@@ -235,9 +235,16 @@ pub async fn progress(
         .into_iter()
         .filter(|m| m.member.role == Role::Member)
         .map(|m| {
-            let days: Vec<u32> =
-                copies.iter().filter(|c| c.member_id == m.member.id).map(|c| c.day).collect();
-            json!({ "member_id": m.member.id, "name": m.member.name, "days_done": days.len(), "days": days })
+            let own: Vec<&Copy> = copies.iter().filter(|c| c.member_id == m.member.id).collect();
+            // Admins may look at the photos: signed URLs, like the owner's.
+            let photos: Vec<Value> = own
+                .iter()
+                .map(|c| {
+                    json!({ "day": c.day, "thumb_url": signed_url(&state, &c.thumb_key), "url": signed_url(&state, &c.photo_key) })
+                })
+                .collect();
+            let days: Vec<u32> = own.iter().map(|c| c.day).collect();
+            json!({ "member_id": m.member.id, "name": m.member.name, "days_done": days.len(), "days": days, "copies": photos })
         })
         .collect();
     Ok(Json(json!({ "campaign": campaign.id, "days": campaign.days, "members": members })))
