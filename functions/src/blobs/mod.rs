@@ -1,4 +1,5 @@
-//! Blobs: the photos. One trait, a local-folder adapter here (S3 with the production issue).
+//! Blobs: the photos. One trait, a local-folder adapter here (S3 with the production issue);
+//! one contract suite (`tests/blobs_contract.rs`) runs against each.
 
 pub mod dir;
 

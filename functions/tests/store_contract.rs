@@ -1,0 +1,183 @@
+//! The store contract: one generic suite that every `Store` adapter must pass. Run here against
+//! SQLite; the DynamoDB adapter joins it with the production issue.
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, FixedOffset};
+use zhibu_functions::domain::{MemberId, NoteStatus, Role, StoredLocation};
+use zhibu_functions::store::sqlite::SqliteStore;
+use zhibu_functions::store::{Copy, Inserted, Member, Note, Signin, Store};
+
+fn t(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+fn id(s: &str) -> MemberId {
+    MemberId::parse(s).unwrap()
+}
+
+fn member(i: &str, name: &str) -> Member {
+    Member {
+        id: id(i),
+        name: name.into(),
+        role: Role::Member,
+        profile: [("class".to_string(), "2022级".to_string())].into(),
+    }
+}
+
+fn note(n: &str, page: &str, who: &str, at: &str) -> Note {
+    Note {
+        id: n.into(),
+        page: page.into(),
+        member_id: id(who),
+        body: format!("心得 {n}"),
+        status: NoteStatus::Pending,
+        at: t(at),
+        flagged_words: vec![],
+        review_reason: None,
+        reviewed_by: None,
+        reviewed_at: None,
+    }
+}
+
+fn copy(who: &str, day: u32, key: &str) -> Copy {
+    Copy {
+        campaign: "constitution-100".into(),
+        member_id: id(who),
+        day,
+        photo_key: format!("copies/{key}.jpg"),
+        thumb_key: format!("copies/{key}-thumb.jpg"),
+        width: 2000,
+        height: 1500,
+        bytes: 1234,
+        at: t("2026-12-01T08:00:00+08:00"),
+    }
+}
+
+/// The suite: every rule of the `Store` trait's documentation, against any adapter.
+async fn conforms(store: Arc<dyn Store>) {
+    // Members: created with a code, updated without touching it, listed in roster order.
+    assert!(store.upsert_member(&member("m002", "李四"), "hash-2").await.unwrap());
+    assert!(store.upsert_member(&member("m001", "张三"), "hash-1").await.unwrap());
+    assert!(!store.upsert_member(&member("m002", "李四新"), "other-hash").await.unwrap());
+    let m2 = store.member(&id("m002")).await.unwrap().unwrap();
+    assert_eq!(
+        (m2.member.name.as_str(), m2.code_hash.as_str()),
+        ("李四新", "hash-2"),
+        "a re-import never resets a code"
+    );
+    assert_eq!(m2.member.profile["class"], "2022级");
+    assert!(store.member(&id("m404")).await.unwrap().is_none());
+    let order: Vec<String> = store.members().await.unwrap().iter().map(|m| m.member.id.to_string()).collect();
+    assert_eq!(order, vec!["m002", "m001"], "roster order is import order");
+
+    // Login failures: counted in a window, cleared on success.
+    for minute in [0, 5, 10] {
+        store
+            .record_login_failure(&id("m001"), t("2026-12-09T10:00:00+08:00") + Duration::minutes(minute))
+            .await
+            .unwrap();
+    }
+    let since = store.login_failures_since(&id("m001"), t("2026-12-09T10:04:00+08:00")).await.unwrap();
+    assert_eq!(since, vec![t("2026-12-09T10:05:00+08:00"), t("2026-12-09T10:10:00+08:00")]);
+    assert!(
+        store.login_failures_since(&id("m002"), t("2026-12-09T00:00:00+08:00")).await.unwrap().is_empty()
+    );
+    store.clear_login_failures(&id("m001")).await.unwrap();
+    assert!(
+        store.login_failures_since(&id("m001"), t("2026-01-01T00:00:00+08:00")).await.unwrap().is_empty()
+    );
+
+    // Sign-ins: once per member per event, even under concurrent repeats.
+    let signin = Signin {
+        event: "e-1".into(),
+        member_id: id("m001"),
+        at: t("2026-12-09T19:00:00+08:00"),
+        location: Some(StoredLocation {
+            lat: 30.52,
+            lon: 114.36,
+            accuracy_m: 15.0,
+            within_geofence: Some(true),
+        }),
+    };
+    let mut tasks = Vec::new();
+    for n in 0..20 {
+        let (store, mut s) = (store.clone(), signin.clone());
+        s.at += Duration::seconds(n);
+        tasks.push(tokio::spawn(async move { store.insert_signin(&s).await.unwrap() }));
+    }
+    let mut new = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Inserted::New(_) => new += 1,
+            Inserted::Existing(s) => assert_eq!(s.member_id, id("m001")),
+        }
+    }
+    assert_eq!(new, 1);
+    let other = Signin { member_id: id("m002"), location: None, ..signin.clone() };
+    assert_eq!(store.insert_signin(&other).await.unwrap(), Inserted::New(other.clone()));
+    assert_eq!(store.signins_of_event("e-1").await.unwrap().len(), 2);
+    assert_eq!(store.signins_of_member(&id("m002")).await.unwrap(), vec![other]);
+    assert!(store.signins_of_event("e-2").await.unwrap().is_empty());
+
+    // Notes: by page and status newest first, by member, a queue oldest first, reviews.
+    store.insert_note(&note("n1", "/a/", "m001", "2026-12-01T08:00:00+08:00")).await.unwrap();
+    store.insert_note(&note("n2", "/a/", "m002", "2026-12-02T08:00:00+08:00")).await.unwrap();
+    store.insert_note(&note("n3", "/b/", "m001", "2026-12-03T08:00:00+08:00")).await.unwrap();
+    let queue: Vec<String> =
+        store.notes_with_status(NoteStatus::Pending).await.unwrap().into_iter().map(|n| n.id).collect();
+    assert_eq!(queue, vec!["n1", "n2", "n3"]);
+    for n in ["n1", "n2"] {
+        let reviewed = store
+            .review_note(n, NoteStatus::Approved, None, &id("m002"), t("2026-12-04T08:00:00+08:00"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(reviewed.status, NoteStatus::Approved);
+        assert_eq!(reviewed.reviewed_by, Some(id("m002")));
+    }
+    let page: Vec<String> =
+        store.notes_of_page("/a/", NoteStatus::Approved).await.unwrap().into_iter().map(|n| n.id).collect();
+    assert_eq!(page, vec!["n2", "n1"]);
+    let rejected = store
+        .review_note("n3", NoteStatus::Rejected, Some("请补充"), &id("m002"), t("2026-12-04T09:00:00+08:00"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(rejected.review_reason.as_deref(), Some("请补充"));
+    let mine: Vec<String> =
+        store.notes_of_member(&id("m001")).await.unwrap().into_iter().map(|n| n.id).collect();
+    assert_eq!(mine, vec!["n3", "n1"]);
+    assert!(
+        store
+            .review_note("n404", NoteStatus::Approved, None, &id("m002"), t("2026-12-04T09:00:00+08:00"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(store.note("n1").await.unwrap().unwrap().body, "心得 n1");
+
+    // Copies: one per member, campaign and day; a replacement returns what it replaced.
+    assert_eq!(store.put_copy(&copy("m001", 1, "a")).await.unwrap(), None);
+    let replaced = store.put_copy(&copy("m001", 1, "b")).await.unwrap().unwrap();
+    assert_eq!(replaced.photo_key, "copies/a.jpg");
+    store.put_copy(&copy("m001", 2, "c")).await.unwrap();
+    store.put_copy(&copy("m002", 1, "d")).await.unwrap();
+    let days: Vec<u32> =
+        store.copies_of(&id("m001"), "constitution-100").await.unwrap().iter().map(|c| c.day).collect();
+    assert_eq!(days, vec![1, 2]);
+    assert_eq!(store.copies_of_campaign("constitution-100").await.unwrap().len(), 3);
+    assert!(
+        store.copy_by_key("copies/a.jpg").await.unwrap().is_none(),
+        "the replaced photo is no longer referenced"
+    );
+    assert_eq!(store.copy_by_key("copies/b-thumb.jpg").await.unwrap().unwrap().day, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_store_conforms() {
+    let dir = tempfile::tempdir().unwrap();
+    conforms(Arc::new(SqliteStore::open(&dir.path().join("zhibu.sqlite")).unwrap())).await;
+}
