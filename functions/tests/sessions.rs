@@ -9,6 +9,16 @@ use axum::http::{Request, StatusCode, header};
 use common::*;
 use serde_json::json;
 
+/// m001's login with the right code, as a raw request (to read headers, or to send elsewhere).
+fn right_code_request() -> Request<Body> {
+    Request::builder()
+        .method("POST")
+        .uri("/api/session")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json!({"member_id": "m001", "code": MEMBER_CODE}).to_string()))
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_member_logs_in_with_id_and_code_and_gets_a_seven_day_token() {
     let h = Harness::new().await;
@@ -42,12 +52,7 @@ async fn five_failures_in_fifteen_minutes_lock_the_id() {
         assert_eq!(s, StatusCode::UNAUTHORIZED);
         h.clock.advance(chrono::Duration::minutes(1));
     }
-    let req = Request::builder()
-        .method("POST")
-        .uri("/api/session")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(json!({"member_id": "m001", "code": MEMBER_CODE}).to_string()))
-        .unwrap();
+    let req = right_code_request();
     let (status, body, headers) = h.send(req).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even the right code is refused while locked");
     assert_eq!(error_code(&body), "rate_limited");
@@ -67,12 +72,7 @@ async fn the_lock_lives_in_the_store_and_holds_for_another_instance() {
     }
     // A second router over the same database, as a second Lambda instance would be.
     let other = zhibu_functions::http::router(state_in(h.dir.path(), h.clock.clone()));
-    let req = Request::builder()
-        .method("POST")
-        .uri("/api/session")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(json!({"member_id": "m001", "code": MEMBER_CODE}).to_string()))
-        .unwrap();
+    let req = right_code_request();
     let response = tower::ServiceExt::oneshot(other, req).await.unwrap();
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
 }
