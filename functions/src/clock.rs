@@ -17,8 +17,11 @@ pub trait Clock: Send + Sync {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    /// Whole seconds: what is stored and shown needs no more, and tokens count in seconds.
     fn now(&self) -> DateTime<FixedOffset> {
-        Utc::now().with_timezone(&china())
+        let now = Utc::now();
+        let whole = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
+        whole.with_timezone(&china())
     }
 }
 
@@ -45,5 +48,17 @@ impl FixedClock {
 impl Clock for FixedClock {
     fn now(&self) -> DateTime<FixedOffset> {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_system_clock_is_in_beijing_time_to_the_second() {
+        let now = SystemClock.now();
+        assert_eq!(now.offset().local_minus_utc(), 8 * 3600);
+        assert_eq!(now.timestamp_subsec_nanos(), 0);
     }
 }
