@@ -183,4 +183,46 @@ mod tests {
         assert_eq!(p.body_line, 4);
         assert_eq!(p.raw, "学习党章\n");
     }
+
+    #[test]
+    fn no_file_text_makes_page_parsing_panic() {
+        const PIECES: &[&str] = &[
+            "+++",
+            "\n",
+            "title",
+            " = ",
+            "\"",
+            "党",
+            "date",
+            "2026-12-09",
+            "[extra]",
+            "[taxonomies]",
+            "slug",
+            "path",
+            "/",
+            "é",
+            "2026-13-45-",
+            "-",
+            "[",
+            "]",
+            "\r\n",
+            "\u{feff}",
+            "weight",
+            "1",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            for _ in 0..(state >> 59) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+            }
+            if let Err(p) = Page::parse(Path::new("content/x.md"), "x.md", text.clone()) {
+                assert!(p.line.is_some() || p.file.is_some(), "{p:?} for {text:?}");
+            }
+        }
+    }
 }

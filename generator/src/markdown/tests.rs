@@ -168,3 +168,64 @@ fn stats_count_prose_only() {
     assert_eq!(r.stats.han, 4);
     assert_eq!(r.stats.words, 0);
 }
+
+/// Pieces that stress the parsers: shortcode delimiters, escapes, links, headings, multi-byte
+/// characters, markers.
+const PIECES: &[&str] = &[
+    "{{",
+    "}}",
+    "{%",
+    "%}",
+    "{% end %}",
+    "(",
+    ")",
+    "=",
+    "\"",
+    "'",
+    "`",
+    "[",
+    "]",
+    "/*",
+    "*/",
+    "@/",
+    "#",
+    "##",
+    "\n",
+    "党",
+    "🇨🇳",
+    "é",
+    "<!-- more -->",
+    "```",
+    "~~",
+    "|",
+    "![](",
+    "signin",
+    "tip",
+    "x=",
+    ",",
+    " ",
+    "\\",
+    "[^1]",
+];
+
+#[test]
+fn no_input_makes_the_renderer_panic() {
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..3000 {
+        let mut text = String::new();
+        // A new length every round (an LCG step), then xorshift for the pieces.
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let len = (state >> 58) as usize;
+        for _ in 0..len {
+            // xorshift: deterministic, no dependency.
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+        }
+        let r = md(&text);
+        for p in r.problems.iter().chain(r.warnings.iter()) {
+            assert!(p.line.is_some_and(|l| l >= 1), "problems carry a line: {p:?} for {text:?}");
+        }
+    }
+}
