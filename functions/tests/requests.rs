@@ -66,3 +66,14 @@ async fn an_unknown_endpoint_is_a_json_404() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(error_code(&body), "not_found");
 }
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id() {
+    let h = Harness::new().await;
+    let req =
+        Request::builder().uri("/api/me").header("x-request-id", "abc-123").body(Body::empty()).unwrap();
+    let (_, _, headers) = h.send(req).await;
+    assert_eq!(headers["x-request-id"], "abc-123");
+    let (_, _, headers) = h.send(Request::builder().uri("/api/me").body(Body::empty()).unwrap()).await;
+    assert_eq!(headers["x-request-id"].len(), 32, "made when none is given");
+}

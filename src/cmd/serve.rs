@@ -50,6 +50,14 @@ fn files_of(built: Built) -> HashMap<String, Body> {
 }
 
 pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
+    // The functions log internal errors (with the request id); RUST_LOG changes the level.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(serve(args))
 }

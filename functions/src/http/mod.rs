@@ -6,6 +6,7 @@ mod copies;
 mod extract;
 mod me;
 mod notes;
+mod request_id;
 mod session;
 mod signins;
 
@@ -59,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         // whoever mounts the router (the site under `zhibu serve`).
         .route("/api", any(extract::no_such_endpoint))
         .route("/api/{*rest}", any(extract::no_such_endpoint))
+        .layer(axum::middleware::from_fn(request_id::tag))
         .layer(DefaultBodyLimit::max(JSON_LIMIT))
         .with_state(state)
 }
