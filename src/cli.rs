@@ -22,6 +22,22 @@ pub enum Command {
     /// The branch roster: members and their access codes.
     #[command(subcommand)]
     Members(MembersCommand),
+    /// Administration of the configured store and blobs.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create what the configured store and blobs need (safe to run again).
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder for local data (the embedded store, photos) when ZHIBU_STORE / ZHIBU_BLOBS are not set.
+    #[arg(long, default_value = ".zhibu")]
+    pub data: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         cli::Command::Check(args) => cmd::check::run(&args),
         cli::Command::Serve(args) => cmd::serve::run(&args),
         cli::Command::Members(cli::MembersCommand::Import(args)) => cmd::members::import(&args),
+        cli::Command::Admin(cli::AdminCommand::Init(args)) => cmd::admin::init(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

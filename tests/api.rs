@@ -138,3 +138,58 @@ fn serve_runs_the_api_on_the_sites_origin_and_keeps_data_across_restarts() {
     assert_eq!(status, 404);
     assert!(body.contains("not_found"));
 }
+
+#[test]
+fn admin_init_creates_the_local_store_and_is_safe_to_run_again() {
+    let site = Site::fixture("site");
+    let data = site.root().join("data-dir");
+    let args = [OsStr::new("admin"), OsStr::new("init"), OsStr::new("--data"), data.as_os_str()];
+    let first = site.zhibu_plain(&args);
+    assert!(first.success, "{}", first.stderr);
+    assert!(data.join("zhibu.sqlite").is_file());
+    assert!(data.join("blobs").is_dir());
+    // Members imported in between survive a second init.
+    site.write("roster.csv", "id,name,role\nm001,张三,member\n");
+    let import = site.zhibu_plain(&[
+        OsStr::new("members"),
+        OsStr::new("import"),
+        OsStr::new("roster.csv"),
+        OsStr::new("--codes"),
+        OsStr::new("codes.csv"),
+        OsStr::new("--data"),
+        data.as_os_str(),
+    ]);
+    assert!(import.success, "{}", import.stderr);
+    assert!(site.zhibu_plain(&args).success);
+    let again = import_again(&site, &data);
+    assert!(again.stderr.contains("0 new, 1 updated"), "{}", again.stderr);
+    let default_folder = site.zhibu_plain(&[OsStr::new("admin"), OsStr::new("init")]);
+    assert!(default_folder.success, "{}", default_folder.stderr);
+    assert!(site.root().join(".zhibu/zhibu.sqlite").is_file(), "the default data folder is .zhibu/");
+}
+
+fn import_again(site: &Site, data: &std::path::Path) -> common::Run {
+    site.zhibu_plain(&[
+        OsStr::new("members"),
+        OsStr::new("import"),
+        OsStr::new("roster.csv"),
+        OsStr::new("--codes"),
+        OsStr::new("codes-2.csv"),
+        OsStr::new("--data"),
+        data.as_os_str(),
+    ])
+}
+
+#[test]
+fn a_store_setting_that_is_not_built_in_is_a_clear_error() {
+    let site = Site::fixture("site");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_zhibu"))
+        .args(["admin", "init"])
+        .current_dir(site.root())
+        .env("ZHIBU_STORE", "postgres:nope")
+        .output()
+        .expect("run zhibu");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("ZHIBU_STORE must be sqlite:<path> or dynamodb:<table>"), "{stderr}");
+}

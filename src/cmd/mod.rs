@@ -1,5 +1,6 @@
 //! One module per subcommand, each a thin call into the libraries.
 
+pub mod admin;
 pub mod build;
 pub mod check;
 pub mod members;
