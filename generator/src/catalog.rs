@@ -103,6 +103,150 @@ fn read_datetime(v: Option<&toml::Value>) -> Option<DateTime<FixedOffset>> {
     Date::parse(&text).map(|d| d.instant)
 }
 
+/// The checks of one `[extra.<table>]` declaration of a page, collecting its problems.
+struct Declaration<'a> {
+    page: &'a Page,
+    table: &'static str,
+    table_value: &'a toml::Table,
+    problems: Vec<Problem>,
+}
+
+impl<'a> Declaration<'a> {
+    /// `None` (with a problem) when `[extra.<table>]` is not a table.
+    fn of(
+        page: &'a Page,
+        table: &'static str,
+        value: &'a toml::Value,
+        problems: &mut Problems,
+    ) -> Option<Self> {
+        match value.as_table() {
+            Some(t) => Some(Declaration { page, table, table_value: t, problems: Vec::new() }),
+            None => {
+                problems.push(at_key(page, table, "", format!("`[extra.{table}]` must be a table")));
+                None
+            }
+        }
+    }
+
+    fn fail(&mut self, key: &str, message: impl Into<String>) {
+        self.problems.push(at_key(self.page, self.table, key, message));
+    }
+
+    fn str(&self, key: &str) -> &'a str {
+        self.table_value.get(key).and_then(|v| v.as_str()).unwrap_or("")
+    }
+
+    fn only_keys(&mut self, known: &[&str]) {
+        let unknown: Vec<String> =
+            self.table_value.keys().filter(|k| !known.contains(&k.as_str())).cloned().collect();
+        for key in unknown {
+            let message = format!("[extra.{}] unknown key `{key}` (known: {})", self.table, known.join(", "));
+            self.fail(&key, message);
+        }
+    }
+
+    /// Records this page as the owner of `id`; a second owner is a problem.
+    fn claim(&mut self, owners: &mut BTreeMap<String, String>, kind: &str, key: &str, id: &str) {
+        if let Some(other) = owners.insert(id.to_string(), self.page.file.display().to_string())
+            && !id.is_empty()
+        {
+            self.fail(key, format!("{kind} id `{id}` is declared twice: also in {other}"));
+        }
+    }
+
+    /// The checked value when nothing was wrong; the problems go to `problems` either way.
+    fn finish<T>(self, value: Option<T>, problems: &mut Problems) -> Option<T> {
+        let ok = self.problems.is_empty();
+        problems.extend(self.problems);
+        value.filter(|_| ok)
+    }
+}
+
+fn event(
+    mut d: Declaration,
+    owners: &mut BTreeMap<String, String>,
+    problems: &mut Problems,
+) -> Option<Event> {
+    let page = d.page;
+    let id = d.str("event");
+    if !valid_id(id) {
+        d.fail(
+            "event",
+            format!("[extra.signin] `event = \"{id}\"`: an event id is 3–64 lower-case letters, digits or `-`, e.g. \"2026-12-09-remembrance\""),
+        );
+    }
+    let opens = read_datetime(d.table_value.get("opens"));
+    let closes = read_datetime(d.table_value.get("closes"));
+    if opens.is_none() {
+        d.fail("", "[extra.signin] `opens` is required: a date-time such as 2026-12-09T07:00:00+08:00");
+    }
+    if closes.is_none() {
+        d.fail("", "[extra.signin] `closes` is required: a date-time such as 2026-12-09T22:00:00+08:00");
+    }
+    if let (Some(o), Some(c)) = (opens, closes)
+        && c <= o
+    {
+        d.fail("closes", format!("[extra.signin] event `{id}` closes ({c}) before it opens ({o})"));
+    }
+    let geofence = match d.table_value.get("geofence").map(parse_geofence) {
+        None => None,
+        Some(Ok(g)) => Some(g),
+        Some(Err(why)) => {
+            d.fail("geofence", format!("[extra.signin] event `{id}`: bad geofence: {why}"));
+            None
+        }
+    };
+    d.only_keys(&["event", "opens", "closes", "geofence"]);
+    d.claim(owners, "event", "event", id);
+    let event = opens.zip(closes).map(|(opens, closes)| Event {
+        id: id.to_string(),
+        title: page.title().to_string(),
+        page: page.path.clone(),
+        opens,
+        closes,
+        geofence,
+    });
+    d.finish(event, problems)
+}
+
+fn campaign(
+    mut d: Declaration,
+    owners: &mut BTreeMap<String, String>,
+    problems: &mut Problems,
+) -> Option<Campaign> {
+    let page = d.page;
+    let id = d.str("id");
+    if !valid_id(id) {
+        d.fail(
+            "id",
+            format!(
+                "[extra.campaign] `id = \"{id}\"`: a campaign id is 3–64 lower-case letters, digits or `-`"
+            ),
+        );
+    }
+    let starts = read_datetime(d.table_value.get("starts")).map(|d| d.date_naive());
+    if starts.is_none() {
+        d.fail("starts", "[extra.campaign] `starts` is required: a date such as 2026-09-01");
+    }
+    let days = match d.table_value.get("days").and_then(|v| v.as_integer()) {
+        Some(n) if (1..=366).contains(&n) => Some(n as u32),
+        _ => {
+            d.fail("days", "[extra.campaign] `days` must be a whole number from 1 to 366");
+            None
+        }
+    };
+    d.only_keys(&["id", "starts", "days", "schedule"]);
+    d.claim(owners, "campaign", "id", id);
+    let campaign = starts.zip(days).map(|(starts, days)| Campaign {
+        id: id.to_string(),
+        title: page.title().to_string(),
+        page: page.path.clone(),
+        starts,
+        days,
+    });
+    d.finish(campaign, problems)
+}
+
 /// Builds and checks the catalog from the library and each page's rendered body.
 pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (Catalog, Problems) {
     let mut problems = Problems::default();
@@ -111,164 +255,15 @@ pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (C
     let mut campaign_owner: BTreeMap<String, String> = BTreeMap::new();
 
     for page in &library.pages {
-        let file = &page.file;
-        if let Some(v) = page.meta.extra.get("signin") {
-            let Some(t) = v.as_table() else {
-                problems.push(at_key(page, "signin", "", "`[extra.signin]` must be a table"));
-                continue;
-            };
-            let id = t.get("event").and_then(|v| v.as_str()).unwrap_or("");
-            let mut ok = true;
-            if !valid_id(id) {
-                problems.push(at_key(page, "signin", "event", format!("[extra.signin] `event = \"{id}\"`: an event id is 3–64 lower-case letters, digits or `-`, e.g. \"2026-12-09-remembrance\"")));
-                ok = false;
-            }
-            let opens = read_datetime(t.get("opens"));
-            let closes = read_datetime(t.get("closes"));
-            if opens.is_none() {
-                problems.push(at_key(
-                    page,
-                    "signin",
-                    "",
-                    "[extra.signin] `opens` is required: a date-time such as 2026-12-09T07:00:00+08:00",
-                ));
-                ok = false;
-            }
-            if closes.is_none() {
-                problems.push(at_key(
-                    page,
-                    "signin",
-                    "",
-                    "[extra.signin] `closes` is required: a date-time such as 2026-12-09T22:00:00+08:00",
-                ));
-                ok = false;
-            }
-            if let (Some(o), Some(c)) = (opens, closes)
-                && c <= o
-            {
-                problems.push(at_key(
-                    page,
-                    "signin",
-                    "closes",
-                    format!("[extra.signin] event `{id}` closes ({c}) before it opens ({o})"),
-                ));
-                ok = false;
-            }
-            let geofence = match t.get("geofence") {
-                None => None,
-                Some(g) => match parse_geofence(g) {
-                    Ok(g) => Some(g),
-                    Err(why) => {
-                        problems.push(at_key(
-                            page,
-                            "signin",
-                            "geofence",
-                            format!("[extra.signin] event `{id}`: bad geofence: {why}"),
-                        ));
-                        ok = false;
-                        None
-                    }
-                },
-            };
-            for key in t.keys() {
-                if !["event", "opens", "closes", "geofence"].contains(&key.as_str()) {
-                    problems.push(at_key(
-                        page,
-                        "signin",
-                        key,
-                        format!("[extra.signin] unknown key `{key}` (known: event, opens, closes, geofence)"),
-                    ));
-                    ok = false;
-                }
-            }
-            if let Some(other) = event_owner.insert(id.to_string(), file.display().to_string())
-                && !id.is_empty()
-            {
-                problems.push(at_key(
-                    page,
-                    "signin",
-                    "event",
-                    format!("event id `{id}` is declared twice: also in {other}"),
-                ));
-                ok = false;
-            }
-            if ok && let (Some(opens), Some(closes)) = (opens, closes) {
-                catalog.events.push(Event {
-                    id: id.to_string(),
-                    title: page.title().to_string(),
-                    page: page.path.clone(),
-                    opens,
-                    closes,
-                    geofence,
-                });
-            }
+        if let Some(d) =
+            page.meta.extra.get("signin").and_then(|v| Declaration::of(page, "signin", v, &mut problems))
+        {
+            catalog.events.extend(event(d, &mut event_owner, &mut problems));
         }
-        if let Some(v) = page.meta.extra.get("campaign") {
-            let Some(t) = v.as_table() else {
-                problems.push(at_key(page, "campaign", "", "`[extra.campaign]` must be a table"));
-                continue;
-            };
-            let id = t.get("id").and_then(|v| v.as_str()).unwrap_or("");
-            let mut ok = true;
-            if !valid_id(id) {
-                problems.push(at_key(page, "campaign", "id", format!("[extra.campaign] `id = \"{id}\"`: a campaign id is 3–64 lower-case letters, digits or `-`")));
-                ok = false;
-            }
-            let starts = read_datetime(t.get("starts")).map(|d| d.date_naive());
-            if starts.is_none() {
-                problems.push(at_key(
-                    page,
-                    "campaign",
-                    "starts",
-                    "[extra.campaign] `starts` is required: a date such as 2026-09-01",
-                ));
-                ok = false;
-            }
-            let days = t.get("days").and_then(|v| v.as_integer());
-            let days = match days {
-                Some(d) if (1..=366).contains(&d) => Some(d as u32),
-                _ => {
-                    problems.push(at_key(
-                        page,
-                        "campaign",
-                        "days",
-                        "[extra.campaign] `days` must be a whole number from 1 to 366",
-                    ));
-                    ok = false;
-                    None
-                }
-            };
-            for key in t.keys() {
-                if !["id", "starts", "days", "schedule"].contains(&key.as_str()) {
-                    problems.push(at_key(
-                        page,
-                        "campaign",
-                        key,
-                        format!("[extra.campaign] unknown key `{key}` (known: id, starts, days, schedule)"),
-                    ));
-                    ok = false;
-                }
-            }
-            if let Some(other) = campaign_owner.insert(id.to_string(), file.display().to_string())
-                && !id.is_empty()
-            {
-                problems.push(at_key(
-                    page,
-                    "campaign",
-                    "id",
-                    format!("campaign id `{id}` is declared twice: also in {other}"),
-                ));
-                ok = false;
-            }
-            if ok && let (Some(starts), Some(days)) = (starts, days) {
-                catalog.campaigns.push(Campaign {
-                    id: id.to_string(),
-                    title: page.title().to_string(),
-                    page: page.path.clone(),
-                    starts,
-                    days,
-                });
-            }
+        if let Some(d) =
+            page.meta.extra.get("campaign").and_then(|v| Declaration::of(page, "campaign", v, &mut problems))
+        {
+            catalog.campaigns.extend(campaign(d, &mut campaign_owner, &mut problems));
         }
     }
 
