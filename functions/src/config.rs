@@ -97,21 +97,24 @@ fn local_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     }
     std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
     let secret = crate::auth::TokenKey::generate_secret();
-    write_private(&path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
+    write_private(&path, &secret, true).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(secret.into_bytes())
 }
 
-#[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+/// Writes a file only its owner can read (secrets, access codes). With `replace` false an
+/// existing file is an error, never overwritten.
+pub fn write_private(path: &Path, text: &str, replace: bool) -> std::io::Result<()> {
     use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
-    f.write_all(text.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if replace {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(text.as_bytes())
 }
 
 #[cfg(test)]

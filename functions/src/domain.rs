@@ -250,10 +250,6 @@ impl CampaignDay {
     pub fn get(self) -> u32 {
         self.0
     }
-
-    pub fn from_stored(d: u32) -> CampaignDay {
-        CampaignDay(d)
-    }
 }
 
 #[cfg(test)]

@@ -347,8 +347,8 @@ pub fn render_all(
         if let Some(to) = &s.meta.redirect_to {
             let target = if to.starts_with("http://") || to.starts_with("https://") {
                 to.clone()
-            } else if let Some(item) = to.strip_prefix("@/").and_then(|p| lib.get(p)) {
-                data.config.make_permalink(lib.path_of(item))
+            } else if let Some(url) = to.strip_prefix("@/").and_then(|p| data.permalink_of(p)) {
+                url
             } else {
                 data.config.make_permalink(to)
             };

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::content::{Item, Page, Section};
+use crate::content::{Page, Section};
 use crate::site::SiteData;
 
 /// How much of a page or section to include.
@@ -194,13 +194,6 @@ pub fn section(data: &SiteData, idx: usize, mode: Mode, with_pages: bool) -> Val
     };
     m.insert("pages".into(), Value::Array(pages));
     Value::Object(m)
-}
-
-pub fn item(data: &SiteData, item: Item, mode: Mode) -> Value {
-    match item {
-        Item::Page(i) => page(data, i, mode),
-        Item::Section(i) => section(data, i, mode, true),
-    }
 }
 
 /// A taxonomy's own description (`taxonomy` in taxonomy templates).

@@ -374,10 +374,17 @@ struct ShortcodeContext<'a> {
     item: Item,
 }
 
+impl SiteData {
+    /// The permalink of a content file named as in `@/notices/a.md` (without the `@/`).
+    pub fn permalink_of(&self, content_path: &str) -> Option<String> {
+        let item = self.library.get(content_path)?;
+        Some(self.config.make_permalink(self.library.path_of(item)))
+    }
+}
+
 impl RenderContext for ShortcodeContext<'_> {
     fn resolve(&self, content_path: &str) -> Option<String> {
-        let item = self.data.library.get(content_path)?;
-        Some(self.data.config.make_permalink(self.data.library.path_of(item)))
+        self.data.permalink_of(content_path)
     }
 
     fn shortcode(&self, call: &markdown::shortcodes::Call) -> Result<ShortcodeOutput, String> {

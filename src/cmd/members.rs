@@ -30,7 +30,7 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
     let total = members.len();
     let imported = runtime.block_on(roster::import(store.as_ref(), members))?;
     if !imported.new_codes.is_empty() {
-        write_private(&args.codes, &roster::codes_csv(&imported.new_codes))
+        config::write_private(&args.codes, &roster::codes_csv(&imported.new_codes), false)
             .with_context(|| format!("cannot write {}", args.codes.display()))?;
     }
     eprintln!(
@@ -47,17 +47,4 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-#[cfg(unix)]
-fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    f.write_all(text.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
 }

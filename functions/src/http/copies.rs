@@ -187,12 +187,8 @@ pub async fn upload(
     Ok((StatusCode::CREATED, Json(json!({ "copy": copy_json(&state, &copy) }))))
 }
 
-fn campaign_param<'a>(
-    state: &AppState,
-    raw: Option<&str>,
-    catalog: &'a crate::catalog::Catalog,
-) -> ApiResult<&'a Campaign> {
-    let _ = state;
+/// The campaign named by `?campaign=`.
+fn campaign_param<'a>(raw: Option<&str>, catalog: &'a crate::catalog::Catalog) -> ApiResult<&'a Campaign> {
     let q = query(raw);
     let id = q.get("campaign").ok_or_else(|| ApiError::field("campaign", "请指定活动编号（campaign）"))?;
     catalog.campaigns.get(id).ok_or_else(|| ApiError::NotFound("没有这个活动".into()))
@@ -204,7 +200,7 @@ pub async fn mine(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
     let catalog = state.catalog.get();
-    let campaign = campaign_param(&state, raw.as_deref(), &catalog)?;
+    let campaign = campaign_param(raw.as_deref(), &catalog)?;
     let copies = state.store.copies_of(&me.id, &campaign.id).await?;
     let done: BTreeSet<u32> = copies.iter().map(|c| c.day).collect();
     let days: Vec<Value> = copies

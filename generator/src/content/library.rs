@@ -197,10 +197,6 @@ impl Library {
             Item::Section(i) => &self.sections[i].path,
         }
     }
-
-    pub fn root(&self) -> &Section {
-        &self.sections[0]
-    }
 }
 
 fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: SortBy) {

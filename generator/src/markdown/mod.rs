@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 use serde::Serialize;
 
@@ -308,10 +308,6 @@ impl<'a> LineMap<'a> {
     }
 }
 
-fn heading_level(level: HeadingLevel) -> u32 {
-    level as u32
-}
-
 /// Gives every heading a stable id (Chinese kept, repeats numbered) and builds the TOC.
 fn assign_heading_ids(events: &mut [(Event, usize)], source: &Source, out: &mut Rendered) {
     let mut taken = HashSet::new();
@@ -325,7 +321,7 @@ fn assign_heading_ids(events: &mut [(Event, usize)], source: &Source, out: &mut 
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
-            let level = heading_level(*level);
+            let level = *level as u32;
             let explicit = id.as_ref().map(|s| s.to_string());
             let mut title = String::new();
             let mut j = i + 1;

@@ -44,10 +44,9 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
         let path = arg(args, "path", "get_url")?;
         if let Some(target) = path.strip_prefix("@/") {
             let (file, anchor) = target.split_once('#').map(|(f, a)| (f, Some(a))).unwrap_or((target, None));
-            let item = d.library.get(file).ok_or_else(|| {
+            let mut url = d.permalink_of(file).ok_or_else(|| {
                 tera::Error::msg(format!("get_url: there is no content/{file} (from `{path}`)"))
             })?;
-            let mut url = d.config.make_permalink(d.library.path_of(item));
             if let Some(a) = anchor {
                 url.push('#');
                 url.push_str(a);
@@ -169,8 +168,7 @@ fn render_markdown_value(data: &SiteData, text: &str) -> tera::Result<String> {
     struct FilterContext<'a>(&'a SiteData);
     impl crate::markdown::RenderContext for FilterContext<'_> {
         fn resolve(&self, content_path: &str) -> Option<String> {
-            let item = self.0.library.get(content_path)?;
-            Some(self.0.config.make_permalink(self.0.library.path_of(item)))
+            self.0.permalink_of(content_path)
         }
         fn shortcode(
             &self,
