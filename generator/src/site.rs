@@ -82,6 +82,8 @@ pub struct Built {
     pub catalog: Catalog,
     pub pages: usize,
     pub sections: usize,
+    /// `output_dir` of config.toml (`public` unless set).
+    pub output_dir: String,
 }
 
 fn timed<T>(progress: &dyn Progress, name: &str, f: impl FnOnce() -> (T, String)) -> T {
@@ -114,7 +116,7 @@ impl Cache {
 }
 
 /// Reads `config.toml`.
-pub fn load_config(root: &Path) -> Result<(Config, Warnings), BuildError> {
+fn load_config(root: &Path) -> Result<(Config, Warnings), BuildError> {
     let file = root.join("config.toml");
     let text = std::fs::read_to_string(&file).map_err(|e| {
         Problem::new(format!(
@@ -298,6 +300,7 @@ fn build_inner(
         catalog,
         pages: data.library.pages.len(),
         sections: data.library.sections.len(),
+        output_dir: data.config.output_dir.clone(),
     })
 }
 

@@ -17,10 +17,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<()> {
     progress::print_warnings(&built.warnings);
     let output = match &args.output {
         Some(o) => o.clone(),
-        None => {
-            let (config, _) = zhibu_generator::site::load_config(&args.site.root)?;
-            args.site.root.join(config.output_dir)
-        }
+        None => args.site.root.join(&built.output_dir),
     };
     let write_start = Instant::now();
     let report = zhibu_generator::output::sync(&output, &built.files)
