@@ -31,6 +31,25 @@ pub enum Command {
 pub enum AdminCommand {
     /// Create what the configured store and blobs need (safe to run again).
     Init(InitArgs),
+    /// Copy every record (and photo) from one store to another, then compare both by counts
+    /// and checksums. Safe to run again after an interruption.
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The store to read: sqlite:<path> or dynamodb:<table>.
+    #[arg(long, value_name = "STORE")]
+    pub from: String,
+    /// The store to write: sqlite:<path> or dynamodb:<table> (created if missing).
+    #[arg(long, value_name = "STORE")]
+    pub to: String,
+    /// The photos to read: dir:<path> or s3:<bucket>[/prefix].
+    #[arg(long, value_name = "BLOBS", requires = "blobs_to")]
+    pub blobs_from: Option<String>,
+    /// The photos to write: dir:<path> or s3:<bucket>[/prefix] (the bucket is created if missing).
+    #[arg(long, value_name = "BLOBS", requires = "blobs_from")]
+    pub blobs_to: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         cli::Command::Serve(args) => cmd::serve::run(&args),
         cli::Command::Members(cli::MembersCommand::Import(args)) => cmd::members::import(&args),
         cli::Command::Admin(cli::AdminCommand::Init(args)) => cmd::admin::init(&args),
+        cli::Command::Admin(cli::AdminCommand::Migrate(args)) => cmd::admin::migrate(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

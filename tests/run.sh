@@ -6,11 +6,17 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+source tests/servers.sh
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+
+step "servers for the DynamoDB and S3 adapters (moto, s3s-fs)"
+install_servers
+start_servers
 
 step "cargo test"
 cargo test --workspace --all-features --locked

@@ -4,6 +4,8 @@
 
 pub mod app;
 pub mod auth;
+#[cfg(feature = "aws")]
+pub mod aws;
 pub mod blobs;
 pub mod catalog;
 pub mod clock;
@@ -11,6 +13,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod migrate;
 pub mod photos;
 pub mod roster;
 pub mod store;

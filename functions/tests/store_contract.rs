@@ -1,5 +1,5 @@
-//! The store contract: one generic suite that every `Store` adapter must pass. Run here against
-//! SQLite; the DynamoDB adapter joins it with the production issue.
+//! The store contract: one generic suite that every `Store` adapter must pass, run against
+//! SQLite and against DynamoDB (moto's server, started by `tests/run.sh`).
 
 #![allow(clippy::unwrap_used)]
 
@@ -9,6 +9,9 @@ use chrono::{DateTime, Duration, FixedOffset};
 use zhibu_functions::domain::{MemberId, NoteStatus, Role, StoredLocation};
 use zhibu_functions::store::sqlite::SqliteStore;
 use zhibu_functions::store::{Copy, Inserted, Member, Note, Signin, Store};
+
+#[cfg(feature = "aws")]
+mod servers;
 
 fn t(s: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(s).unwrap()
@@ -122,6 +125,18 @@ async fn conforms(store: Arc<dyn Store>) {
     assert_eq!(store.signins_of_member(&id("m002")).await.unwrap(), vec![other]);
     assert!(store.signins_of_event("e-2").await.unwrap().is_empty());
 
+    // Retention: locations older than the cutoff go, the attendance stays.
+    let later = Signin { event: "e-3".into(), at: t("2027-06-01T09:00:00+08:00"), ..signin.clone() };
+    store.insert_signin(&later).await.unwrap();
+    assert_eq!(store.purge_locations_before(t("2026-12-01T00:00:00+08:00")).await.unwrap(), 0);
+    // 2027-01-01 in UTC+8 is 2026-12-31T16:00Z: instants are compared, not strings.
+    assert_eq!(store.purge_locations_before(t("2026-12-31T16:00:00Z")).await.unwrap(), 1);
+    assert_eq!(store.purge_locations_before(t("2026-12-31T16:00:00Z")).await.unwrap(), 0, "purging twice");
+    let e1 = store.signins_of_event("e-1").await.unwrap();
+    assert_eq!(e1.len(), 2, "attendance is kept");
+    assert!(e1.iter().all(|s| s.location.is_none()), "{e1:?}");
+    assert!(store.signins_of_event("e-3").await.unwrap()[0].location.is_some(), "recent locations stay");
+
     // Notes: by page and status newest first, by member, a queue oldest first, reviews.
     store.insert_note(&note("n1", "/a/", "m001", "2026-12-01T08:00:00+08:00")).await.unwrap();
     store.insert_note(&note("n2", "/a/", "m002", "2026-12-02T08:00:00+08:00")).await.unwrap();
@@ -169,6 +184,15 @@ async fn conforms(store: Arc<dyn Store>) {
         store.copies_of(&id("m001"), "constitution-100").await.unwrap().iter().map(|c| c.day).collect();
     assert_eq!(days, vec![1, 2]);
     assert_eq!(store.copies_of_campaign("constitution-100").await.unwrap().len(), 3);
+    let mut elsewhere = copy("m001", 5, "e");
+    elsewhere.campaign = "another".into();
+    store.put_copy(&elsewhere).await.unwrap();
+    let all: Vec<(String, u32)> =
+        store.copies_of_member(&id("m001")).await.unwrap().into_iter().map(|c| (c.campaign, c.day)).collect();
+    assert_eq!(
+        all,
+        vec![("another".into(), 5), ("constitution-100".into(), 1), ("constitution-100".into(), 2)]
+    );
     assert!(
         store.copy_by_key("copies/a.jpg").await.unwrap().is_none(),
         "the replaced photo is no longer referenced"
@@ -180,4 +204,26 @@ async fn conforms(store: Arc<dyn Store>) {
 async fn sqlite_store_conforms() {
     let dir = tempfile::tempdir().unwrap();
     conforms(Arc::new(SqliteStore::open(&dir.path().join("zhibu.sqlite")).unwrap())).await;
+}
+
+#[cfg(feature = "aws")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dynamodb_store_conforms() {
+    use zhibu_functions::store::dynamo::DynamoStore;
+    let Some(config) = servers::dynamodb().await else { return };
+    let store = DynamoStore::new(&config, &servers::unique("contract"));
+    assert!(store.ensure_table().await.unwrap(), "the table is created");
+    assert!(!store.ensure_table().await.unwrap(), "and found the second time");
+    conforms(Arc::new(store)).await;
+}
+
+/// Every list follows DynamoDB's pages (here two items each) instead of stopping at the first.
+#[cfg(feature = "aws")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dynamodb_store_conforms_one_small_page_at_a_time() {
+    use zhibu_functions::store::dynamo::DynamoStore;
+    let Some(config) = servers::dynamodb().await else { return };
+    let store = DynamoStore::new(&config, &servers::unique("paged")).with_page_size(2);
+    store.ensure_table().await.unwrap();
+    conforms(Arc::new(store)).await;
 }

@@ -1,29 +1,80 @@
-//! `zhibu admin init`: create what the configured store and blobs need; safe to run again.
+//! `zhibu admin init | migrate`: prepare the configured backends; move a branch between them.
 
-use zhibu_functions::{app, config};
+use anyhow::bail;
+use zhibu_functions::config::{BlobsConfig, Config, StoreConfig};
+use zhibu_functions::{app, migrate};
 
-use crate::cli::InitArgs;
+use crate::cli::{InitArgs, MigrateArgs};
 
 pub fn init(args: &InitArgs) -> anyhow::Result<()> {
-    let config = config::Config::from_env(&args.data)?;
-    // Opening creates the SQLite schema and the photo folder when they are missing and leaves
-    // existing data alone.
-    app::open_store(&config.store)?;
-    app::open_blobs(&config.blobs)?;
-    eprintln!("Ready: store {}, photos {}", describe_store(&config.store), describe_blobs(&config.blobs));
-    Ok(())
+    let config = Config::from_env(&args.data)?;
+    super::runtime()?.block_on(async {
+        // Creating leaves existing data alone: the SQLite schema uses IF NOT EXISTS, the table
+        // and the bucket are created only when missing.
+        let (_, store) = app::prepare_store(&config.store).await?;
+        let (_, blobs) = app::prepare_blobs(&config.blobs).await?;
+        eprintln!("Ready: {store}; {blobs}");
+        Ok(())
+    })
 }
 
-fn describe_store(s: &config::StoreConfig) -> String {
-    match s {
-        config::StoreConfig::Sqlite(p) => format!("sqlite:{}", p.display()),
-        config::StoreConfig::Dynamodb(t) => format!("dynamodb:{t}"),
+pub fn migrate(args: &MigrateArgs) -> anyhow::Result<()> {
+    let from = StoreConfig::parse(&args.from)?;
+    let to = StoreConfig::parse(&args.to)?;
+    if from == to {
+        bail!("--from and --to are the same store ({})", args.from);
     }
+    if let StoreConfig::Sqlite(path) = &from
+        && !path.exists()
+    {
+        bail!("--from {}: no such file", args.from);
+    }
+    let blobs = match (&args.blobs_from, &args.blobs_to) {
+        (Some(f), Some(t)) => Some((BlobsConfig::parse(f)?, BlobsConfig::parse(t)?)),
+        _ => None,
+    };
+    super::runtime()?.block_on(async {
+        let source = app::open_store(&from).await?;
+        let (target, what) = app::prepare_store(&to).await?;
+        eprintln!("Migrating {} → {} ({what})", args.from, args.to);
+        let say = |line: &str| eprintln!("  {line}");
+        let mut tallies = migrate::records(source.as_ref(), target.as_ref(), &say).await?;
+        if let Some((f, t)) = &blobs {
+            let source = app::open_blobs(f).await?;
+            let (target, what) = app::prepare_blobs(t).await?;
+            eprintln!("Copying photos ({what})");
+            tallies.push(migrate::blobs(source.as_ref(), target.as_ref(), &say).await?);
+        }
+        print_tallies(&tallies);
+        let bad: Vec<&str> = tallies.iter().filter(|t| !t.matches()).map(|t| t.kind).collect();
+        if !bad.is_empty() {
+            bail!(
+                "the target differs from the source for {}; nothing was deleted from the source — \
+                 look at the target, then run the same command again",
+                bad.join(", ")
+            );
+        }
+        eprintln!("Done: every record is in the target and both sides have the same checksums.");
+        Ok(())
+    })
 }
 
-fn describe_blobs(b: &config::BlobsConfig) -> String {
-    match b {
-        config::BlobsConfig::Dir(p) => format!("dir:{}", p.display()),
-        config::BlobsConfig::S3 { bucket, prefix } => format!("s3:{bucket}/{prefix}"),
+fn print_tallies(tallies: &[migrate::Tally]) {
+    println!(
+        "{:<8} {:>7} {:>8} {:>8} {:>7}  checksum (sha256, first 16)",
+        "kind", "source", "written", "already", "target"
+    );
+    for t in tallies {
+        let check = if t.matches() { "ok" } else { "MISMATCH" };
+        println!(
+            "{:<8} {:>7} {:>8} {:>8} {:>7}  {} {} {check}",
+            t.kind,
+            t.source,
+            t.written,
+            t.already,
+            t.target,
+            &t.source_sha256[..16],
+            if t.source_sha256 == t.target_sha256 { "=" } else { "≠" },
+        );
     }
 }

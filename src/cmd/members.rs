@@ -25,8 +25,8 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
         }
     };
     let config = config::Config::from_env(&args.data)?;
-    let store = app::open_store(&config.store)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = super::runtime()?;
+    let store = runtime.block_on(app::open_store(&config.store))?;
     let total = members.len();
     let imported = runtime.block_on(roster::import(store.as_ref(), members))?;
     if !imported.new_codes.is_empty() {

@@ -13,3 +13,8 @@ use crate::cli::SiteArgs;
 pub fn options(site: &SiteArgs, base_url: Option<String>) -> BuildOptions {
     BuildOptions { root: site.root.clone(), base_url, drafts: site.drafts }
 }
+
+/// The async runtime for commands that talk to the store.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}

@@ -88,7 +88,7 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             Current { files: HashMap::new(), error: Some(e.to_string()) }
         }
     };
-    let api = zhibu_functions::http::router(zhibu_functions::app::state(&api_config, catalog.clone())?);
+    let api = zhibu_functions::http::router(zhibu_functions::app::state(&api_config, catalog.clone()).await?);
     let (reload, _) = broadcast::channel(16);
     let state = AppState { current: Arc::new(RwLock::new(current)), reload, catalog };
 

@@ -16,6 +16,6 @@ async fn main() -> Result<(), lambda_http::Error> {
     }
     let config = config::Config::from_env(std::path::Path::new("/tmp/zhibu"))?;
     let catalog = catalog::Catalog::from_file(&config.catalog)?;
-    let state = app::state(&config, Arc::new(catalog::SharedCatalog::new(catalog)))?;
+    let state = app::state(&config, Arc::new(catalog::SharedCatalog::new(catalog))).await?;
     lambda_http::run(http::router(state)).await
 }

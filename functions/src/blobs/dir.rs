@@ -57,6 +57,33 @@ impl Blobs for DirBlobs {
             Err(e) => Err(e).with_context(|| format!("removing {}", path.display())),
         }
     }
+
+    async fn keys(&self) -> anyhow::Result<Vec<String>> {
+        let root = self.root.clone();
+        tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<String>> {
+            let mut keys = Vec::new();
+            collect_keys(&root, &root, &mut keys)?;
+            keys.sort();
+            Ok(keys)
+        })
+        .await?
+    }
+}
+
+/// Files under `dir` as keys relative to `root`; half-written uploads are not blobs.
+fn collect_keys(root: &Path, dir: &Path, keys: &mut Vec<String>) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_keys(root, &path, keys)?;
+        } else if let Ok(relative) = path.strip_prefix(root) {
+            let key = relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+            if valid_key(&key) && !key.ends_with(".tmp-upload") {
+                keys.push(key);
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
-//! The store: members, login failures, sign-ins, notes and copies. One trait, several adapters
-//! (SQLite here; DynamoDB with the production issue); backend details (SQL, item keys) stay
-//! inside the adapter, and one contract suite (`tests/store_contract.rs`) runs against each.
+//! The store: members, login failures, sign-ins, notes and copies. One trait, two adapters
+//! (SQLite for one machine, DynamoDB with the `aws` feature); backend details (SQL, item keys)
+//! stay inside the adapter, and one contract suite (`tests/store_contract.rs`) runs against each.
 
+#[cfg(feature = "aws")]
+pub mod dynamo;
 pub mod sqlite;
 
 use std::collections::BTreeMap;
@@ -97,6 +99,9 @@ pub trait Store: Send + Sync {
     async fn insert_signin(&self, signin: &Signin) -> StoreResult<Inserted<Signin>>;
     async fn signins_of_member(&self, id: &MemberId) -> StoreResult<Vec<Signin>>;
     async fn signins_of_event(&self, event: &str) -> StoreResult<Vec<Signin>>;
+    /// Removes the (coarse) location of every sign-in made before `cutoff`: the retention rule
+    /// for personal data. Returns how many sign-ins lost their location.
+    async fn purge_locations_before(&self, cutoff: DateTime<FixedOffset>) -> StoreResult<usize>;
 
     async fn insert_note(&self, note: &Note) -> StoreResult<()>;
     async fn note(&self, id: &str) -> StoreResult<Option<Note>>;
@@ -119,6 +124,8 @@ pub trait Store: Send + Sync {
     async fn put_copy(&self, copy: &Copy) -> StoreResult<Option<Copy>>;
     async fn copies_of(&self, id: &MemberId, campaign: &str) -> StoreResult<Vec<Copy>>;
     async fn copies_of_campaign(&self, campaign: &str) -> StoreResult<Vec<Copy>>;
+    /// Every copy of a member, by campaign and day.
+    async fn copies_of_member(&self, id: &MemberId) -> StoreResult<Vec<Copy>>;
     /// Whether any stored copy refers to this photo or thumbnail key (for serving photos).
     async fn copy_by_key(&self, key: &str) -> StoreResult<Option<Copy>>;
 }

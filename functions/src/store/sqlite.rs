@@ -293,6 +293,29 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn purge_locations_before(&self, cutoff: DateTime<FixedOffset>) -> StoreResult<usize> {
+        // `at` is RFC 3339 with its own offset, so compare instants, not strings.
+        self.with(move |c| {
+            let mut st =
+                c.prepare_cached("SELECT event, member_id, at FROM signins WHERE location IS NOT NULL")?;
+            let rows: Vec<(String, String, String)> =
+                collect(st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)?;
+            let tx = c.unchecked_transaction()?;
+            let mut purged = 0;
+            for (event, member, at) in rows {
+                if time(at)? < cutoff {
+                    purged += tx.execute(
+                        "UPDATE signins SET location = NULL WHERE event = ?1 AND member_id = ?2",
+                        params![event, member],
+                    )?;
+                }
+            }
+            tx.commit()?;
+            Ok(purged)
+        })
+        .await
+    }
+
     async fn insert_note(&self, note: &Note) -> StoreResult<()> {
         let n = note.clone();
         self.with(move |c| {
@@ -425,6 +448,16 @@ impl Store for SqliteStore {
             let mut st =
                 c.prepare_cached("SELECT * FROM copies WHERE campaign = ?1 ORDER BY member_id, day")?;
             collect(st.query_map([campaign], copy_row)?)
+        })
+        .await
+    }
+
+    async fn copies_of_member(&self, id: &MemberId) -> StoreResult<Vec<Copy>> {
+        let id = id.clone();
+        self.with(move |c| {
+            let mut st =
+                c.prepare_cached("SELECT * FROM copies WHERE member_id = ?1 ORDER BY campaign, day")?;
+            collect(st.query_map([id.as_str()], copy_row)?)
         })
         .await
     }

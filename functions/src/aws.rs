@@ -1,0 +1,49 @@
+//! The AWS SDK's shared configuration: region, credentials and endpoints from the standard
+//! environment (`AWS_REGION`, `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_DYNAMODB`, …, profiles,
+//! the Lambda role). Production needs no endpoint switch; a local DynamoDB/S3-compatible server
+//! is reached by setting `AWS_ENDPOINT_URL*` alone.
+
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+
+pub use aws_config::SdkConfig;
+
+/// Loads the configuration once per process. Throttling and transient errors are retried with
+/// exponential backoff and jitter (the SDK's standard mode) up to five attempts.
+pub async fn load() -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::standard().with_max_attempts(5))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(3))
+                .operation_attempt_timeout(Duration::from_secs(10))
+                .build(),
+        )
+        .load()
+        .await
+}
+
+/// An SDK error with its whole chain (the SDK's own `Display` says only "service error").
+pub fn error<E>(what: &str, e: E) -> anyhow::Error
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    anyhow::anyhow!("{what}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e))
+}
+
+/// A configuration for a DynamoDB/S3-compatible server at `endpoint` with fixed credentials:
+/// for the tests and benchmarks against servers on this machine. Production uses [`load`].
+pub async fn load_for_endpoint(endpoint: &str, access_key: &str, secret_key: &str) -> SdkConfig {
+    let credentials =
+        aws_sdk_dynamodb::config::Credentials::new(access_key, secret_key, None, None, "zhibu-local");
+    aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new("cn-north-1"))
+        .credentials_provider(credentials)
+        .retry_config(RetryConfig::standard().with_max_attempts(5))
+        .load()
+        .await
+}
