@@ -15,6 +15,7 @@ pub mod error;
 pub mod http;
 pub mod migrate;
 pub mod photos;
+pub mod retention;
 pub mod roster;
 pub mod store;
 pub mod words;

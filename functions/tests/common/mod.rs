@@ -12,13 +12,14 @@ use http_body_util::BodyExt as _;
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
 use zhibu_functions::auth::{TokenKey, hash_code};
+use zhibu_functions::blobs::Blobs;
 use zhibu_functions::blobs::dir::DirBlobs;
 use zhibu_functions::catalog::{Catalog, SharedCatalog};
 use zhibu_functions::clock::FixedClock;
 use zhibu_functions::domain::{MemberId, Role};
 use zhibu_functions::http::{AppState, router};
-use zhibu_functions::store::Member;
 use zhibu_functions::store::sqlite::SqliteStore;
+use zhibu_functions::store::{Member, Store};
 use zhibu_functions::words::SensitiveWords;
 
 pub const CATALOG: &str = r#"{
@@ -52,9 +53,17 @@ pub fn member(id: &str, name: &str, role: Role) -> Member {
 }
 
 pub fn state_in(dir: &std::path::Path, clock: Arc<FixedClock>) -> AppState {
+    state_on(
+        Arc::new(SqliteStore::open(&dir.join("zhibu.sqlite")).unwrap()),
+        Arc::new(DirBlobs::open(&dir.join("blobs")).unwrap()),
+        clock,
+    )
+}
+
+pub fn state_on(store: Arc<dyn Store>, blobs: Arc<dyn Blobs>, clock: Arc<FixedClock>) -> AppState {
     AppState {
-        store: Arc::new(SqliteStore::open(&dir.join("zhibu.sqlite")).unwrap()),
-        blobs: Arc::new(DirBlobs::open(&dir.join("blobs")).unwrap()),
+        store,
+        blobs,
         catalog: Arc::new(SharedCatalog::new(Catalog::from_json(CATALOG).unwrap())),
         tokens: TokenKey::new(&[42u8; 32]).unwrap(),
         words: Arc::new(SensitiveWords::parse("翻墙\n")),
@@ -67,6 +76,17 @@ impl Harness {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(FixedClock::at("2026-12-09T19:30:00+08:00"));
         let state = state_in(dir.path(), clock.clone());
+        Harness::with_members(state, clock, dir).await
+    }
+
+    /// The same router and members over other adapters (DynamoDB, S3).
+    pub async fn on(store: Arc<dyn Store>, blobs: Arc<dyn Blobs>) -> Harness {
+        let clock = Arc::new(FixedClock::at("2026-12-09T19:30:00+08:00"));
+        let state = state_on(store, blobs, clock.clone());
+        Harness::with_members(state, clock, tempfile::tempdir().unwrap()).await
+    }
+
+    async fn with_members(state: AppState, clock: Arc<FixedClock>, dir: tempfile::TempDir) -> Harness {
         for (m, code) in [
             (member("m001", "张三", Role::Member), MEMBER_CODE),
             (member("m002", "李四", Role::Member), OTHER_CODE),

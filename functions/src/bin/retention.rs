@@ -1,0 +1,25 @@
+//! The scheduled Lambda function: once a day, removes sign-in locations older than the
+//! retention period (`ZHIBU_LOCATION_RETENTION_DAYS`, default 180). Any event triggers it.
+
+use std::path::Path;
+
+use lambda_http::{LambdaEvent, service_fn};
+use zhibu_functions::clock::{Clock, SystemClock};
+use zhibu_functions::{app, config, retention};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    tracing_subscriber::fmt().with_ansi(false).without_time().with_target(false).init();
+    let days = retention::location_days_from_env()?;
+    let config = config::Config::from_env(Path::new("/tmp/zhibu"))?;
+    let store = app::open_store(&config.store).await?;
+    lambda_http::lambda_runtime::run(service_fn(|_: LambdaEvent<serde_json::Value>| {
+        let store = store.clone();
+        async move {
+            let purged = retention::purge_locations(store.as_ref(), SystemClock.now(), days).await?;
+            tracing::info!(purged, days, "locations past retention removed");
+            Ok::<_, lambda_http::Error>(serde_json::json!({ "purged": purged, "retention_days": days }))
+        }
+    }))
+    .await
+}
