@@ -170,6 +170,11 @@ impl Drop for Server {
 impl Site {
     /// Starts `zhibu serve` on a free port with its data under `data`.
     pub fn serve(&self, data: &Path) -> Server {
+        self.serve_with(data, &[])
+    }
+
+    /// `zhibu serve` with these environment variables (e.g. ZHIBU_STORE=dynamodb:…).
+    pub fn serve_with(&self, data: &Path, env: &[(&str, &str)]) -> Server {
         use std::io::BufRead as _;
         let mut child = Command::new(env!("CARGO_BIN_EXE_zhibu"))
             .args(["serve", "--port", "0", "--quiet", "--root"])
@@ -179,6 +184,7 @@ impl Site {
             .env_remove("ZHIBU_STORE")
             .env_remove("ZHIBU_BLOBS")
             .env_remove("ZHIBU_TOKEN_SECRET")
+            .envs(env.iter().copied())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -197,10 +203,17 @@ impl Site {
 
     /// Runs `zhibu` with arguments of its own (no `--root`).
     pub fn zhibu_plain(&self, args: &[&std::ffi::OsStr]) -> Run {
+        self.zhibu_with(args, &[])
+    }
+
+    /// Runs `zhibu` with arguments of its own and these environment variables.
+    pub fn zhibu_with(&self, args: &[&std::ffi::OsStr], env: &[(&str, &str)]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_zhibu"))
             .args(args)
             .current_dir(self.root())
             .env_remove("ZHIBU_STORE")
+            .env_remove("ZHIBU_BLOBS")
+            .envs(env.iter().copied())
             .output()
             .expect("run zhibu");
         Run::from(output)
