@@ -1,21 +1,45 @@
 #!/usr/bin/env bash
-# Load test of the functions under `zhibu serve` (embedded SQLite store): p50/p99 latency and
-# throughput of sign-ins and note posts at 200 connections, at a fixed 1,000 requests/s and
-# flat out. Uses oha (crates.io; installed once into ~/.cargo/bin).
+# Load test of the functions under `zhibu serve`: p50/p99 latency and throughput of sign-ins
+# and note posts, at a fixed rate and flat out. Uses oha (crates.io; installed once into
+# ~/.cargo/bin).
 #
-#   bash bench/api_load.sh            # DURATION=20s RATE=1000 CONNECTIONS=200
+#   bash bench/api_load.sh                   # embedded SQLite: DURATION=20s RATE=1000 CONNECTIONS=200
+#   STORE=dynamodb bash bench/api_load.sh    # DynamoDB on moto's server (started here): RATE=100 CONNECTIONS=20
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+STORE=${STORE:-sqlite}
+if [ "$STORE" = dynamodb ]; then
+  DEFAULT_RATE=100 DEFAULT_CONNECTIONS=20
+else
+  DEFAULT_RATE=1000 DEFAULT_CONNECTIONS=200
+fi
 DURATION=${DURATION:-20s}
-RATE=${RATE:-1000}
-CONNECTIONS=${CONNECTIONS:-200}
+RATE=${RATE:-$DEFAULT_RATE}
+CONNECTIONS=${CONNECTIONS:-$DEFAULT_CONNECTIONS}
 WORK=$(mktemp -d /dev/shm/zhibu-load.XXXXXX 2>/dev/null || mktemp -d)
-trap 'kill "${SERVER_PID:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+cleanup() {
+  kill "${SERVER_PID:-}" 2>/dev/null || true
+  if declare -F stop_servers >/dev/null; then stop_servers; fi
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 
 command -v oha >/dev/null || cargo install oha --locked
-cargo build --release --locked -q
+if [ "$STORE" = dynamodb ]; then
+  source tests/servers.sh
+  install_servers
+  start_servers
+  trap cleanup EXIT
+  export AWS_ENDPOINT_URL_DYNAMODB="$ZHIBU_TEST_DYNAMODB" AWS_REGION=cn-north-1 \
+    AWS_ACCESS_KEY_ID=load AWS_SECRET_ACCESS_KEY=load ZHIBU_STORE=dynamodb:load-test
+  cargo build --release --locked -q --features aws
+else
+  cargo build --release --locked -q
+fi
 ZHIBU=target/release/zhibu
+$ZHIBU admin init --data "$WORK/data" 2>/dev/null
 
 # A minimal site with an event open all year and a page that takes notes.
 mkdir -p "$WORK/site/content" "$WORK/site/templates/shortcodes"
@@ -67,6 +91,7 @@ print(f"| {sys.argv[2]} | {s['requestsPerSec']:.0f} | {p['p50']*1000:.2f} | {p['
 PY
 }
 
+echo "store: $STORE"
 echo "| run | req/s | p50 ms | p99 ms | success | status codes |"
 echo "|---|--:|--:|--:|--:|---|"
 SIGNIN='{"event":"load-test-event","consent_location":true,"location":{"lat":30.52,"lon":114.36,"accuracy_m":20}}'
