@@ -14,6 +14,9 @@ cargo fmt --all -- --check
 step "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
+step "cfn-lint deploy/template.yaml"
+bash deploy/lint.sh
+
 step "servers for the DynamoDB and S3 adapters (moto, s3s-fs)"
 install_servers
 start_servers
