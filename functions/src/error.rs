@@ -39,6 +39,8 @@ pub enum ApiError {
     NotOpen(String),
     #[error("closed: {0}")]
     Closed(String),
+    #[error("the same request is being processed")]
+    InProgress,
     #[error("rate limited for {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     #[error(transparent)]
@@ -79,6 +81,12 @@ impl ApiError {
             }
             ApiError::NotOpen(why) => (StatusCode::CONFLICT, "not_open", why.clone(), None),
             ApiError::Closed(why) => (StatusCode::CONFLICT, "closed", why.clone(), None),
+            ApiError::InProgress => (
+                StatusCode::CONFLICT,
+                "in_progress",
+                "同一提交正在处理中，请稍候".into(),
+                Some("Idempotency-Key".into()),
+            ),
             ApiError::RateLimited { retry_after_secs } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
@@ -119,8 +127,13 @@ impl IntoResponse for ApiError {
         };
         let body = Body { error: ErrorBody { code, message, field, fields } };
         let mut response = (status, axum::Json(body)).into_response();
-        if let ApiError::RateLimited { retry_after_secs } = self
-            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        let retry_after = match self {
+            ApiError::RateLimited { retry_after_secs } => Some(retry_after_secs),
+            ApiError::InProgress => Some(1),
+            _ => None,
+        };
+        if let Some(secs) = retry_after
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);
         }

@@ -4,6 +4,7 @@
 
 mod copies;
 mod extract;
+pub mod idempotency;
 mod me;
 mod notes;
 mod request_id;
@@ -42,6 +43,7 @@ pub struct AppState {
 
 /// The API's routes, all under `/api`.
 pub fn router(state: AppState) -> Router {
+    let idempotency = axum::middleware::from_fn_with_state(state.clone(), idempotency::guard);
     Router::new()
         .route("/api/session", post(session::create))
         .route("/api/me", get(me::show))
@@ -60,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         // whoever mounts the router (the site under `zhibu serve`).
         .route("/api", any(extract::no_such_endpoint))
         .route("/api/{*rest}", any(extract::no_such_endpoint))
+        .layer(idempotency)
         .layer(axum::middleware::from_fn(request_id::tag))
         .layer(DefaultBodyLimit::max(JSON_LIMIT))
         .with_state(state)

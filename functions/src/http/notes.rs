@@ -1,14 +1,16 @@
 //! Study notes (学习心得): plain text kept as written (never interpreted as HTML here — the
 //! pages render it as text), reviewed before anyone else sees it.
 
-use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use super::AppState;
 use super::extract::{Admin, Caller, JsonBody, query};
+use super::idempotency::IdempotencyKey;
 use crate::domain::{NoteBody, NoteStatus, Role, page_path};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::store::{Member, Note};
@@ -34,6 +36,7 @@ fn own(note: &Note) -> Value {
 pub async fn create(
     State(state): State<AppState>,
     Caller(me): Caller,
+    key: Option<Extension<IdempotencyKey>>,
     JsonBody(dto): JsonBody<NoteDto>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let mut errors = Vec::new();
@@ -56,8 +59,22 @@ pub async fn create(
         return Err(ApiError::NotFound("这个页面不接收学习心得".into()));
     }
     let flagged_words = state.words.find(body.as_str());
+    // With an Idempotency-Key the id comes from it, so even a retry that outlived its
+    // reservation (a crash mid-request) finds the note instead of writing a second one.
+    let id = match &key {
+        Some(Extension(IdempotencyKey(k))) => {
+            let digest = Sha256::digest(format!("{}\n{k}", me.id).as_bytes());
+            format!("{digest:x}")[..32].to_string()
+        }
+        None => uuid::Uuid::new_v4().simple().to_string(),
+    };
+    if key.is_some()
+        && let Some(existing) = state.store.note(&id).await?
+    {
+        return Ok((StatusCode::CREATED, Json(json!({ "note": own(&existing) }))));
+    }
     let note = Note {
-        id: uuid::Uuid::new_v4().simple().to_string(),
+        id,
         page,
         member_id: me.id,
         body: body.into_string(),

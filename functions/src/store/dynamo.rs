@@ -10,6 +10,7 @@
 //! | note | `NOTE#<id>` | `NOTE` | `MEMBER#<id>` / `NOTE#<unix>#<id>` | `NOTES#<status>` / `<unix>#<id>` | `PAGE#<page>#<status>` / `<unix>#<id>` |
 //! | copy | `COPY#<campaign>#<member>` | `DAY#<day>` | `MEMBER#<id>` / `COPY#<campaign>#<day>` | `CAMPAIGN#<campaign>` / `<member>#<day>` | |
 //! | photo key | `BLOB#<key>` | `BLOB` (→ the copy's pk/sk) | | | |
+//! | idempotency key | `MEMBER#<id>` | `IDEM#<key>` (TTL `expires_at`) | | | |
 //!
 //! Uniqueness rules are conditional writes (a sign-in once per member per event, a member's code
 //! never reset); replacing a copy (the copy and its photo-key items) is one transaction. Every
@@ -30,7 +31,10 @@ use chrono::{DateTime, FixedOffset};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{Copy, Inserted, Member, MemberRecord, Note, Signin, Store, StoreResult};
+use super::{
+    Copy, IDEMPOTENCY_TTL_SECONDS, Idempotent, Inserted, KeptAnswer, Member, MemberRecord, Note, Signin,
+    Store, StoreResult, idempotent_decision,
+};
 use crate::aws;
 use crate::domain::{MemberId, NoteStatus};
 
@@ -504,6 +508,22 @@ struct BlobItem {
     copy_sk: String,
 }
 
+/// A request made with an `Idempotency-Key`: reserved, then answered.
+#[derive(Serialize, Deserialize)]
+struct IdempotencyItem {
+    pk: String,
+    sk: String,
+    fingerprint: String,
+    reserved_at: i64,
+    expires_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    answer: Option<KeptAnswer>,
+}
+
+fn idempotency_sk(key: &str) -> String {
+    format!("IDEM#{key}")
+}
+
 fn blob_pk(key: &str) -> String {
     format!("BLOB#{key}")
 }
@@ -771,6 +791,84 @@ impl Store for DynamoStore {
         };
         let item: Option<CopyItem> = self.get(pointer.copy_pk, &pointer.copy_sk).await?;
         Ok(item.map(|i| i.copy).filter(|c| c.photo_key == key || c.thumb_key == key))
+    }
+
+    async fn begin_idempotent(
+        &self,
+        member: &MemberId,
+        key: &str,
+        fingerprint: &str,
+        now: DateTime<FixedOffset>,
+    ) -> StoreResult<Idempotent> {
+        let now = now.timestamp();
+        let reservation = IdempotencyItem {
+            pk: member_pk(member),
+            sk: idempotency_sk(key),
+            fingerprint: fingerprint.to_string(),
+            reserved_at: now,
+            expires_at: now + IDEMPOTENCY_TTL_SECONDS,
+            answer: None,
+        };
+        for _ in 0..TRANSACTION_ATTEMPTS {
+            let Some(found) = self.get::<IdempotencyItem>(member_pk(member), &idempotency_sk(key)).await?
+            else {
+                if self.put_new(to_item(&reservation)?).await? {
+                    return Ok(Idempotent::Fresh);
+                }
+                continue;
+            };
+            let decision =
+                idempotent_decision(fingerprint, &found.fingerprint, found.answer, found.reserved_at, now);
+            if decision != Idempotent::Fresh {
+                return Ok(decision);
+            }
+            // Expired or abandoned: take it over, unless someone else just did.
+            let result = self
+                .client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(to_item(&reservation)?))
+                .condition_expression("reserved_at = :seen")
+                .expression_attribute_values(":seen", AttributeValue::N(found.reserved_at.to_string()))
+                .send()
+                .await;
+            match result {
+                Ok(_) => return Ok(Idempotent::Fresh),
+                Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
+                    continue;
+                }
+                Err(e) => return Err(aws::error("reserving an idempotency key", e)),
+            }
+        }
+        Ok(Idempotent::InProgress)
+    }
+
+    async fn finish_idempotent(
+        &self,
+        member: &MemberId,
+        key: &str,
+        answer: Option<&KeptAnswer>,
+    ) -> StoreResult<()> {
+        match answer {
+            Some(answer) => {
+                self.client
+                    .update_item()
+                    .table_name(&self.table)
+                    .key("pk", s(member_pk(member)))
+                    .key("sk", s(idempotency_sk(key)))
+                    .condition_expression("attribute_exists(pk)")
+                    .update_expression("SET answer = :answer")
+                    .expression_attribute_values(
+                        ":answer",
+                        serde_dynamo::to_attribute_value(answer).context("encoding an answer")?,
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| aws::error("keeping an answer", e))?;
+                Ok(())
+            }
+            None => self.delete_keys(vec![(member_pk(member), idempotency_sk(key))]).await,
+        }
     }
 }
 

@@ -77,6 +77,31 @@ pub struct Copy {
     pub at: DateTime<FixedOffset>,
 }
 
+/// The answer kept for a request made with an `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeptAnswer {
+    pub status: u16,
+    pub body: String,
+}
+
+/// What a request with an `Idempotency-Key` finds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Idempotent {
+    /// The key is now reserved for this request: process it, then keep its answer.
+    Fresh,
+    /// The key was used for the same request before: answer this again.
+    Replay(KeptAnswer),
+    /// The same request is being processed right now.
+    InProgress,
+    /// The key was used for a different request.
+    Mismatch,
+}
+
+/// How long an answer is kept for replays.
+pub const IDEMPOTENCY_TTL_SECONDS: i64 = 86_400;
+/// A reservation without an answer after this long was abandoned (a crash): it is taken over.
+pub const IDEMPOTENCY_LEASE_SECONDS: i64 = 60;
+
 #[async_trait]
 pub trait Store: Send + Sync {
     /// Adds a member with this code hash, or updates the name, role and profile of an existing
@@ -128,4 +153,44 @@ pub trait Store: Send + Sync {
     async fn copies_of_member(&self, id: &MemberId) -> StoreResult<Vec<Copy>>;
     /// Whether any stored copy refers to this photo or thumbnail key (for serving photos).
     async fn copy_by_key(&self, key: &str) -> StoreResult<Option<Copy>>;
+
+    /// Reserves `key` for `member`'s request with this fingerprint, or says what the key was
+    /// used for: the same request (kept answer, or still in progress) or a different one.
+    /// Records older than [`IDEMPOTENCY_TTL_SECONDS`] are forgotten, reservations left without
+    /// an answer for [`IDEMPOTENCY_LEASE_SECONDS`] are taken over.
+    async fn begin_idempotent(
+        &self,
+        member: &MemberId,
+        key: &str,
+        fingerprint: &str,
+        now: DateTime<FixedOffset>,
+    ) -> StoreResult<Idempotent>;
+    /// Keeps the answer to a reserved request, or (None) releases the key so a retry runs again.
+    async fn finish_idempotent(
+        &self,
+        member: &MemberId,
+        key: &str,
+        answer: Option<&KeptAnswer>,
+    ) -> StoreResult<()>;
+}
+
+/// The decision for a found idempotency record, the same for every adapter.
+pub fn idempotent_decision(
+    fingerprint: &str,
+    found_fingerprint: &str,
+    answer: Option<KeptAnswer>,
+    reserved_at: i64,
+    now: i64,
+) -> Idempotent {
+    if reserved_at < now - IDEMPOTENCY_TTL_SECONDS {
+        Idempotent::Fresh
+    } else if fingerprint != found_fingerprint {
+        Idempotent::Mismatch
+    } else if let Some(answer) = answer {
+        Idempotent::Replay(answer)
+    } else if reserved_at < now - IDEMPOTENCY_LEASE_SECONDS {
+        Idempotent::Fresh
+    } else {
+        Idempotent::InProgress
+    }
 }
