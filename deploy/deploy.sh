@@ -122,7 +122,8 @@ BASE_URL=${BASE_URL%/}
 step "building the site for $BASE_URL"
 cargo run --release -- build --base-url "$BASE_URL"
 
-# Pages, feeds and the catalog: browsers revalidate every time, CloudFront keeps them a day
+# The catalog (quiz answer keys) is for the functions only and is never uploaded.
+# Pages and feeds: browsers revalidate every time, CloudFront keeps them a day
 # (every deploy invalidates it). Everything else (styles, scripts, images): a day everywhere.
 DOCS=(--exclude '*' --include '*.html' --include '*.xml' --include '*.json' --include '*.txt')
 step "uploading the site to s3://$SITE_BUCKET/"
@@ -130,6 +131,7 @@ aws s3 sync public/ "s3://$SITE_BUCKET/" --delete --only-show-errors \
   --exclude '*.html' --exclude '*.xml' --exclude '*.json' --exclude '*.txt' --exclude '*/' \
   --cache-control 'public, max-age=86400'
 aws s3 sync public/ "s3://$SITE_BUCKET/" --delete --only-show-errors "${DOCS[@]}" \
+  --exclude "zhibu-catalog.json" \
   --cache-control 'public, max-age=0, s-maxage=86400, must-revalidate'
 
 if ((IN_CHINA)); then

@@ -82,6 +82,8 @@ fn serve_runs_the_api_on_the_sites_origin_and_keeps_data_across_restarts() {
     let data = site.root().join(".zhibu");
     {
         let server = site.serve(&data);
+        let (status, _) = http(&server.addr, "GET", "/zhibu-catalog.json", None, None);
+        assert_eq!(status, 404, "the catalog (quiz answer keys) is for the functions only");
         let token = login(&server.addr, "m001", &code);
         // The fixture's event opens on 2026-12-09: the catalog from the build is what decides.
         let (status, body) = http(

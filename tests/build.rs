@@ -173,6 +173,23 @@ fn catalog_lists_events_campaigns_and_note_pages() {
     assert_eq!(catalog["events"][0]["geofence"]["radius_m"], 300.0);
     assert_eq!(catalog["campaigns"][0]["days"], 100);
     assert_eq!(catalog["note_pages"][0]["path"], "/notices/event/");
+    assert_eq!(catalog["quizzes"], serde_json::json!([]));
+}
+
+#[test]
+fn a_quiz_round_goes_into_the_catalog_with_its_key() {
+    let site = Site::fixture("site");
+    site.write(
+        "content/notices/quiz.md",
+        "+++\ntitle = \"测一测\"\n[extra.quiz_round]\nid = \"2026-12-regulations\"\nopens = 2026-12-01T08:00:00+08:00\ncloses = 2026-12-10T22:00:00+08:00\n[[extra.quiz]]\nquestion = \"预备期从何时算起？\"\noptions = [\"递交申请书\", \"支部大会通过之日\"]\nanswer = 2\nsource = \"《中国共产党章程》第七条\"\nexplain = \"从**支部大会通过**之日算起。\"\n+++\n",
+    );
+    site.build().ok();
+    let catalog: serde_json::Value = serde_json::from_str(&site.read_out("zhibu-catalog.json")).unwrap();
+    let quiz = &catalog["quizzes"][0];
+    assert_eq!(quiz["id"], "2026-12-regulations");
+    assert_eq!(quiz["page"], "/notices/quiz/");
+    assert_eq!(quiz["questions"][0]["answer"], 2);
+    assert_eq!(quiz["questions"][0]["explain"], "从支部大会通过之日算起。");
 }
 
 #[test]

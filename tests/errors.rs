@@ -210,3 +210,16 @@ fn image_without_alt_text_warns_but_builds() {
         run.stderr
     );
 }
+
+#[test]
+fn quiz_round_errors_point_at_the_page() {
+    let site = Site::fixture("site");
+    site.write(
+        "content/notices/bad-quiz.md",
+        "+++\ntitle = \"坏测验\"\n[extra.quiz_round]\nid = \"q-1\"\nopens = 2026-12-01T08:00:00+08:00\ncloses = 2026-12-10T22:00:00+08:00\n[[extra.quiz]]\nquestion = \"哪一项？\"\noptions = [\"甲\", \"乙\"]\nanswer = 3\nsource = \"《中国共产党章程》\"\n+++\n",
+    );
+    fails_with(
+        &site,
+        &["content/notices/bad-quiz.md:3: [[extra.quiz]] question 1: `answer = 3` must be 1–2"],
+    );
+}

@@ -46,12 +46,37 @@ pub struct NotePage {
     pub title: String,
 }
 
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct QuizQuestion {
+    pub question: String,
+    pub options: Vec<String>,
+    /// 1-based index into `options`.
+    pub answer: u32,
+    pub source: String,
+    pub explain: String,
+}
+
+/// A quiz round (测一测): answered alone while open; the distribution and the answer key are
+/// shown once it closes or an admin reveals them.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Quiz {
+    pub id: String,
+    pub title: String,
+    pub page: String,
+    pub opens: DateTime<FixedOffset>,
+    pub closes: DateTime<FixedOffset>,
+    pub questions: Vec<QuizQuestion>,
+}
+
 #[derive(Debug, Deserialize)]
 struct File {
     version: u32,
     events: Vec<Event>,
     campaigns: Vec<Campaign>,
     note_pages: Vec<NotePage>,
+    /// Added after version 1's first release; older catalogs have none.
+    #[serde(default)]
+    quizzes: Vec<Quiz>,
 }
 
 /// What the site accepts, indexed.
@@ -60,6 +85,7 @@ pub struct Catalog {
     pub events: BTreeMap<String, Event>,
     pub campaigns: BTreeMap<String, Campaign>,
     pub note_pages: BTreeMap<String, NotePage>,
+    pub quizzes: BTreeMap<String, Quiz>,
 }
 
 impl Catalog {
@@ -70,6 +96,7 @@ impl Catalog {
             events: file.events.into_iter().map(|e| (e.id.clone(), e)).collect(),
             campaigns: file.campaigns.into_iter().map(|c| (c.id.clone(), c)).collect(),
             note_pages: file.note_pages.into_iter().map(|p| (p.path.clone(), p)).collect(),
+            quizzes: file.quizzes.into_iter().map(|q| (q.id.clone(), q)).collect(),
         })
     }
 

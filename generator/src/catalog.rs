@@ -1,6 +1,8 @@
-//! The catalog: what the functions may accept — sign-in events, campaigns and the pages that
-//! take study notes — written by the build as JSON from the pages' front matter
-//! (`[extra.signin]`, `[extra.campaign]`) and the `note_form()` shortcode.
+//! The catalog: what the functions may accept — sign-in events, campaigns, quiz rounds and the
+//! pages that take study notes — written by the build as JSON from the pages' front matter
+//! (`[extra.signin]`, `[extra.campaign]`, `[extra.quiz_round]` with `[[extra.quiz]]`) and the
+//! `note_form()` shortcode. It holds quiz answer keys, so it is for the functions only: `zhibu
+//! serve` does not serve it and the deploy script does not publish it.
 //!
 //! Validated here, at build time: an event that closes before it opens, a duplicate id, a bad
 //! geofence, a form that names an event or campaign nobody declared.
@@ -53,12 +55,36 @@ pub struct NotePage {
     pub title: String,
 }
 
+/// A question of a quiz round, with its answer key (kept from members until the round closes or
+/// an admin reveals it).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct QuizQuestion {
+    pub question: String,
+    pub options: Vec<String>,
+    /// 1-based index into `options`.
+    pub answer: u32,
+    pub source: String,
+    /// The explanation as plain text (Markdown markup removed).
+    pub explain: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Quiz {
+    pub id: String,
+    pub title: String,
+    pub page: String,
+    pub opens: DateTime<FixedOffset>,
+    pub closes: DateTime<FixedOffset>,
+    pub questions: Vec<QuizQuestion>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct Catalog {
     pub version: u32,
     pub events: Vec<Event>,
     pub campaigns: Vec<Campaign>,
     pub note_pages: Vec<NotePage>,
+    pub quizzes: Vec<Quiz>,
 }
 
 impl Catalog {
@@ -247,12 +273,106 @@ fn campaign(
     d.finish(campaign, problems)
 }
 
+/// Markdown to plain text (for explanations shown by the site's script as text).
+fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event as Md, Parser};
+    let mut text = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Md::Text(t) | Md::Code(t) => text.push_str(&t),
+            Md::SoftBreak | Md::HardBreak => text.push(' '),
+            Md::End(_) if !text.ends_with(' ') && !text.is_empty() => {}
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
+fn quiz_questions(d: &mut Declaration, quiz_id: &str) -> Vec<QuizQuestion> {
+    let Some(list) = d.page.meta.extra.get("quiz").and_then(|v| v.as_array()) else {
+        d.fail("", format!("[extra.quiz_round] `{quiz_id}`: the page has no [[extra.quiz]] questions"));
+        return Vec::new();
+    };
+    let mut questions = Vec::new();
+    for (i, q) in list.iter().enumerate() {
+        let no = i + 1;
+        let text = |k: &str| q.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let options: Vec<String> = q
+            .get("options")
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|o| o.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        let answer = q.get("answer").and_then(|v| v.as_integer()).unwrap_or(0);
+        if text("question").is_empty() || !(2..=8).contains(&options.len()) {
+            d.fail("", format!("[[extra.quiz]] question {no}: needs `question` and 2–8 `options`"));
+            continue;
+        }
+        if !(1..=options.len() as i64).contains(&answer) {
+            d.fail(
+                "",
+                format!("[[extra.quiz]] question {no}: `answer = {answer}` must be 1–{}", options.len()),
+            );
+            continue;
+        }
+        if text("source").is_empty() {
+            d.fail(
+                "",
+                format!("[[extra.quiz]] question {no}: `source` (the article it comes from) is required"),
+            );
+        }
+        questions.push(QuizQuestion {
+            question: text("question"),
+            options,
+            answer: answer as u32,
+            source: text("source"),
+            explain: plain_text(&text("explain")),
+        });
+    }
+    questions
+}
+
+fn quiz(mut d: Declaration, owners: &mut BTreeMap<String, String>, problems: &mut Problems) -> Option<Quiz> {
+    let page = d.page;
+    let id = d.str("id");
+    if !valid_id(id) {
+        d.fail(
+            "id",
+            format!(
+                "[extra.quiz_round] `id = \"{id}\"`: a quiz id is 3–64 lower-case letters, digits or `-`"
+            ),
+        );
+    }
+    let opens = read_datetime(d.table_value.get("opens"));
+    let closes = read_datetime(d.table_value.get("closes"));
+    if opens.is_none() || closes.is_none() {
+        d.fail("", "[extra.quiz_round] `opens` and `closes` are required: date-times such as 2026-12-01T08:00:00+08:00");
+    }
+    if let (Some(o), Some(c)) = (opens, closes)
+        && c <= o
+    {
+        d.fail("closes", format!("[extra.quiz_round] quiz `{id}` closes ({c}) before it opens ({o})"));
+    }
+    d.only_keys(&["id", "opens", "closes"]);
+    d.claim(owners, "quiz", "id", id);
+    let questions = quiz_questions(&mut d, id);
+    let quiz = opens.zip(closes).map(|(opens, closes)| Quiz {
+        id: id.to_string(),
+        title: page.title().to_string(),
+        page: page.path.clone(),
+        opens,
+        closes,
+        questions,
+    });
+    d.finish(quiz, problems)
+}
+
 /// Builds and checks the catalog from the library and each page's rendered body.
 pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (Catalog, Problems) {
     let mut problems = Problems::default();
     let mut catalog = Catalog { version: VERSION, ..Catalog::default() };
     let mut event_owner: BTreeMap<String, String> = BTreeMap::new();
     let mut campaign_owner: BTreeMap<String, String> = BTreeMap::new();
+    let mut quiz_owner: BTreeMap<String, String> = BTreeMap::new();
 
     for page in &library.pages {
         if let Some(d) =
@@ -264,6 +384,14 @@ pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (C
             page.meta.extra.get("campaign").and_then(|v| Declaration::of(page, "campaign", v, &mut problems))
         {
             catalog.campaigns.extend(campaign(d, &mut campaign_owner, &mut problems));
+        }
+        if let Some(d) = page
+            .meta
+            .extra
+            .get("quiz_round")
+            .and_then(|v| Declaration::of(page, "quiz_round", v, &mut problems))
+        {
+            catalog.quizzes.extend(quiz(d, &mut quiz_owner, &mut problems));
         }
     }
 
@@ -319,6 +447,7 @@ pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (C
     catalog.events.sort_by(|a, b| a.id.cmp(&b.id));
     catalog.campaigns.sort_by(|a, b| a.id.cmp(&b.id));
     catalog.note_pages.sort_by(|a, b| a.path.cmp(&b.path));
+    catalog.quizzes.sort_by(|a, b| a.id.cmp(&b.id));
     (catalog, problems)
 }
 
@@ -347,6 +476,15 @@ fn parse_geofence(v: &toml::Value) -> Result<Geofence, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn explanations_become_plain_text() {
+        assert_eq!(
+            plain_text("赞成人数超过**应到会**有表决权党员的半数。"),
+            "赞成人数超过应到会有表决权党员的半数。"
+        );
+        assert_eq!(plain_text("见 [党章](@/theory/constitution.md) `第七条`"), "见 党章 第七条");
+    }
 
     #[test]
     fn ids_are_validated() {

@@ -45,8 +45,15 @@ fn functions_catalog(built: &Built) -> anyhow::Result<zhibu_functions::catalog::
     zhibu_functions::catalog::Catalog::from_json(&built.catalog.to_json())
 }
 
+/// What the server answers with: the built files, less the catalog (quiz answer keys are for
+/// the functions only).
 fn files_of(built: Built) -> HashMap<String, Body> {
-    built.files.into_iter().map(|f| (f.path, f.body)).collect()
+    built
+        .files
+        .into_iter()
+        .filter(|f| f.path != zhibu_generator::catalog::FILE_NAME)
+        .map(|f| (f.path, f.body))
+        .collect()
 }
 
 pub fn run(args: &ServeArgs) -> anyhow::Result<()> {

@@ -7,6 +7,7 @@ mod extract;
 pub mod idempotency;
 mod me;
 mod notes;
+mod quizzes;
 mod request_id;
 mod session;
 mod signins;
@@ -58,6 +59,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/campaigns/{id}/progress", get(copies::progress))
         .route("/api/photos/{*key}", get(copies::photo))
+        .route("/api/quizzes/{id}", get(quizzes::show))
+        .route("/api/quizzes/{id}/answers", post(quizzes::answer))
+        .route("/api/quizzes/{id}/reveal", post(quizzes::reveal))
         // Unknown API paths get the contract's JSON 404; everything outside /api is left to
         // whoever mounts the router (the site under `zhibu serve`).
         .route("/api", any(extract::no_such_endpoint))

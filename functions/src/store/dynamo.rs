@@ -11,6 +11,8 @@
 //! | copy | `COPY#<campaign>#<member>` | `DAY#<day>` | `MEMBER#<id>` / `COPY#<campaign>#<day>` | `CAMPAIGN#<campaign>` / `<member>#<day>` | |
 //! | photo key | `BLOB#<key>` | `BLOB` (→ the copy's pk/sk) | | | |
 //! | idempotency key | `MEMBER#<id>` | `IDEM#<key>` (TTL `expires_at`) | | | |
+//! | quiz answers | `QUIZ#<quiz>` | `ANSWER#<member>` | `MEMBER#<id>` / `QUIZ#<quiz>` | | |
+//! | quiz reveal | `QUIZ#<quiz>` | `REVEALED` | | | |
 //!
 //! Uniqueness rules are conditional writes (a sign-in once per member per event, a member's code
 //! never reset); replacing a copy (the copy and its photo-key items) is one transaction. Every
@@ -32,8 +34,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Copy, IDEMPOTENCY_TTL_SECONDS, Idempotent, Inserted, KeptAnswer, Member, MemberRecord, Note, Signin,
-    Store, StoreResult, idempotent_decision,
+    Copy, IDEMPOTENCY_TTL_SECONDS, Idempotent, Inserted, KeptAnswer, Member, MemberRecord, Note, QuizAnswers,
+    QuizReveal, Signin, Store, StoreResult, idempotent_decision,
 };
 use crate::aws;
 use crate::domain::{MemberId, NoteStatus};
@@ -508,6 +510,36 @@ struct BlobItem {
     copy_sk: String,
 }
 
+#[derive(Serialize, Deserialize)]
+struct QuizAnswersItem {
+    pk: String,
+    sk: String,
+    gsi1pk: String,
+    gsi1sk: String,
+    #[serde(flatten)]
+    answers: QuizAnswers,
+}
+
+impl QuizAnswersItem {
+    fn new(a: &QuizAnswers) -> QuizAnswersItem {
+        QuizAnswersItem {
+            pk: format!("QUIZ#{}", a.quiz),
+            sk: format!("ANSWER#{}", a.member_id),
+            gsi1pk: member_pk(&a.member_id),
+            gsi1sk: format!("QUIZ#{}", a.quiz),
+            answers: a.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct QuizRevealItem {
+    pk: String,
+    sk: String,
+    #[serde(flatten)]
+    reveal: QuizReveal,
+}
+
 /// A request made with an `Idempotency-Key`: reserved, then answered.
 #[derive(Serialize, Deserialize)]
 struct IdempotencyItem {
@@ -791,6 +823,43 @@ impl Store for DynamoStore {
         };
         let item: Option<CopyItem> = self.get(pointer.copy_pk, &pointer.copy_sk).await?;
         Ok(item.map(|i| i.copy).filter(|c| c.photo_key == key || c.thumb_key == key))
+    }
+
+    async fn insert_quiz_answers(&self, answers: &QuizAnswers) -> StoreResult<Inserted<QuizAnswers>> {
+        let item = QuizAnswersItem::new(answers);
+        let (pk, sk) = (item.pk.clone(), item.sk.clone());
+        if self.put_new(to_item(&item)?).await? {
+            return Ok(Inserted::New(answers.clone()));
+        }
+        let existing: QuizAnswersItem =
+            self.get(pk, &sk).await?.context("quiz answers vanished after a conflict")?;
+        Ok(Inserted::Existing(existing.answers))
+    }
+
+    async fn quiz_answers_of(&self, id: &MemberId, quiz: &str) -> StoreResult<Option<QuizAnswers>> {
+        let item: Option<QuizAnswersItem> = self.get(format!("QUIZ#{quiz}"), &format!("ANSWER#{id}")).await?;
+        Ok(item.map(|i| i.answers))
+    }
+
+    async fn quiz_answers(&self, quiz: &str) -> StoreResult<Vec<QuizAnswers>> {
+        let items: Vec<QuizAnswersItem> =
+            self.query_all(Query::table(format!("QUIZ#{quiz}")).begins_with("ANSWER#")).await?;
+        Ok(items.into_iter().map(|i| i.answers).collect())
+    }
+
+    async fn reveal_quiz(&self, reveal: &QuizReveal) -> StoreResult<QuizReveal> {
+        let item = QuizRevealItem {
+            pk: format!("QUIZ#{}", reveal.quiz),
+            sk: "REVEALED".into(),
+            reveal: reveal.clone(),
+        };
+        self.put_new(to_item(&item)?).await?;
+        self.quiz_reveal(&reveal.quiz).await?.context("a quiz reveal vanished")
+    }
+
+    async fn quiz_reveal(&self, quiz: &str) -> StoreResult<Option<QuizReveal>> {
+        let item: Option<QuizRevealItem> = self.get(format!("QUIZ#{quiz}"), "REVEALED").await?;
+        Ok(item.map(|i| i.reveal))
     }
 
     async fn begin_idempotent(

@@ -77,6 +77,23 @@ pub struct Copy {
     pub at: DateTime<FixedOffset>,
 }
 
+/// A member's answers to a quiz round: 1-based options, one per question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuizAnswers {
+    pub quiz: String,
+    pub member_id: MemberId,
+    pub answers: Vec<u32>,
+    pub at: DateTime<FixedOffset>,
+}
+
+/// An admin's reveal of a quiz round's results before it closes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuizReveal {
+    pub quiz: String,
+    pub by: MemberId,
+    pub at: DateTime<FixedOffset>,
+}
+
 /// The answer kept for a request made with an `Idempotency-Key`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeptAnswer {
@@ -153,6 +170,15 @@ pub trait Store: Send + Sync {
     async fn copies_of_member(&self, id: &MemberId) -> StoreResult<Vec<Copy>>;
     /// Whether any stored copy refers to this photo or thumbnail key (for serving photos).
     async fn copy_by_key(&self, key: &str) -> StoreResult<Option<Copy>>;
+
+    /// A member's answers are kept once per quiz: the first answer stands.
+    async fn insert_quiz_answers(&self, answers: &QuizAnswers) -> StoreResult<Inserted<QuizAnswers>>;
+    async fn quiz_answers_of(&self, id: &MemberId, quiz: &str) -> StoreResult<Option<QuizAnswers>>;
+    /// Every member's answers to a quiz (for the anonymous distribution).
+    async fn quiz_answers(&self, quiz: &str) -> StoreResult<Vec<QuizAnswers>>;
+    /// Records the first reveal of a quiz's results; returns the reveal that stands.
+    async fn reveal_quiz(&self, reveal: &QuizReveal) -> StoreResult<QuizReveal>;
+    async fn quiz_reveal(&self, quiz: &str) -> StoreResult<Option<QuizReveal>>;
 
     /// Reserves `key` for `member`'s request with this fingerprint, or says what the key was
     /// used for: the same request (kept answer, or still in progress) or a different one.

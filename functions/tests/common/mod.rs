@@ -34,7 +34,17 @@ pub const CATALOG: &str = r#"{
   "campaigns": [
     {"id": "constitution-100", "title": "手抄党章100天", "page": "/campaigns/copy/", "starts": "2026-12-01", "days": 100}
   ],
-  "note_pages": [{"path": "/theory/constitution/", "title": "学习党章"}]
+  "note_pages": [{"path": "/theory/constitution/", "title": "学习党章"}],
+  "quizzes": [
+    {"id": "2026-12-regulations", "title": "测一测：支部工作条例", "page": "/campaigns/quiz/",
+     "opens": "2026-12-01T08:00:00+08:00", "closes": "2026-12-10T22:00:00+08:00",
+     "questions": [
+       {"question": "支部党员大会一般多久召开一次？", "options": ["每月", "每季度", "每半年"], "answer": 2,
+        "source": "《中国共产党支部工作条例（试行）》第十一条", "explain": "一般每季度召开一次。"},
+       {"question": "预备期从何时算起？", "options": ["递交申请书", "支部大会通过之日"], "answer": 2,
+        "source": "《中国共产党章程》第七条", "explain": "从支部大会通过其为预备党员之日算起。"}
+     ]}
+  ]
 }"#;
 
 pub const MEMBER_CODE: &str = "ABCDE23456";
