@@ -119,10 +119,10 @@ pub async fn answer(
         match choice {
             Some(c) if (1..=q.options.len() as u32).contains(c) => answers.push(*c),
             Some(_) => {
-                errors.push(FieldError::new(&format!("answers[{i}]"), format!("第 {} 题没有这个选项", i + 1)))
+                errors.push(FieldError::new(format!("answers[{i}]"), format!("第 {} 题没有这个选项", i + 1)))
             }
             None => {
-                errors.push(FieldError::new(&format!("answers[{i}]"), format!("第 {} 题还没有作答", i + 1)))
+                errors.push(FieldError::new(format!("answers[{i}]"), format!("第 {} 题还没有作答", i + 1)))
             }
         }
     }
