@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, FixedOffset};
 use zhibu_functions::domain::{MemberId, NoteStatus, Role, StoredLocation};
 use zhibu_functions::store::sqlite::SqliteStore;
 use zhibu_functions::store::{
-    Copy, Idempotent, Inserted, KeptAnswer, Member, Note, QuizAnswers, QuizReveal, Signin, Store,
+    AuditEntry, Copy, Idempotent, Inserted, KeptAnswer, Member, Note, QuizAnswers, QuizReveal, Signin, Store,
 };
 
 #[cfg(feature = "aws")]
@@ -226,6 +226,8 @@ async fn conforms(store: Arc<dyn Store>) {
     let again = QuizReveal { at: t("2026-12-07T10:00:00+08:00"), ..reveal.clone() };
     assert_eq!(store.reveal_quiz(&again).await.unwrap(), reveal, "the first reveal stands");
 
+    assert_eq!(store.quiz_answers_of_member(&id("m001")).await.unwrap(), vec![answers("m001", vec![2, 1])]);
+
     // Idempotency keys: reserved once, answered, replayed; per member; forgotten after a day.
     let now = t("2026-12-09T20:00:00+08:00");
     let (m1, m2) = (id("m001"), id("m002"));
@@ -252,6 +254,39 @@ async fn conforms(store: Arc<dyn Store>) {
         store.begin_idempotent(&m2, "k1", "fp", now + Duration::seconds(62)).await.unwrap(),
         Idempotent::Fresh
     );
+
+    // The audit log: appended in order, read whole.
+    for (n, action) in ["note.approve", "member.reset_code", "member.erase"].iter().enumerate() {
+        let entry = AuditEntry {
+            at: t("2026-12-10T09:00:00+08:00"),
+            actor: "a001".into(),
+            action: action.to_string(),
+            target: format!("t{n}"),
+            detail: String::new(),
+        };
+        store.append_audit(&entry).await.unwrap();
+    }
+    let actions: Vec<String> = store.audit_log().await.unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(actions, vec!["note.approve", "member.reset_code", "member.erase"]);
+
+    // A new code; removal from the roster; erasure of every record, naming the photos to delete.
+    assert!(store.set_code_hash(&id("m002"), "new-hash").await.unwrap());
+    assert_eq!(store.member(&id("m002")).await.unwrap().unwrap().code_hash, "new-hash");
+    assert!(!store.set_code_hash(&id("m404"), "x").await.unwrap());
+    let mut photos = store.erase_member_records(&id("m001")).await.unwrap();
+    photos.sort();
+    assert_eq!(photos.len(), 6, "three copies, each a photo and a thumbnail: {photos:?}");
+    assert!(store.signins_of_member(&id("m001")).await.unwrap().is_empty());
+    assert!(store.notes_of_member(&id("m001")).await.unwrap().is_empty());
+    assert!(store.copies_of_member(&id("m001")).await.unwrap().is_empty());
+    assert!(store.quiz_answers_of_member(&id("m001")).await.unwrap().is_empty());
+    assert!(store.copy_by_key(&photos[0]).await.unwrap().is_none());
+    assert_eq!(store.signins_of_member(&id("m002")).await.unwrap().len(), 1, "others keep theirs");
+    assert!(store.remove_member(&id("m001")).await.unwrap());
+    assert!(!store.remove_member(&id("m001")).await.unwrap());
+    assert!(store.member(&id("m001")).await.unwrap().is_none());
+    assert_eq!(store.members().await.unwrap().len(), 1);
+    assert_eq!(store.audit_log().await.unwrap().len(), 3, "erasing a member leaves the audit log");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

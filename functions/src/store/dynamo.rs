@@ -13,6 +13,7 @@
 //! | idempotency key | `MEMBER#<id>` | `IDEM#<key>` (TTL `expires_at`) | | | |
 //! | quiz answers | `QUIZ#<quiz>` | `ANSWER#<member>` | `MEMBER#<id>` / `QUIZ#<quiz>` | | |
 //! | quiz reveal | `QUIZ#<quiz>` | `REVEALED` | | | |
+//! | audit line | `AUDIT` | `<unix>#<uuid>` | | | |
 //!
 //! Uniqueness rules are conditional writes (a sign-in once per member per event, a member's code
 //! never reset); replacing a copy (the copy and its photo-key items) is one transaction. Every
@@ -34,8 +35,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Copy, IDEMPOTENCY_TTL_SECONDS, Idempotent, Inserted, KeptAnswer, Member, MemberRecord, Note, QuizAnswers,
-    QuizReveal, Signin, Store, StoreResult, idempotent_decision,
+    AuditEntry, Copy, IDEMPOTENCY_TTL_SECONDS, Idempotent, Inserted, KeptAnswer, Member, MemberRecord, Note,
+    QuizAnswers, QuizReveal, Signin, Store, StoreResult, idempotent_decision,
 };
 use crate::aws;
 use crate::domain::{MemberId, NoteStatus};
@@ -540,6 +541,21 @@ struct QuizRevealItem {
     reveal: QuizReveal,
 }
 
+/// Any item's key, for deleting what a query found.
+#[derive(Deserialize)]
+struct Keys {
+    pk: String,
+    sk: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct AuditItem {
+    pk: String,
+    sk: String,
+    #[serde(flatten)]
+    entry: AuditEntry,
+}
+
 /// A request made with an `Idempotency-Key`: reserved, then answered.
 #[derive(Serialize, Deserialize)]
 struct IdempotencyItem {
@@ -860,6 +876,92 @@ impl Store for DynamoStore {
     async fn quiz_reveal(&self, quiz: &str) -> StoreResult<Option<QuizReveal>> {
         let item: Option<QuizRevealItem> = self.get(format!("QUIZ#{quiz}"), "REVEALED").await?;
         Ok(item.map(|i| i.reveal))
+    }
+
+    async fn quiz_answers_of_member(&self, id: &MemberId) -> StoreResult<Vec<QuizAnswers>> {
+        let items: Vec<QuizAnswersItem> =
+            self.query_all(Query::index("gsi1", member_pk(id)).begins_with("QUIZ#")).await?;
+        Ok(items.into_iter().map(|i| i.answers).collect())
+    }
+
+    async fn set_code_hash(&self, id: &MemberId, code_hash: &str) -> StoreResult<bool> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(member_pk(id)))
+            .key("sk", s("MEMBER"))
+            .condition_expression("attribute_exists(pk)")
+            .update_expression("SET code_hash = :hash")
+            .expression_attribute_values(":hash", s(code_hash))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
+                Ok(false)
+            }
+            Err(e) => Err(aws::error("setting a code", e)),
+        }
+    }
+
+    async fn remove_member(&self, id: &MemberId) -> StoreResult<bool> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(member_pk(id)))
+            .key("sk", s("MEMBER"))
+            .condition_expression("attribute_exists(pk)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
+                Ok(false)
+            }
+            Err(e) => Err(aws::error("removing a member", e)),
+        }
+    }
+
+    async fn erase_member_records(&self, id: &MemberId) -> StoreResult<Vec<String>> {
+        let copies = self.copies_of_member(id).await?;
+        let mut keys: Vec<(String, String)> = Vec::new();
+        for prefix in ["SIGNIN#", "NOTE#", "COPY#", "QUIZ#"] {
+            let found: Vec<Keys> =
+                self.query_all(Query::index("gsi1", member_pk(id)).begins_with(prefix)).await?;
+            keys.extend(found.into_iter().map(|k| (k.pk, k.sk)));
+        }
+        for prefix in ["FAIL#", "IDEM#"] {
+            let found: Vec<Keys> = self.query_all(Query::table(member_pk(id)).begins_with(prefix)).await?;
+            keys.extend(found.into_iter().map(|k| (k.pk, k.sk)));
+        }
+        let photos: Vec<String> = copies.into_iter().flat_map(|c| [c.photo_key, c.thumb_key]).collect();
+        keys.extend(photos.iter().map(|k| (blob_pk(k), "BLOB".to_string())));
+        self.delete_keys(keys).await?;
+        Ok(photos)
+    }
+
+    async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
+        let item = AuditItem {
+            pk: "AUDIT".into(),
+            // Time, then the writer's clock in nanoseconds (lines of one second stay in order),
+            // then a uuid (writers on several machines never collide).
+            sk: format!(
+                "{}#{:020}#{}",
+                unix(entry.at),
+                chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default(),
+                uuid::Uuid::new_v4().simple()
+            ),
+            entry: entry.clone(),
+        };
+        anyhow::ensure!(self.put_new(to_item(&item)?).await?, "an audit line with this key exists");
+        Ok(())
+    }
+
+    async fn audit_log(&self) -> StoreResult<Vec<AuditEntry>> {
+        let items: Vec<AuditItem> = self.query_all(Query::table("AUDIT".into())).await?;
+        Ok(items.into_iter().map(|i| i.entry).collect())
     }
 
     async fn begin_idempotent(

@@ -94,6 +94,31 @@ pub struct QuizReveal {
     pub at: DateTime<FixedOffset>,
 }
 
+/// One line of the audit log: who did what to whom, when. Written by every admin action (the
+/// API's reviews and reveals, the command line's roster and data commands); there is no way to
+/// change or remove a line through the tools.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: DateTime<FixedOffset>,
+    /// A member id (an admin through the API) or `cli:<user>` (the command line).
+    pub actor: String,
+    /// A short verb: `note.approve`, `member.reset_code`, `member.erase`, ...
+    pub action: String,
+    /// What it was done to (a note id, a member id, a quiz id).
+    pub target: String,
+    pub detail: String,
+}
+
+/// Everything the store holds about one member (for `members export` and erasure).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberData {
+    pub member: Member,
+    pub signins: Vec<Signin>,
+    pub notes: Vec<Note>,
+    pub copies: Vec<Copy>,
+    pub quiz_answers: Vec<QuizAnswers>,
+}
+
 /// The answer kept for a request made with an `Idempotency-Key`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeptAnswer {
@@ -179,6 +204,22 @@ pub trait Store: Send + Sync {
     /// Records the first reveal of a quiz's results; returns the reveal that stands.
     async fn reveal_quiz(&self, reveal: &QuizReveal) -> StoreResult<QuizReveal>;
     async fn quiz_reveal(&self, quiz: &str) -> StoreResult<Option<QuizReveal>>;
+
+    /// Every quiz a member answered.
+    async fn quiz_answers_of_member(&self, id: &MemberId) -> StoreResult<Vec<QuizAnswers>>;
+
+    /// Gives a member a new access code (the old one stops working). False for an unknown id.
+    async fn set_code_hash(&self, id: &MemberId, code_hash: &str) -> StoreResult<bool>;
+    /// Removes a member from the roster (they can no longer log in); their records stay until
+    /// [`Store::erase_member`]. False for an unknown id.
+    async fn remove_member(&self, id: &MemberId) -> StoreResult<bool>;
+    /// Deletes every record of a member: sign-ins, notes, copies, quiz answers, failed logins,
+    /// idempotency records. Returns the photo keys that the caller must delete from the blobs.
+    async fn erase_member_records(&self, id: &MemberId) -> StoreResult<Vec<String>>;
+
+    async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()>;
+    /// The whole audit log, oldest first.
+    async fn audit_log(&self) -> StoreResult<Vec<AuditEntry>>;
 
     /// Reserves `key` for `member`'s request with this fingerprint, or says what the key was
     /// used for: the same request (kept answer, or still in progress) or a different one.

@@ -11,8 +11,8 @@ use chrono::{DateTime, FixedOffset};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{
-    Copy, IDEMPOTENCY_TTL_SECONDS, Idempotent, Inserted, KeptAnswer, Member, MemberRecord, Note, QuizAnswers,
-    QuizReveal, Signin, Store, StoreResult, idempotent_decision,
+    AuditEntry, Copy, IDEMPOTENCY_TTL_SECONDS, Idempotent, Inserted, KeptAnswer, Member, MemberRecord, Note,
+    QuizAnswers, QuizReveal, Signin, Store, StoreResult, idempotent_decision,
 };
 use crate::domain::{MemberId, NoteStatus, Role};
 
@@ -88,6 +88,19 @@ CREATE TABLE IF NOT EXISTS quiz_reveals (
     by_member TEXT NOT NULL,
     at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS audit_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+-- The audit log is append-only, in the database itself too.
+CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE INDEX IF NOT EXISTS copies_photo ON copies (photo_key);
 CREATE INDEX IF NOT EXISTS copies_thumb ON copies (thumb_key);
 ";
@@ -576,6 +589,75 @@ impl Store for SqliteStore {
         let quiz = quiz.to_string();
         self.with(move |c| {
             c.query_row("SELECT * FROM quiz_reveals WHERE quiz = ?1", [quiz], quiz_reveal_row).optional()
+        })
+        .await
+    }
+
+    async fn quiz_answers_of_member(&self, id: &MemberId) -> StoreResult<Vec<QuizAnswers>> {
+        let id = id.clone();
+        self.with(move |c| {
+            let mut st = c.prepare_cached("SELECT * FROM quiz_answers WHERE member_id = ?1 ORDER BY quiz")?;
+            collect(st.query_map([id.as_str()], quiz_answers_row)?)
+        })
+        .await
+    }
+
+    async fn set_code_hash(&self, id: &MemberId, code_hash: &str) -> StoreResult<bool> {
+        let (id, hash) = (id.clone(), code_hash.to_string());
+        self.with(move |c| {
+            Ok(c.execute("UPDATE members SET code_hash = ?2 WHERE id = ?1", params![id.as_str(), hash])? == 1)
+        })
+        .await
+    }
+
+    async fn remove_member(&self, id: &MemberId) -> StoreResult<bool> {
+        let id = id.clone();
+        self.with(move |c| Ok(c.execute("DELETE FROM members WHERE id = ?1", [id.as_str()])? == 1)).await
+    }
+
+    async fn erase_member_records(&self, id: &MemberId) -> StoreResult<Vec<String>> {
+        let id = id.clone();
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            let keys: Vec<String> = {
+                let mut st = tx.prepare("SELECT photo_key, thumb_key FROM copies WHERE member_id = ?1")?;
+                let pairs = collect(st.query_map([id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?)?;
+                pairs.into_iter().flat_map(|(p, t): (String, String)| [p, t]).collect()
+            };
+            for table in ["signins", "notes", "copies", "quiz_answers", "login_failures", "idempotency"] {
+                tx.execute(&format!("DELETE FROM {table} WHERE member_id = ?1"), [id.as_str()])?;
+            }
+            tx.commit()?;
+            Ok(keys)
+        })
+        .await
+    }
+
+    async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
+        let e = entry.clone();
+        self.with(move |c| {
+            c.execute(
+                "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![e.at.to_rfc3339(), e.actor, e.action, e.target, e.detail],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn audit_log(&self) -> StoreResult<Vec<AuditEntry>> {
+        self.with(|c| {
+            let mut st =
+                c.prepare_cached("SELECT at, actor, action, target, detail FROM audit_log ORDER BY seq")?;
+            collect(st.query_map([], |r| {
+                Ok(AuditEntry {
+                    at: time(r.get(0)?)?,
+                    actor: r.get(1)?,
+                    action: r.get(2)?,
+                    target: r.get(3)?,
+                    detail: r.get(4)?,
+                })
+            })?)
         })
         .await
     }
