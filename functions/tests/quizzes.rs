@@ -102,3 +102,53 @@ async fn the_window_decides_before_it_opens_and_after_it_closes() {
     assert_eq!(body["quiz"]["state"], "closed");
     assert_eq!(body["results"]["respondents"], 0, "closed rounds show their (empty) results");
 }
+
+#[tokio::test]
+async fn admin_actions_are_in_the_audit_log_which_only_admins_read() {
+    let h = Harness::new().await;
+    let member = h.member_token().await;
+    let (_, posted) = h
+        .call(
+            "POST",
+            "/api/notes",
+            Some(&member),
+            Some(json!({"page": "/theory/constitution/", "body": "学习党章的一点体会。"})),
+        )
+        .await;
+    let id = posted["note"]["id"].as_str().unwrap().to_string();
+    let admin = h.admin_token().await;
+    h.call(
+        "POST",
+        &format!("/api/notes/{id}/review"),
+        Some(&admin),
+        Some(json!({"decision": "reject", "reason": "请结合实习经历"})),
+    )
+    .await;
+    h.call("POST", &format!("{QUIZ}/reveal"), Some(&admin), None).await;
+    h.call("POST", &format!("{QUIZ}/reveal"), Some(&admin), None).await;
+    let (status, _) = h.call("GET", "/api/audit", Some(&member), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, log) = h.call("GET", "/api/audit", Some(&admin), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let lines: Vec<(String, String, String)> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["actor"].as_str().unwrap().into(),
+                e["action"].as_str().unwrap().into(),
+                e["target"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            ("a001".into(), "quiz.reveal".into(), "2026-12-regulations".into()),
+            ("a001".into(), "note.reject".into(), id),
+        ],
+        "newest first, one line per action (a second reveal changes nothing)"
+    );
+    assert_eq!(log["entries"][1]["detail"], "请结合实习经历");
+}

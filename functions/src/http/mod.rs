@@ -2,6 +2,7 @@
 //! thin binary hands it to `lambda_http::run`; `zhibu serve` mounts the very same router next
 //! to the site.
 
+mod audit;
 mod copies;
 mod extract;
 pub mod idempotency;
@@ -59,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/campaigns/{id}/progress", get(copies::progress))
         .route("/api/photos/{*key}", get(copies::photo))
+        .route("/api/audit", get(audit::list))
         .route("/api/quizzes/{id}", get(quizzes::show))
         .route("/api/quizzes/{id}/answers", post(quizzes::answer))
         .route("/api/quizzes/{id}/reveal", post(quizzes::reveal))

@@ -186,5 +186,7 @@ pub async fn review(
         .review_note(&id, status, reason.as_deref(), &reviewer.id, state.clock.now())
         .await?
         .ok_or_else(|| ApiError::NotFound("没有这条心得".into()))?;
+    let action = if status == NoteStatus::Approved { "note.approve" } else { "note.reject" };
+    super::audit::record(&state, &reviewer.id, action, &note.id, reason.as_deref().unwrap_or("")).await?;
     Ok(Json(json!({ "note": own(&note) })))
 }

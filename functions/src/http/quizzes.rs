@@ -161,9 +161,10 @@ pub async fn reveal(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let quiz = quiz_of(&state, &id)?;
-    state
-        .store
-        .reveal_quiz(&QuizReveal { quiz: quiz.id.clone(), by: admin.id.clone(), at: state.clock.now() })
-        .await?;
+    if state.store.quiz_reveal(&quiz.id).await?.is_none() {
+        let reveal = QuizReveal { quiz: quiz.id.clone(), by: admin.id.clone(), at: state.clock.now() };
+        state.store.reveal_quiz(&reveal).await?;
+        super::audit::record(&state, &admin.id, "quiz.reveal", &quiz.id, "").await?;
+    }
     Ok(Json(view(&state, &quiz, &admin.id).await?))
 }
