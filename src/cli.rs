@@ -31,6 +31,8 @@ pub enum Command {
 pub enum AdminCommand {
     /// Create what the configured store and blobs need (safe to run again).
     Init(InitArgs),
+    /// Remove sign-in locations older than the retention period (what the scheduled function does on AWS).
+    Purge(PurgeArgs),
     /// Copy every record (and photo) from one store to another, then compare both by counts
     /// and checksums. Safe to run again after an interruption.
     Migrate(MigrateArgs),
@@ -53,6 +55,15 @@ pub struct MigrateArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct PurgeArgs {
+    /// Days a location is kept (default: ZHIBU_LOCATION_RETENTION_DAYS, or 180).
+    #[arg(long)]
+    pub days: Option<u32>,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct InitArgs {
     /// Folder for local data (the embedded store, photos) when ZHIBU_STORE / ZHIBU_BLOBS are not set.
     #[arg(long, default_value = ".zhibu")]
@@ -64,6 +75,69 @@ pub enum MembersCommand {
     /// Import a roster CSV (id,name,role; more columns kept as profile fields). New members get
     /// fresh access codes, written once to the codes file; re-importing never resets a code.
     Import(ImportArgs),
+    /// The roster in its order, with each member's last activity.
+    List(ListArgs),
+    /// Give a member a new access code (written once to the codes file; the old one stops working).
+    ResetCode(ResetCodeArgs),
+    /// Remove a member from the roster; with --erase also delete all their records and photos.
+    Remove(RemoveArgs),
+    /// Everything the branch holds about a member, as JSON (and their photos into a folder).
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DataArgs {
+    /// Folder for local data (the embedded store, photos) when ZHIBU_STORE / ZHIBU_BLOBS are not set.
+    #[arg(long, default_value = ".zhibu")]
+    pub data: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Write CSV (UTF-8 with BOM, for Excel and WPS) to stdout instead of a table.
+    #[arg(long)]
+    pub csv: bool,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetCodeArgs {
+    /// The member's id.
+    pub id: String,
+    /// Where to write the new code (id,name,code); must not exist yet.
+    #[arg(long)]
+    pub codes: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The member's id.
+    pub id: String,
+    /// Also delete every sign-in, note, copy, quiz answer and photo of theirs (PIPL erasure).
+    #[arg(long)]
+    pub erase: bool,
+    /// Confirm an --erase (it cannot be undone).
+    #[arg(long)]
+    pub yes: bool,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The member's id.
+    pub id: String,
+    /// The JSON file to write (must not exist yet).
+    #[arg(long)]
+    pub output: PathBuf,
+    /// A folder to copy the member's photos into (created; must be empty or missing).
+    #[arg(long)]
+    pub photos: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,11 @@ fn main() -> ExitCode {
         cli::Command::Check(args) => cmd::check::run(&args),
         cli::Command::Serve(args) => cmd::serve::run(&args),
         cli::Command::Members(cli::MembersCommand::Import(args)) => cmd::members::import(&args),
+        cli::Command::Members(cli::MembersCommand::List(args)) => cmd::members::list(&args),
+        cli::Command::Members(cli::MembersCommand::ResetCode(args)) => cmd::members::reset_code(&args),
+        cli::Command::Members(cli::MembersCommand::Remove(args)) => cmd::members::remove(&args),
+        cli::Command::Members(cli::MembersCommand::Export(args)) => cmd::members::export(&args),
+        cli::Command::Admin(cli::AdminCommand::Purge(args)) => cmd::admin::purge(&args),
         cli::Command::Admin(cli::AdminCommand::Init(args)) => cmd::admin::init(&args),
         cli::Command::Admin(cli::AdminCommand::Migrate(args)) => cmd::admin::migrate(&args),
     };

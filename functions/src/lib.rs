@@ -2,6 +2,7 @@
 //! handwritten copies, as one axum router over a store and a blob trait. The same router runs on
 //! AWS Lambda (`src/bin/api.rs`) and inside `zhibu serve`.
 
+pub mod admin;
 pub mod app;
 pub mod auth;
 #[cfg(feature = "aws")]

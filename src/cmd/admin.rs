@@ -1,10 +1,24 @@
-//! `zhibu admin init | migrate`: prepare the configured backends; move a branch between them.
+//! `zhibu admin init | purge | migrate`: prepare the configured backends; move a branch between them.
 
 use anyhow::bail;
 use zhibu_functions::config::{BlobsConfig, Config, StoreConfig};
 use zhibu_functions::{app, migrate};
 
-use crate::cli::{InitArgs, MigrateArgs};
+use crate::cli::{InitArgs, MigrateArgs, PurgeArgs};
+
+pub fn purge(args: &PurgeArgs) -> anyhow::Result<()> {
+    let days = match args.days {
+        Some(d) if d >= 1 => d,
+        Some(_) => bail!("--days must be at least 1"),
+        None => zhibu_functions::retention::location_days_from_env()?,
+    };
+    let b = super::backends(&args.data.data)?;
+    let actor = zhibu_functions::admin::Actor::command_line();
+    let purged =
+        b.runtime.block_on(zhibu_functions::admin::purge(b.store.as_ref(), &actor, days, super::now()))?;
+    eprintln!("Removed the location of {purged} sign-ins older than {days} days (attendance is kept).");
+    Ok(())
+}
 
 pub fn init(args: &InitArgs) -> anyhow::Result<()> {
     let config = Config::from_env(&args.data)?;

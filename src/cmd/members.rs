@@ -1,6 +1,8 @@
-//! `zhibu members import`: the roster into the configured store.
+//! `zhibu members import | list | reset-code | remove | export`: the roster and members' data in
+//! the configured store. Changes are written to the audit log as `cli:<user>`.
 
 use anyhow::{Context as _, bail};
+use zhibu_functions::admin::{self, Actor};
 use zhibu_functions::{app, config, roster};
 
 use crate::cli::ImportArgs;
@@ -46,5 +48,129 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
             args.codes.display()
         );
     }
+    Ok(())
+}
+
+fn member_id(id: &str) -> anyhow::Result<zhibu_functions::domain::MemberId> {
+    zhibu_functions::domain::MemberId::parse(id).map_err(|e| anyhow::anyhow!("{id:?}: {}", e.message))
+}
+
+/// A CSV for Excel and WPS: UTF-8 with a byte-order mark.
+fn bom_csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> anyhow::Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header)?;
+    for row in rows {
+        w.write_record(&row)?;
+    }
+    Ok(format!("\u{feff}{}", String::from_utf8(w.into_inner()?)?))
+}
+
+pub fn list(args: &crate::cli::ListArgs) -> anyhow::Result<()> {
+    let b = super::backends(&args.data.data)?;
+    let members = b.runtime.block_on(admin::overview(b.store.as_ref()))?;
+    let last = |m: &admin::Overview| {
+        m.last_activity.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+    };
+    if args.csv {
+        let rows = members.iter().map(|m| vec![m.id.clone(), m.name.clone(), m.role.clone(), last(m)]);
+        print!("{}", bom_csv(&["id", "name", "role", "last_activity"], rows)?);
+        return Ok(());
+    }
+    println!("{:<12} {:<10} {:<7} last activity", "id", "name", "role");
+    for m in &members {
+        let activity = if m.last_activity.is_some() { last(m) } else { "—".to_string() };
+        println!("{:<12} {:<10} {:<7} {activity}", m.id, m.name, m.role);
+    }
+    eprintln!("{} members", members.len());
+    Ok(())
+}
+
+pub fn reset_code(args: &crate::cli::ResetCodeArgs) -> anyhow::Result<()> {
+    if args.codes.exists() {
+        bail!("{} already exists: codes are written once, so choose a new file name", args.codes.display());
+    }
+    let id = member_id(&args.id)?;
+    let b = super::backends(&args.data.data)?;
+    let record =
+        b.runtime.block_on(b.store.member(&id))?.with_context(|| format!("no member {id} in the roster"))?;
+    let code =
+        b.runtime.block_on(admin::reset_code(b.store.as_ref(), &Actor::command_line(), &id, super::now()))?;
+    config::write_private(&args.codes, &roster::codes_csv(&[(record.member, code)]), false)
+        .with_context(|| format!("cannot write {}", args.codes.display()))?;
+    eprintln!(
+        "{id} has a new access code in {} (the old one no longer works) — hand it over, then delete the file.",
+        args.codes.display()
+    );
+    Ok(())
+}
+
+pub fn remove(args: &crate::cli::RemoveArgs) -> anyhow::Result<()> {
+    let id = member_id(&args.id)?;
+    if args.erase && !args.yes {
+        bail!(
+            "--erase deletes every sign-in, note, copy, quiz answer and photo of {id} and cannot be undone; \
+             export them first (`zhibu members export {id} --output {id}.json --photos {id}-photos`), \
+             then run again with --yes"
+        );
+    }
+    let b = super::backends(&args.data.data)?;
+    let removed = b.runtime.block_on(admin::remove(
+        b.store.as_ref(),
+        b.blobs.as_ref(),
+        &Actor::command_line(),
+        &id,
+        args.erase,
+        super::now(),
+    ))?;
+    if args.erase {
+        eprintln!("{id}: removed from the roster, every record erased, {} photos deleted.", removed.photos);
+    } else {
+        eprintln!("{id}: removed from the roster (can no longer log in); their records stay until --erase.");
+    }
+    Ok(())
+}
+
+pub fn export(args: &crate::cli::ExportArgs) -> anyhow::Result<()> {
+    let id = member_id(&args.id)?;
+    if args.output.exists() {
+        bail!("{} already exists", args.output.display());
+    }
+    if let Some(dir) = &args.photos
+        && dir.read_dir().is_ok_and(|mut d| d.next().is_some())
+    {
+        bail!("{} is not empty", dir.display());
+    }
+    let b = super::backends(&args.data.data)?;
+    let data = b.runtime.block_on(admin::export(b.store.as_ref(), &id))?;
+    let mut photos = 0;
+    if let Some(dir) = &args.photos {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        for copy in &data.copies {
+            let bytes = b.runtime.block_on(b.blobs.get(&copy.photo_key))?;
+            if let Some(bytes) = bytes {
+                let name = format!("{}-day{:03}.jpg", copy.campaign, copy.day);
+                std::fs::write(dir.join(&name), bytes).with_context(|| format!("cannot write {name}"))?;
+                photos += 1;
+            }
+        }
+    }
+    config::write_private(&args.output, &(serde_json::to_string_pretty(&data)? + "\n"), false)
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    b.runtime.block_on(admin::exported(
+        b.store.as_ref(),
+        &Actor::command_line(),
+        &id,
+        &args.output.display().to_string(),
+        super::now(),
+    ))?;
+    eprintln!(
+        "{id}: {} sign-ins, {} notes, {} copies, {} quiz answers in {}{}",
+        data.signins.len(),
+        data.notes.len(),
+        data.copies.len(),
+        data.quiz_answers.len(),
+        args.output.display(),
+        args.photos.as_ref().map(|d| format!("; {photos} photos in {}", d.display())).unwrap_or_default()
+    );
     Ok(())
 }

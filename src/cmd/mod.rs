@@ -18,3 +18,24 @@ pub fn options(site: &SiteArgs, base_url: Option<String>) -> BuildOptions {
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
 }
+
+/// The configured store and blobs (from ZHIBU_STORE / ZHIBU_BLOBS, else under `--data`).
+pub struct Backends {
+    pub runtime: tokio::runtime::Runtime,
+    pub store: std::sync::Arc<dyn zhibu_functions::store::Store>,
+    pub blobs: std::sync::Arc<dyn zhibu_functions::blobs::Blobs>,
+}
+
+pub fn backends(data: &std::path::Path) -> anyhow::Result<Backends> {
+    let config = zhibu_functions::config::Config::from_env(data)?;
+    let runtime = runtime()?;
+    let store = runtime.block_on(zhibu_functions::app::open_store(&config.store))?;
+    let blobs = runtime.block_on(zhibu_functions::app::open_blobs(&config.blobs))?;
+    Ok(Backends { runtime, store, blobs })
+}
+
+/// Now, in the branch's zone.
+pub fn now() -> chrono::DateTime<chrono::FixedOffset> {
+    use zhibu_functions::clock::Clock as _;
+    zhibu_functions::clock::SystemClock.now()
+}

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use lambda_http::{LambdaEvent, service_fn};
+use zhibu_functions::admin::{self, Actor};
 use zhibu_functions::clock::{Clock, SystemClock};
 use zhibu_functions::{app, config, retention};
 
@@ -16,7 +17,8 @@ async fn main() -> Result<(), lambda_http::Error> {
     lambda_http::lambda_runtime::run(service_fn(|_: LambdaEvent<serde_json::Value>| {
         let store = store.clone();
         async move {
-            let purged = retention::purge_locations(store.as_ref(), SystemClock.now(), days).await?;
+            let actor = Actor("scheduler:retention".into());
+            let purged = admin::purge(store.as_ref(), &actor, days, SystemClock.now()).await?;
             tracing::info!(purged, days, "locations past retention removed");
             Ok::<_, lambda_http::Error>(serde_json::json!({ "purged": purged, "retention_days": days }))
         }
