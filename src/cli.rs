@@ -25,6 +25,64 @@ pub enum Command {
     /// Administration of the configured store and blobs.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Reports for the college, as CSV (UTF-8 with BOM, for Excel and WPS) or XLSX.
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Each event opening between two dates: who signed in, when, where (coarsely), who did not.
+    Attendance(AttendanceArgs),
+    /// A copy campaign: each member's days done, one column per day.
+    Copies(CopiesArgs),
+    /// The study notes with their status and review.
+    Notes(NotesReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportOut {
+    /// csv or xlsx.
+    #[arg(long, default_value = "csv", value_parser = ["csv", "xlsx"])]
+    pub format: String,
+    /// The file to write (must not exist yet); CSV goes to stdout without it.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// The catalog of events and campaigns (default: ZHIBU_CATALOG or public/zhibu-catalog.json).
+    #[arg(long)]
+    pub catalog: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AttendanceArgs {
+    /// First day (YYYY-MM-DD) of events to include, by the day they open.
+    #[arg(long)]
+    pub from: chrono::NaiveDate,
+    /// Last day (YYYY-MM-DD), inclusive.
+    #[arg(long)]
+    pub to: chrono::NaiveDate,
+    #[command(flatten)]
+    pub out: ReportOut,
+}
+
+#[derive(Debug, Args)]
+pub struct CopiesArgs {
+    /// The campaign's id, e.g. constitution-100.
+    #[arg(long)]
+    pub campaign: String,
+    #[command(flatten)]
+    pub out: ReportOut,
+}
+
+#[derive(Debug, Args)]
+pub struct NotesReportArgs {
+    /// Only notes with this status: pending, approved or rejected.
+    #[arg(long, value_parser = ["pending", "approved", "rejected"])]
+    pub status: Option<String>,
+    #[command(flatten)]
+    pub out: ReportOut,
 }
 
 #[derive(Debug, Subcommand)]

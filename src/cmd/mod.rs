@@ -4,6 +4,7 @@ pub mod admin;
 pub mod build;
 pub mod check;
 pub mod members;
+pub mod report;
 pub mod serve;
 
 use zhibu_generator::BuildOptions;

@@ -200,3 +200,128 @@ fn remove_keeps_records_until_erase_and_purge_drops_old_locations() {
     let actions: Vec<String> = audit(&site).into_iter().map(|(_, a, _)| a).collect();
     assert_eq!(actions, vec!["member.remove", "data.purge_locations"]);
 }
+
+/// Reads an XLSX back: the first sheet's rows as text.
+fn xlsx_rows(path: &std::path::Path) -> Vec<Vec<String>> {
+    use calamine::{Reader as _, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(path).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+}
+
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    assert!(text.starts_with('\u{feff}'), "UTF-8 with BOM for Excel and WPS");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect()
+}
+
+#[test]
+fn attendance_lists_every_member_of_each_event_as_csv_and_xlsx() {
+    let site = branch();
+    site.build().ok();
+    let at = DateTime::parse_from_rfc3339("2026-12-09T19:05:00+08:00").unwrap();
+    runtime().block_on(async {
+        let location =
+            StoredLocation { lat: 30.52, lon: 114.37, accuracy_m: 20.0, within_geofence: Some(true) };
+        let signin = Signin {
+            event: "2026-12-09-remembrance".into(),
+            member_id: id("m002"),
+            at,
+            location: Some(location),
+        };
+        store(&site).insert_signin(&signin).await.unwrap();
+    });
+    let run = zhibu(&site, &["report", "attendance", "--from", "2026-12-01", "--to", "2026-12-31"]).ok();
+    let rows = csv_rows(&run.stdout);
+    assert_eq!(
+        rows[0][..6],
+        ["活动编号", "活动", "开始时间", "成员编号", "姓名", "已签到"].map(String::from)
+    );
+    assert_eq!(rows.len(), 4, "one row per member of the roster: {rows:?}");
+    let m002 = rows.iter().find(|r| r[3] == "m002").unwrap();
+    assert_eq!((m002[5].as_str(), m002[6].as_str(), m002[7].as_str()), ("是", "2026-12-09 19:05", "是"));
+    assert_eq!(m002[8], "958", "the coarse location's distance to the geofence centre");
+    let m001 = rows.iter().find(|r| r[3] == "m001").unwrap();
+    assert_eq!((m001[5].as_str(), m001[6].as_str()), ("否", ""), "absent members are listed");
+
+    let out = site.root().join("attendance.xlsx");
+    zhibu(
+        &site,
+        &[
+            "report",
+            "attendance",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-31",
+            "--format",
+            "xlsx",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    )
+    .ok();
+    let sheet = xlsx_rows(&out);
+    assert_eq!(sheet.len(), 4);
+    assert_eq!(sheet[0][4], "姓名");
+    let row = sheet.iter().find(|r| r[3] == "m002").unwrap();
+    assert_eq!((row[4].as_str(), row[8].as_str()), ("李四", "958"));
+    let again = zhibu(
+        &site,
+        &[
+            "report",
+            "attendance",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-31",
+            "--format",
+            "xlsx",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    )
+    .failed();
+    assert!(again.stderr.contains("must not exist yet"), "{}", again.stderr);
+    let backwards =
+        zhibu(&site, &["report", "attendance", "--from", "2026-12-31", "--to", "2026-12-01"]).failed();
+    assert!(backwards.stderr.contains("is before"), "{}", backwards.stderr);
+}
+
+#[test]
+fn the_copy_report_has_a_column_per_day_and_the_notes_report_every_note() {
+    let site = branch();
+    site.build().ok();
+    let run = zhibu(&site, &["report", "copies", "--campaign", "constitution-100"]).ok();
+    let rows = csv_rows(&run.stdout);
+    assert_eq!(rows[0].len(), 4 + 100);
+    assert_eq!(rows[1][..6], ["m001", "张三", "2", "100", "✓", "✓"].map(String::from));
+    assert_eq!(rows[2][..6], ["m002", "李四", "1", "100", "✓", ""].map(String::from));
+    let out = site.root().join("copies.xlsx");
+    zhibu(
+        &site,
+        &[
+            "report",
+            "copies",
+            "--campaign",
+            "constitution-100",
+            "--format",
+            "xlsx",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    )
+    .ok();
+    let sheet = xlsx_rows(&out);
+    assert_eq!(sheet[1][2], "2", "days done is a number");
+    let unknown = zhibu(&site, &["report", "copies", "--campaign", "nope"]).failed();
+    assert!(unknown.stderr.contains("no campaign nope"), "{}", unknown.stderr);
+
+    let notes = csv_rows(&zhibu(&site, &["report", "notes", "--status", "approved"]).ok().stdout);
+    assert_eq!(notes.len(), 2);
+    assert_eq!((notes[1][3].as_str(), notes[1][4].as_str()), ("张三", "已通过"));
+    assert_eq!(notes[1][7], "在实习单位也要按时参加组织生活。");
+    assert_eq!(csv_rows(&zhibu(&site, &["report", "notes", "--status", "pending"]).ok().stdout).len(), 1);
+}

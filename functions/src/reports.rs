@@ -1,0 +1,169 @@
+//! Reports for the college: attendance per event, the 100-day copy campaign per member, and the
+//! study notes — as plain tables (headers + rows of text), which the command line writes as CSV
+//! or XLSX and the admin pages show. Attendance is a fact per event, never a score or a ranking.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use crate::catalog::Catalog;
+use crate::domain::NoteStatus;
+use crate::store::Store;
+
+/// A report: column headers (Chinese, as the college reads them) and rows of cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub title: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Columns that hold numbers (written as numbers in a spreadsheet; ids stay text even when
+    /// they are digits, so student numbers keep their leading zeros).
+    pub numeric: Vec<usize>,
+}
+
+fn when(t: DateTime<FixedOffset>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn yes(b: bool) -> String {
+    if b { "是" } else { "否" }.to_string()
+}
+
+/// Great-circle distance in metres (for the distance of a coarse location to a geofence centre).
+fn distance_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let (dp, dl) = ((lat2 - lat1).to_radians(), (lon2 - lon1).to_radians());
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    6_371_000.0 * 2.0 * a.sqrt().asin()
+}
+
+/// Every event that opens between `from` and `to` (inclusive dates), one row per member in
+/// roster order: signed in or not, when, and for on-site events whether inside the geofence and
+/// the approximate distance (the stored location is coarse, about 1 km).
+pub async fn attendance(
+    store: &dyn Store,
+    catalog: &Catalog,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> anyhow::Result<Table> {
+    let members = store.members().await?;
+    let mut events: Vec<_> =
+        catalog.events.values().filter(|e| (from..=to).contains(&e.opens.date_naive())).collect();
+    events.sort_by_key(|e| (e.opens, e.id.clone()));
+    let mut rows = Vec::new();
+    for event in events {
+        let signins = store.signins_of_event(&event.id).await?;
+        for m in &members {
+            let signin = signins.iter().find(|s| s.member_id == m.member.id);
+            let (inside, distance) = match (signin.and_then(|s| s.location), &event.geofence) {
+                (Some(l), Some(g)) => (
+                    l.within_geofence.map(yes).unwrap_or_default(),
+                    format!("{:.0}", distance_m(l.lat, l.lon, g.lat, g.lon)),
+                ),
+                _ => (String::new(), String::new()),
+            };
+            rows.push(vec![
+                event.id.clone(),
+                event.title.clone(),
+                when(event.opens),
+                m.member.id.to_string(),
+                m.member.name.clone(),
+                yes(signin.is_some()),
+                signin.map(|s| when(s.at)).unwrap_or_default(),
+                inside,
+                distance,
+            ]);
+        }
+    }
+    Ok(Table {
+        title: format!("签到情况 {from} 至 {to}"),
+        headers: [
+            "活动编号",
+            "活动",
+            "开始时间",
+            "成员编号",
+            "姓名",
+            "已签到",
+            "签到时间",
+            "在活动地点",
+            "约距离（米）",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+        numeric: vec![8],
+    })
+}
+
+/// The copy campaign per member in roster order: days done of the campaign's length and one
+/// column per day (✓ done). A member's own progress, in roster order, never sorted by it.
+pub async fn copies(store: &dyn Store, catalog: &Catalog, campaign: &str) -> anyhow::Result<Table> {
+    let c = catalog
+        .campaigns
+        .get(campaign)
+        .ok_or_else(|| anyhow::anyhow!("no campaign {campaign} in the catalog"))?;
+    let mut headers: Vec<String> = ["成员编号", "姓名", "已完成天数", "总天数"].map(String::from).to_vec();
+    headers.extend((1..=c.days).map(|d| format!("第{d}天")));
+    let mut rows = Vec::new();
+    for m in store.members().await? {
+        let done: Vec<u32> = store.copies_of(&m.member.id, campaign).await?.iter().map(|k| k.day).collect();
+        let mut row =
+            vec![m.member.id.to_string(), m.member.name.clone(), done.len().to_string(), c.days.to_string()];
+        row.extend((1..=c.days).map(|d| if done.contains(&d) { "✓".to_string() } else { String::new() }));
+        rows.push(row);
+    }
+    Ok(Table { title: format!("{}（{}）", c.title, c.id), headers, rows, numeric: vec![2, 3] })
+}
+
+/// Study notes with a status (all statuses when `None`), oldest first.
+pub async fn notes(store: &dyn Store, status: Option<NoteStatus>) -> anyhow::Result<Table> {
+    let names: std::collections::HashMap<String, String> =
+        store.members().await?.into_iter().map(|m| (m.member.id.to_string(), m.member.name)).collect();
+    let statuses = match status {
+        Some(s) => vec![s],
+        None => vec![NoteStatus::Pending, NoteStatus::Approved, NoteStatus::Rejected],
+    };
+    let mut notes = Vec::new();
+    for s in statuses {
+        notes.extend(store.notes_with_status(s).await?);
+    }
+    notes.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+    let status_name = |s: NoteStatus| match s {
+        NoteStatus::Pending => "待审核",
+        NoteStatus::Approved => "已通过",
+        NoteStatus::Rejected => "已退回",
+    };
+    let rows = notes
+        .iter()
+        .map(|n| {
+            vec![
+                n.id.clone(),
+                n.page.clone(),
+                n.member_id.to_string(),
+                names.get(n.member_id.as_str()).cloned().unwrap_or_default(),
+                status_name(n.status).to_string(),
+                when(n.at),
+                n.review_reason.clone().unwrap_or_default(),
+                n.body.clone(),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        title: "学习心得".into(),
+        headers: ["编号", "页面", "成员编号", "姓名", "状态", "提交时间", "审核意见", "内容"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+        numeric: vec![],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances_are_great_circle_metres() {
+        let d = distance_m(30.52, 114.36, 30.53, 114.36);
+        assert!((d - 1112.0).abs() < 5.0, "{d}");
+        assert_eq!(distance_m(30.0, 114.0, 30.0, 114.0), 0.0);
+    }
+}

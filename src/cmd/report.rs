@@ -1,0 +1,108 @@
+//! `zhibu report attendance | copies | notes`: the functions' report tables written as CSV (UTF-8
+//! with a byte-order mark, so Excel and WPS read the Chinese right) or as real XLSX.
+
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+use rust_xlsxwriter::{Format, Workbook};
+use zhibu_functions::catalog::Catalog;
+use zhibu_functions::domain::NoteStatus;
+use zhibu_functions::reports::{self, Table};
+
+use crate::cli::{AttendanceArgs, CopiesArgs, NotesReportArgs, ReportOut};
+
+fn catalog(out: &ReportOut) -> anyhow::Result<Catalog> {
+    let path = match &out.catalog {
+        Some(p) => p.clone(),
+        None => zhibu_functions::config::Config::from_env(&out.data.data)?.catalog,
+    };
+    Catalog::from_file(&path)
+}
+
+pub fn csv_bytes(table: &Table) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
+    w.write_record(&table.headers)?;
+    for row in &table.rows {
+        w.write_record(row)?;
+    }
+    Ok(w.into_inner()?)
+}
+
+pub fn xlsx_bytes(table: &Table) -> anyhow::Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    // Sheet names: at most 31 characters, none of []:*?/\
+    let name: String = table.title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+    sheet.set_name(if name.is_empty() { "report" } else { &name })?;
+    let bold = Format::new().set_bold();
+    for (c, header) in table.headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, header, &bold)?;
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            // Numbers as numbers, so the college can sum them; everything else as text.
+            match cell.parse::<f64>() {
+                Ok(n) if table.numeric.contains(&c) => sheet.write_number(r as u32 + 1, c as u16, n)?,
+                _ => sheet.write_string(r as u32 + 1, c as u16, cell)?,
+            };
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(book.save_to_buffer()?)
+}
+
+fn write(table: &Table, out: &ReportOut) -> anyhow::Result<()> {
+    let bytes = match out.format.as_str() {
+        "xlsx" => xlsx_bytes(table)?,
+        _ => csv_bytes(table)?,
+    };
+    match &out.output {
+        Some(path) => write_new(path, &bytes)?,
+        None if out.format == "xlsx" => bail!("--format xlsx needs --output FILE.xlsx"),
+        None => {
+            use std::io::Write as _;
+            std::io::stdout().write_all(&bytes)?;
+        }
+    }
+    eprintln!(
+        "{}: {} rows{}",
+        table.title,
+        table.rows.len(),
+        out.output.as_ref().map(|p| format!(" in {}", p.display())).unwrap_or_default()
+    );
+    Ok(())
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("cannot create {} (it must not exist yet)", path.display()))?;
+    file.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+pub fn attendance(args: &AttendanceArgs) -> anyhow::Result<()> {
+    if args.to < args.from {
+        bail!("--to ({}) is before --from ({})", args.to, args.from);
+    }
+    let catalog = catalog(&args.out)?;
+    let b = super::backends(&args.out.data.data)?;
+    let table = b.runtime.block_on(reports::attendance(b.store.as_ref(), &catalog, args.from, args.to))?;
+    write(&table, &args.out)
+}
+
+pub fn copies(args: &CopiesArgs) -> anyhow::Result<()> {
+    let catalog = catalog(&args.out)?;
+    let b = super::backends(&args.out.data.data)?;
+    let table = b.runtime.block_on(reports::copies(b.store.as_ref(), &catalog, &args.campaign))?;
+    write(&table, &args.out)
+}
+
+pub fn notes(args: &NotesReportArgs) -> anyhow::Result<()> {
+    let status = args.status.as_deref().and_then(NoteStatus::parse);
+    let b = super::backends(&args.out.data.data)?;
+    let table = b.runtime.block_on(reports::notes(b.store.as_ref(), status))?;
+    write(&table, &args.out)
+}
