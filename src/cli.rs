@@ -25,9 +25,31 @@ pub enum Command {
     /// Administration of the configured store and blobs.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Study notes: publish the approved ones as pages of the site.
+    #[command(subcommand)]
+    Notes(NotesCommand),
     /// Reports for the college, as CSV (UTF-8 with BOM, for Excel and WPS) or XLSX.
     #[command(subcommand)]
     Report(ReportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotesCommand {
+    /// Write every approved note not yet published as a Markdown page (author, date and source
+    /// page in the front matter), for the editors to commit.
+    Publish(PublishArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// The content folder to write into (党员生活 by default).
+    #[arg(long, default_value = "content/life")]
+    pub to: PathBuf,
+    /// The catalog, for the source pages' titles (default: ZHIBU_CATALOG or public/zhibu-catalog.json).
+    #[arg(long)]
+    pub catalog: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Subcommand)]

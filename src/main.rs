@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         cli::Command::Members(cli::MembersCommand::Remove(args)) => cmd::members::remove(&args),
         cli::Command::Members(cli::MembersCommand::Export(args)) => cmd::members::export(&args),
         cli::Command::Admin(cli::AdminCommand::Purge(args)) => cmd::admin::purge(&args),
+        cli::Command::Notes(cli::NotesCommand::Publish(args)) => cmd::notes::publish(&args),
         cli::Command::Report(cli::ReportCommand::Attendance(args)) => cmd::report::attendance(&args),
         cli::Command::Report(cli::ReportCommand::Copies(args)) => cmd::report::copies(&args),
         cli::Command::Report(cli::ReportCommand::Notes(args)) => cmd::report::notes(&args),

@@ -325,3 +325,55 @@ fn the_copy_report_has_a_column_per_day_and_the_notes_report_every_note() {
     assert_eq!(notes[1][7], "在实习单位也要按时参加组织生活。");
     assert_eq!(csv_rows(&zhibu(&site, &["report", "notes", "--status", "pending"]).ok().stdout).len(), 1);
 }
+
+#[test]
+fn publish_writes_approved_notes_as_pages_that_build_and_show_as_text() {
+    let site = branch();
+    runtime().block_on(async {
+        let note = Note {
+            id: "n2".into(),
+            page: "/notices/event/".into(),
+            member_id: id("m002"),
+            body: "第一段：<script>alert(1)</script> 和 {{ qr() }}。\n\n第二段：*不是强调* # 不是标题".into(),
+            status: NoteStatus::Approved,
+            at: ago(1),
+            flagged_words: vec![],
+            review_reason: None,
+            reviewed_by: None,
+            reviewed_at: None,
+        };
+        store(&site).insert_note(&note).await.unwrap();
+        let pending =
+            Note {
+                id: "n3".into(), status: NoteStatus::Pending, body: "还在审核中的心得。".into(), ..note
+            };
+        store(&site).insert_note(&pending).await.unwrap();
+    });
+    site.build().ok();
+    let run = zhibu(&site, &["notes", "publish"]).ok();
+    assert!(run.stderr.contains("2 approved notes written, 0 already published"), "{}", run.stderr);
+    let again = zhibu(&site, &["notes", "publish"]).ok();
+    assert!(again.stderr.contains("0 approved notes written, 2 already published"), "{}", again.stderr);
+
+    let files: Vec<_> = std::fs::read_dir(site.root().join("content/life"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("note-"))
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    let source = files.iter().find(|f| f.ends_with("-n2.md")).unwrap();
+    let text = std::fs::read_to_string(site.root().join("content/life").join(source)).unwrap();
+    assert!(text.contains("author = \"李四\""), "{text}");
+    assert!(text.contains("source_page = \"/notices/event/\""), "{text}");
+
+    site.build().ok();
+    let slug = source.trim_end_matches(".md");
+    let html = site.read_out(&format!("life/{slug}/index.html"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the note is shown as text");
+    assert!(!html.contains("<script>alert"), "never as HTML");
+    assert!(html.contains("{{ qr() }}"), "shortcode syntax stays text");
+    assert!(html.contains("*不是强调* # 不是标题"));
+    assert!(site.read_out("life/index.html").contains(slug), "党员生活 lists it");
+    let (_, action, _) = audit(&site).pop().unwrap();
+    assert_eq!(action, "notes.publish");
+}

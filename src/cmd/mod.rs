@@ -4,6 +4,7 @@ pub mod admin;
 pub mod build;
 pub mod check;
 pub mod members;
+pub mod notes;
 pub mod report;
 pub mod serve;
 
