@@ -60,6 +60,21 @@ pub enum ReportCommand {
     Copies(CopiesArgs),
     /// The study notes with their status and review.
     Notes(NotesReportArgs),
+    /// Counts only (participation per event, campaign progress in bands; no names), as JSON for
+    /// the site's statistics page.
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Where the site reads it (replaced).
+    #[arg(long, default_value = "data/stats.json")]
+    pub output: PathBuf,
+    /// The catalog of events and campaigns (default: ZHIBU_CATALOG or public/zhibu-catalog.json).
+    #[arg(long)]
+    pub catalog: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Args)]

@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         cli::Command::Report(cli::ReportCommand::Attendance(args)) => cmd::report::attendance(&args),
         cli::Command::Report(cli::ReportCommand::Copies(args)) => cmd::report::copies(&args),
         cli::Command::Report(cli::ReportCommand::Notes(args)) => cmd::report::notes(&args),
+        cli::Command::Report(cli::ReportCommand::Stats(args)) => cmd::report::stats(&args),
         cli::Command::Admin(cli::AdminCommand::Init(args)) => cmd::admin::init(&args),
         cli::Command::Admin(cli::AdminCommand::Migrate(args)) => cmd::admin::migrate(&args),
     };

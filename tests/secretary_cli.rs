@@ -377,3 +377,58 @@ fn publish_writes_approved_notes_as_pages_that_build_and_show_as_text() {
     let (_, action, _) = audit(&site).pop().unwrap();
     assert_eq!(action, "notes.publish");
 }
+
+#[test]
+fn stats_export_counts_only_and_the_theme_charts_it_as_svg() {
+    let site = branch();
+    // An event that has already taken place (stats count events that have opened).
+    site.write(
+        "content/notices/past.md",
+        "+++\ntitle = \"十月主题党日\"\n[extra.signin]\nevent = \"2026-10-20-theme-day\"\nopens = 2026-10-20T08:00:00+08:00\ncloses = 2026-10-20T22:00:00+08:00\n+++\n",
+    );
+    site.build().ok();
+    let at = DateTime::parse_from_rfc3339("2026-10-20T19:05:00+08:00").unwrap();
+    runtime().block_on(async {
+        let signin =
+            Signin { event: "2026-10-20-theme-day".into(), member_id: id("m001"), at, location: None };
+        store(&site).insert_signin(&signin).await.unwrap();
+    });
+    let run = zhibu(&site, &["report", "stats"]).ok();
+    assert!(run.stderr.contains("3 members, counts only"), "{}", run.stderr);
+    let text = std::fs::read_to_string(site.root().join("data/stats.json")).unwrap();
+    for private in ["m001", "张三", "李四", "30.52"] {
+        assert!(!text.contains(private), "no names, ids or places in the export: {private}");
+    }
+    let stats: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let campaign = &stats["campaigns"][0];
+    let bands: Vec<u64> =
+        campaign["bands"].as_array().unwrap().iter().map(|b| b["members"].as_u64().unwrap()).collect();
+    assert_eq!(
+        bands,
+        vec![1, 2, 0, 0, 0],
+        "a001 has not started; m001 (2 days) and m002 (1) are in the first quarter"
+    );
+    assert_eq!(campaign["copies"], 3);
+
+    // The theme's shortcode, on a page of this site.
+    let shortcode = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/zhibu/templates/shortcodes/stats_chart.html"),
+    )
+    .unwrap();
+    site.write("templates/shortcodes/stats_chart.html", &shortcode);
+    site.write(
+        "content/notices/stats.md",
+        "+++\ntitle = \"统计\"\n+++\n{{ stats_chart(kind=\"events\") }}\n{{ stats_chart(kind=\"campaigns\") }}\n",
+    );
+    site.build().ok();
+    let html = site.read_out("notices/stats/index.html");
+    assert!(html.contains("<svg") && !html.contains("<script"), "SVG, no script");
+    let events = stats["events"].as_array().unwrap();
+    assert_eq!(events[0]["id"], "2026-10-20-theme-day");
+    assert_eq!(events[0]["signed_in"], 1);
+    assert!(html.contains("1 人 · 33%"), "one of three members: {html}");
+    assert!(html.contains("width=\"173\""), "a third of the 520-wide bar");
+    assert!(html.contains("尚未开始"));
+    assert!(html.contains("width=\"240\""), "two of three members in a band: two thirds of 360");
+}

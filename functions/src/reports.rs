@@ -167,3 +167,91 @@ mod tests {
         assert_eq!(distance_m(30.0, 114.0, 30.0, 114.0), 0.0);
     }
 }
+
+/// Aggregates for the public statistics page: counts only, never a name or a member id, so the
+/// export can be committed with the site. Participation per event and how far the campaigns
+/// have come, as a distribution (no ranking).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Stats {
+    pub generated: DateTime<FixedOffset>,
+    pub members: usize,
+    pub events: Vec<EventStats>,
+    pub campaigns: Vec<CampaignStats>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EventStats {
+    pub id: String,
+    pub title: String,
+    pub date: NaiveDate,
+    pub signed_in: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CampaignStats {
+    pub id: String,
+    pub title: String,
+    pub days: u32,
+    /// How many members have done how many days, in bands.
+    pub bands: Vec<Band>,
+    /// Copies handed in, all members together.
+    pub copies: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Band {
+    pub label: String,
+    pub members: usize,
+}
+
+/// The statistics of every event that has opened by `now` and of every campaign.
+pub async fn stats(
+    store: &dyn Store,
+    catalog: &Catalog,
+    now: DateTime<FixedOffset>,
+) -> anyhow::Result<Stats> {
+    let roster = store.members().await?;
+    let mut events = Vec::new();
+    let mut declared: Vec<_> = catalog.events.values().filter(|e| e.opens <= now).collect();
+    declared.sort_by_key(|e| (e.opens, e.id.clone()));
+    for e in declared {
+        let signed_in = store.signins_of_event(&e.id).await?.len();
+        events.push(EventStats {
+            id: e.id.clone(),
+            title: e.title.clone(),
+            date: e.opens.date_naive(),
+            signed_in,
+        });
+    }
+    let mut campaigns = Vec::new();
+    for c in catalog.campaigns.values() {
+        let mut done = Vec::new();
+        for m in &roster {
+            done.push(store.copies_of(&m.member.id, &c.id).await?.len() as u32);
+        }
+        let quarter = c.days.div_ceil(4).max(1);
+        let mut bands =
+            vec![Band { label: "尚未开始".into(), members: done.iter().filter(|d| **d == 0).count() }];
+        for q in 0..4 {
+            let (lo, hi) = (q * quarter + 1, ((q + 1) * quarter).min(c.days));
+            if lo > hi {
+                continue;
+            }
+            let label = if hi == c.days {
+                format!("{lo}–{hi} 天（含全部完成）")
+            } else {
+                format!("{lo}–{hi} 天")
+            };
+            bands.push(Band { label, members: done.iter().filter(|d| (lo..=hi).contains(*d)).count() });
+        }
+        let copies = done.iter().map(|d| *d as usize).sum();
+        campaigns.push(CampaignStats {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            days: c.days,
+            bands,
+            copies,
+        });
+    }
+    Ok(Stats { generated: now, members: roster.len(), events, campaigns })
+}

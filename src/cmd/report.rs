@@ -12,11 +12,36 @@ use zhibu_functions::reports::{self, Table};
 use crate::cli::{AttendanceArgs, CopiesArgs, NotesReportArgs, ReportOut};
 
 fn catalog(out: &ReportOut) -> anyhow::Result<Catalog> {
-    let path = match &out.catalog {
-        Some(p) => p.clone(),
-        None => zhibu_functions::config::Config::from_env(&out.data.data)?.catalog,
+    catalog_at(out.catalog.as_deref(), &out.data.data)
+}
+
+fn catalog_at(given: Option<&Path>, data: &Path) -> anyhow::Result<Catalog> {
+    let path = match given {
+        Some(p) => p.to_path_buf(),
+        None => zhibu_functions::config::Config::from_env(data)?.catalog,
     };
     Catalog::from_file(&path)
+}
+
+pub fn stats(args: &crate::cli::StatsArgs) -> anyhow::Result<()> {
+    let catalog = catalog_at(args.catalog.as_deref(), &args.data.data)?;
+    let b = super::backends(&args.data.data)?;
+    let stats = b.runtime.block_on(reports::stats(b.store.as_ref(), &catalog, super::now()))?;
+    if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let tmp = args.output.with_extension("json.tmp");
+    std::fs::write(&tmp, serde_json::to_string_pretty(&stats)? + "\n")
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &args.output).with_context(|| format!("cannot write {}", args.output.display()))?;
+    eprintln!(
+        "Statistics of {} events and {} campaigns ({} members, counts only) in {}; rebuild the site to chart them.",
+        stats.events.len(),
+        stats.campaigns.len(),
+        stats.members,
+        args.output.display()
+    );
+    Ok(())
 }
 
 pub fn csv_bytes(table: &Table) -> anyhow::Result<Vec<u8>> {

@@ -153,6 +153,11 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
             return Ok(v.clone());
         }
         let format = args.get("format").and_then(Value::as_str);
+        // Zola's `required = false`: a missing file is `null` instead of an error.
+        let optional = args.get("required").and_then(Value::as_bool) == Some(false);
+        if optional && !d.root.join(path.trim_start_matches('/')).is_file() && !path.contains("..") {
+            return Ok(Value::Null);
+        }
         let value = load_data(&d.root, path, format)?;
         if let Ok(mut c) = cache.lock() {
             c.insert(path.to_string(), value.clone());
