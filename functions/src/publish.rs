@@ -119,7 +119,7 @@ mod tests {
 
     #[test]
     fn text_stays_text() {
-        assert_eq!(escape_text("<script>alert(1)</script>"), "&lt;script&gt;alert\\(1\\)&lt;/script&gt;");
+        assert_eq!(escape_text("<script>alert(1)</script>"), "&lt;script&gt;alert\\(1\\)&lt;\\/script&gt;");
         assert_eq!(
             escape_text("# 标题 *强调* {{ qr() }}"),
             "\\# 标题 \\*强调\\* &#123;&#123; qr\\(\\) &#125;&#125;"

@@ -28,7 +28,7 @@ fn yes(b: bool) -> String {
 }
 
 /// Great-circle distance in metres (for the distance of a coarse location to a geofence centre).
-fn distance_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+pub fn distance_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
     let (dp, dl) = ((lat2 - lat1).to_radians(), (lon2 - lon1).to_radians());
     let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);

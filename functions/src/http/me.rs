@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::AppState;
 use super::copies::streak;
-use super::extract::Caller;
+use super::extract::{Admin, Caller};
 use crate::error::ApiResult;
 
 pub async fn show(State(state): State<AppState>, Caller(me): Caller) -> ApiResult<Json<Value>> {
@@ -32,4 +32,10 @@ pub async fn show(State(state): State<AppState>, Caller(me): Caller) -> ApiResul
         "notes": notes,
         "copies": copies,
     })))
+}
+
+/// `GET /api/admin/members` (admins): the roster in its order with each member's last activity.
+pub async fn roster(State(state): State<AppState>, Admin(_): Admin) -> ApiResult<Json<Value>> {
+    let members = crate::admin::overview(state.store.as_ref()).await?;
+    Ok(Json(json!({ "members": members })))
 }

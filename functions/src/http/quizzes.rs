@@ -66,11 +66,12 @@ fn results(quiz: &Quiz, all: &[QuizAnswers]) -> Value {
     json!({ "respondents": all.len(), "questions": questions })
 }
 
-async fn view(state: &AppState, quiz: &Quiz, member: &crate::domain::MemberId) -> ApiResult<Value> {
+async fn view(state: &AppState, quiz: &Quiz, caller: &crate::store::Member) -> ApiResult<Value> {
     let revealed = state.store.quiz_reveal(&quiz.id).await?.is_some();
     let phase = state_name(state, quiz);
-    let mine = state.store.quiz_answers_of(member, &quiz.id).await?;
-    let results = if phase == "closed" || revealed {
+    let mine = state.store.quiz_answers_of(&caller.id, &quiz.id).await?;
+    // Admins see the distribution while the round runs, to choose when to reveal it.
+    let results = if phase == "closed" || revealed || caller.role == crate::domain::Role::Admin {
         Some(results(quiz, &state.store.quiz_answers(&quiz.id).await?))
     } else {
         None
@@ -93,7 +94,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let quiz = quiz_of(&state, &id)?;
-    Ok(Json(view(&state, &quiz, &me.id).await?))
+    Ok(Json(view(&state, &quiz, &me).await?))
 }
 
 /// `POST /api/quizzes/{id}/answers`
@@ -166,5 +167,5 @@ pub async fn reveal(
         state.store.reveal_quiz(&reveal).await?;
         super::audit::record(&state, &admin.id, "quiz.reveal", &quiz.id, "").await?;
     }
-    Ok(Json(view(&state, &quiz, &admin.id).await?))
+    Ok(Json(view(&state, &quiz, &admin).await?))
 }

@@ -124,13 +124,45 @@ pub async fn of_event(
     let catalog = state.catalog.get();
     let event = catalog.events.get(&event).ok_or_else(|| ApiError::NotFound("没有这个活动".into()))?;
     let signins = state.store.signins_of_event(&event.id).await?;
-    let absent: Vec<String> = state
-        .store
-        .members()
-        .await?
-        .into_iter()
+    let members = state.store.members().await?;
+    let name = |id: &crate::domain::MemberId| {
+        members.iter().find(|m| &m.member.id == id).map(|m| m.member.name.clone()).unwrap_or_default()
+    };
+    // Each sign-in with the member's name and, for an on-site event, the approximate distance
+    // of its coarse (~1 km) location to the geofence's centre.
+    let listed: Vec<Value> = signins
+        .iter()
+        .map(|s| {
+            let distance = match (&s.location, &event.geofence) {
+                (Some(l), Some(g)) => Some(crate::reports::distance_m(l.lat, l.lon, g.lat, g.lon).round()),
+                _ => None,
+            };
+            json!({
+                "event": s.event, "member_id": s.member_id, "name": name(&s.member_id), "at": s.at.to_rfc3339(),
+                "location": s.location, "distance_m": distance,
+            })
+        })
+        .collect();
+    let absent: Vec<String> = members
+        .iter()
         .filter(|m| !signins.iter().any(|s| s.member_id == m.member.id))
         .map(|m| m.member.id.as_str().to_string())
         .collect();
-    Ok(Json(json!({ "event": event.id, "signins": signins, "absent": absent })))
+    Ok(Json(json!({ "event": event.id, "signins": listed, "absent": absent })))
+}
+
+/// `GET /api/events` (admins): every declared event with its window and how many signed in.
+pub async fn list(State(state): State<AppState>, Admin(_): Admin) -> ApiResult<Json<Value>> {
+    let catalog = state.catalog.get();
+    let mut events: Vec<&crate::catalog::Event> = catalog.events.values().collect();
+    events.sort_by_key(|e| std::cmp::Reverse(e.opens));
+    let mut listed = Vec::new();
+    for e in events {
+        let signed_in = state.store.signins_of_event(&e.id).await?.len();
+        listed.push(json!({
+            "id": e.id, "title": e.title, "page": e.page, "opens": e.opens.to_rfc3339(),
+            "closes": e.closes.to_rfc3339(), "onsite": e.geofence.is_some(), "signed_in": signed_in,
+        }));
+    }
+    Ok(Json(json!({ "events": listed })))
 }
