@@ -128,8 +128,12 @@ cargo run --release -- build --base-url "$BASE_URL"
 DOCS=(--exclude '*' --include '*.html' --include '*.xml' --include '*.json' --include '*.txt')
 step "uploading the site to s3://$SITE_BUCKET/"
 aws s3 sync public/ "s3://$SITE_BUCKET/" --delete --only-show-errors \
-  --exclude '*.html' --exclude '*.xml' --exclude '*.json' --exclude '*.txt' --exclude '*/' \
+  --exclude '*.html' --exclude '*.xml' --exclude '*.json' --exclude '*.txt' --exclude '*/' --exclude 'js/*' \
   --cache-control 'public, max-age=86400'
+# Scripts import each other by plain URLs (./api.js): revalidate them every time (cheap, by
+# ETag) so a release never pairs a new module with a stale one.
+aws s3 sync public/js/ "s3://$SITE_BUCKET/js/" --delete --only-show-errors \
+  --cache-control 'public, no-cache'
 aws s3 sync public/ "s3://$SITE_BUCKET/" --delete --only-show-errors "${DOCS[@]}" \
   --exclude "zhibu-catalog.json" \
   --cache-control 'public, max-age=0, s-maxage=86400, must-revalidate'

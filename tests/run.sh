@@ -21,5 +21,16 @@ step "servers for the DynamoDB and S3 adapters (moto, s3s-fs)"
 install_servers
 start_servers
 
+step "headless Chromium and playwright-core for the browser tests (tests/browser.rs)"
+if [ ! -x /usr/bin/chromium ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+lock="$(sha256sum tests/browser/package-lock.json | cut -d' ' -f1)"
+if [ "$(cat tests/browser/node_modules/.installed-lock 2>/dev/null)" != "$lock" ]; then
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null) && echo "$lock" >tests/browser/node_modules/.installed-lock
+fi
+export ZHIBU_TEST_BROWSER_REQUIRED=1
+
 step "cargo test"
 cargo test --workspace --all-features --locked
