@@ -178,7 +178,7 @@ fn export_gives_a_member_all_their_data_and_erase_leaves_nothing_of_them() {
     assert_eq!(rt.block_on(s.signins_of_member(&id("m002"))).unwrap().len(), 1);
 
     let actions: Vec<String> = audit(&site).into_iter().map(|(_, a, _)| a).collect();
-    assert_eq!(actions, vec!["member.export", "member.erase"]);
+    assert_eq!(actions, vec!["members.import", "member.export", "member.erase"]);
 }
 
 #[test]
@@ -198,7 +198,7 @@ fn remove_keeps_records_until_erase_and_purge_drops_old_locations() {
     assert!(old[0].location.is_none(), "older than 180 days");
     assert!(rt.block_on(s.signins_of_event("e-new")).unwrap().iter().all(|x| x.location.is_some()));
     let actions: Vec<String> = audit(&site).into_iter().map(|(_, a, _)| a).collect();
-    assert_eq!(actions, vec!["member.remove", "data.purge_locations"]);
+    assert_eq!(actions, vec!["members.import", "member.remove", "data.purge_locations"]);
 }
 
 /// Reads an XLSX back: the first sheet's rows as text.

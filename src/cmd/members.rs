@@ -31,6 +31,14 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
     let store = runtime.block_on(app::open_store(&config.store))?;
     let total = members.len();
     let imported = runtime.block_on(roster::import(store.as_ref(), members))?;
+    let entry = zhibu_functions::store::AuditEntry {
+        at: super::now(),
+        actor: Actor::command_line().0,
+        action: "members.import".into(),
+        target: args.roster.display().to_string(),
+        detail: format!("{} new, {} updated", imported.new_codes.len(), imported.updated),
+    };
+    runtime.block_on(store.append_audit(&entry))?;
     if !imported.new_codes.is_empty() {
         config::write_private(&args.codes, &roster::codes_csv(&imported.new_codes), false)
             .with_context(|| format!("cannot write {}", args.codes.display()))?;
