@@ -4,15 +4,22 @@
 //! login, sign-ins with and without location, notes and their review, a photo upload and the
 //! calendar, the quiz, and submissions made offline that are recorded exactly once.
 //!
+//! A second run (`tests/browser/admin.mjs`), on a site of its own, drives the secretary's pages
+//! under /admin/ (the branch's `content/admin/`): a member refused, notes reviewed with flagged
+//! words marked, attendance, the campaign heatmap, quiz results and their reveal, the roster and
+//! the audit log.
+//!
 //! Needs `chromium` (or `ZHIBU_CHROMIUM`), `node` and `npm ci` in `tests/browser`; without them
-//! the test says so and passes, unless `ZHIBU_TEST_BROWSER_REQUIRED` is set (as the test command
-//! sets it), when it fails. Screenshots of every step go to `target/browser-screenshots/`.
+//! the tests say so and pass, unless `ZHIBU_TEST_BROWSER_REQUIRED` is set (as the test command
+//! sets it), when they fail. Screenshots of every step go to `target/browser-screenshots/`
+//! (the admin run's named `admin-*.png`). The two runs take turns, not to share the cores.
 
 mod common;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use chrono::{FixedOffset, NaiveDate, Utc};
@@ -21,6 +28,12 @@ use serde_json::json;
 
 /// The whole browser run, at most.
 const DEADLINE: Duration = Duration::from_secs(300);
+
+/// One browser run at a time: each starts Chromium and a server on a 2-core machine.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// A word of the fixture's sensitive-word list (`ZHIBU_SENSITIVE_WORDS`).
+const FLAGGED_WORD: &str = "代签到";
 
 fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
@@ -44,12 +57,14 @@ fn tools() -> Result<PathBuf, String> {
 }
 
 /// The test site: the branch's theme and config keys, with an online event open now, an
-/// on-site event (geofence) open now, a campaign in its fifth day, a quiz round open now and a
-/// page taking notes.
+/// on-site event (geofence) open now, a campaign in its fifth day, a quiz round open now, a
+/// page taking notes, the branch's admin pages and a sensitive-word list.
 fn write_site(site: &Site) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     common::copy_dir(&repo.join("themes/zhibu"), &site.root().join("themes/zhibu"));
     common::copy_dir(&repo.join("static"), &site.root().join("static"));
+    common::copy_dir(&repo.join("content/admin"), &site.root().join("content/admin"));
+    site.write("sensitive-words.txt", &format!("# 测试用敏感词表\n{FLAGGED_WORD}\n翻墙\n"));
     let beijing = FixedOffset::east_opt(8 * 3600).expect("+08:00");
     let now = Utc::now().with_timezone(&beijing);
     let at =
@@ -133,7 +148,8 @@ share = false
 event = "e2e-onsite"
 opens = {opens}
 closes = {closes}
-geofence = {{ lat = 30.52, lon = 114.36, radius_m = 300 }}
+# off the 0.01° grid, so that the coarse location kept (30.52, 114.36) is some 260 m away
+geofence = {{ lat = 30.5222, lon = 114.3610, radius_m = 300 }}
 +++
 在学院行政楼召开。
 
@@ -231,10 +247,10 @@ fn import_members(site: &Site, data: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-#[test]
-fn a_member_on_a_phone_logs_in_signs_in_writes_uploads_answers_and_submits_offline() {
-    let chromium = match tools() {
-        Ok(c) => c,
+/// Chromium, or None when the browser tests are to be skipped (and said so).
+fn chromium_or_skip() -> Option<PathBuf> {
+    match tools() {
+        Ok(c) => Some(c),
         Err(missing) if std::env::var_os("ZHIBU_TEST_BROWSER_REQUIRED").is_some() => {
             panic!(
                 "browser tests are required (ZHIBU_TEST_BROWSER_REQUIRED) but these are missing: {missing}"
@@ -242,42 +258,86 @@ fn a_member_on_a_phone_logs_in_signs_in_writes_uploads_answers_and_submits_offli
         }
         Err(missing) => {
             eprintln!("SKIPPED the browser test: missing {missing}");
-            return;
+            None
         }
-    };
-    let site = Site { dir: tempfile::tempdir().expect("temp dir") };
-    write_site(&site);
-    site.build().ok();
-    let data = site.root().join(".zhibu");
-    let codes = import_members(&site, &data);
-    let code = |id: &str| codes.iter().find(|(m, _)| m == id).map(|(_, c)| c.clone()).expect("a code");
-    let server = site.serve(&data);
+    }
+}
 
+/// The test site built, its members imported and `zhibu serve` running on it.
+struct Fixture {
+    // Declared first, so the server stops before the site's folder goes.
+    server: common::Server,
+    codes: Vec<(String, String)>,
+    _site: Site,
+}
+
+impl Fixture {
+    fn start() -> Fixture {
+        let site = Site { dir: tempfile::tempdir().expect("temp dir") };
+        write_site(&site);
+        site.build().ok();
+        let data = site.root().join(".zhibu");
+        let codes = import_members(&site, &data);
+        let words = site.root().join("sensitive-words.txt");
+        let words = words.to_str().expect("a UTF-8 temp path");
+        let server = site.serve_with(&data, &[("ZHIBU_SENSITIVE_WORDS", words)]);
+        Fixture { server, codes, _site: site }
+    }
+
+    fn who(&self, id: &str, name: &str) -> serde_json::Value {
+        let code = self.codes.iter().find(|(m, _)| m == id).map(|(_, c)| c.clone()).expect("a code");
+        json!({ "id": id, "name": name, "code": code })
+    }
+
+    /// What both scripts are given: where, who, and the fixture's events, campaign and quiz.
+    fn config(&self, chromium: &Path, shots: &Path) -> serde_json::Value {
+        json!({
+            "base": format!("http://{}", self.server.addr),
+            "chromium": chromium,
+            "shots": shots,
+            "member": self.who("m001", "张三"),
+            "other": self.who("m002", "李四"),
+            "admin": self.who("a001", "王书记"),
+            "pages": {
+                "online": "/activities/online/",
+                "onsite": "/activities/onsite/",
+                "copy": "/activities/copy/",
+                "quiz": "/activities/quiz/",
+                "login": "/login/",
+                "admin": "/admin/",
+                "moderation": "/admin/moderation/",
+                "attendance": "/admin/attendance/",
+                "campaign": "/admin/campaign/",
+                "quizResults": "/admin/quiz/",
+                "members": "/admin/members/",
+                "audit": "/admin/audit/",
+            },
+            "events": { "online": "e2e-online", "onsite": "e2e-onsite" },
+            "campaign": { "id": "e2e-copy", "today": 5 },
+            "quiz": "e2e-quiz",
+            "flagged": FLAGGED_WORD,
+        })
+    }
+}
+
+/// The screenshot folder, emptied of this run's earlier screenshots (`mine`) only.
+fn screenshots(mine: fn(&str) -> bool) -> PathBuf {
     let shots =
         Path::new(env!("CARGO_TARGET_TMPDIR")).parent().expect("target dir").join("browser-screenshots");
-    let _ = std::fs::remove_dir_all(&shots);
     std::fs::create_dir_all(&shots).expect("screenshot folder");
-    let config = json!({
-        "base": format!("http://{}", server.addr),
-        "chromium": chromium,
-        "shots": shots,
-        "member": { "id": "m001", "name": "张三", "code": code("m001") },
-        "other": { "id": "m002", "name": "李四", "code": code("m002") },
-        "admin": { "id": "a001", "name": "王书记", "code": code("a001") },
-        "pages": {
-            "online": "/activities/online/",
-            "onsite": "/activities/onsite/",
-            "copy": "/activities/copy/",
-            "quiz": "/activities/quiz/",
-            "login": "/login/",
-        },
-        "events": { "online": "e2e-online", "onsite": "e2e-onsite" },
-        "campaign": { "id": "e2e-copy", "today": 5 },
-        "quiz": "e2e-quiz",
-    });
+    for entry in std::fs::read_dir(&shots).expect("screenshot folder").flatten() {
+        if mine(&entry.file_name().to_string_lossy()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    shots
+}
 
+/// Runs `node <script>` in tests/browser with the config, within the deadline, and fails the
+/// test unless every step passed (its output is printed either way).
+fn run_script(script: &str, config: &serde_json::Value, shots: &Path) {
     let mut child = Command::new("node")
-        .arg("e2e.mjs")
+        .arg(script)
         .current_dir(browser_dir())
         .env("E2E_CONFIG", config.to_string())
         .stdout(Stdio::piped())
@@ -312,7 +372,25 @@ fn a_member_on_a_phone_logs_in_signs_in_writes_uploads_answers_and_submits_offli
         shots.display()
     );
     eprintln!("{log}");
-    let status = status.unwrap_or_else(|| panic!("the browser run took over {DEADLINE:?}:\n{log}"));
-    assert!(status.success(), "the browser run failed:\n{log}");
-    assert!(log.contains("all steps passed"), "{log}");
+    let status = status.unwrap_or_else(|| panic!("{script} took over {DEADLINE:?}:\n{log}"));
+    assert!(status.success(), "{script} failed:\n{log}");
+    assert!(log.contains("steps passed"), "{log}");
+}
+
+#[test]
+fn a_member_on_a_phone_logs_in_signs_in_writes_uploads_answers_and_submits_offline() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let Some(chromium) = chromium_or_skip() else { return };
+    let fixture = Fixture::start();
+    let shots = screenshots(|name| !name.starts_with("admin-"));
+    run_script("e2e.mjs", &fixture.config(&chromium, &shots), &shots);
+}
+
+#[test]
+fn an_admin_reviews_notes_and_reads_attendance_progress_quiz_results_members_and_the_audit_log() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let Some(chromium) = chromium_or_skip() else { return };
+    let fixture = Fixture::start();
+    let shots = screenshots(|name| name.starts_with("admin-"));
+    run_script("admin.mjs", &fixture.config(&chromium, &shots), &shots);
 }

@@ -8,85 +8,16 @@ import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { PHONE, FLAGS, check, Steps, client, waitText, login } from "./harness.mjs";
 
 const cfg = JSON.parse(process.env.E2E_CONFIG);
 const { base, pages } = cfg;
 const origin = new URL(base).origin;
 
-// WeChat's in-app browser on Android is Chromium ("XWEB"); this is its user agent.
-const WECHAT =
-  "Mozilla/5.0 (Linux; Android 13; V2148A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) " +
-  "Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 " +
-  "MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64";
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, userAgent: WECHAT, locale: "zh-CN", timezoneId: "Asia/Shanghai" };
-// Without the background-networking flags Chromium's own connections are refused on a closed
-// network and slow everything down.
-const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
 const scratch = mkdtempSync(join(tmpdir(), "zhibu-e2e-"));
-let shotNo = 0;
-let current = null; // the page a failure is shot on
-const reported = new WeakSet();
-
-async function shot(page, name) {
-  shotNo += 1;
-  const file = join(cfg.shots, String(shotNo).padStart(2, "0") + "-" + name + ".png");
-  await page.screenshot({ path: file });
-}
-
-function check(ok, what) {
-  if (!ok) throw new Error(what);
-}
-
-async function step(name, fn) {
-  const t = Date.now();
-  try {
-    await fn();
-    console.log("ok   " + name + " (" + (Date.now() - t) + " ms)");
-  } catch (e) {
-    console.log("FAIL " + name + "\n" + (e && e.stack ? e.stack : e));
-    reported.add(e);
-    if (current) await shot(current, "FAILED-" + name.replace(/\W+/g, "-")).catch(() => {});
-    throw e;
-  }
-}
-
-// The API from outside the browser: for the secretary's actions and for counting records.
-async function call(method, path, token, body) {
-  const headers = {};
-  if (token) headers.Authorization = "Bearer " + token;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = await r.json().catch(() => null);
-  return { status: r.status, data };
-}
-
-async function token(who) {
-  const r = await call("POST", "/api/session", null, { member_id: who.id, code: who.code });
-  check(r.status === 200, "login of " + who.id + " via the API: " + r.status);
-  return r.data.token;
-}
-
-/** Waits until the text of `selector` matches `re`. */
-async function waitText(page, selector, re, timeout = 15000) {
-  await page.waitForFunction(
-    ([s, src]) => {
-      const e = document.querySelector(s);
-      return e && new RegExp(src).test(e.textContent);
-    },
-    [selector, re.source],
-    { timeout },
-  ).catch(async (e) => {
-    const text = await page.locator(selector).first().textContent().catch(() => "(none)");
-    throw new Error("waiting for " + selector + " to match " + re + "; it says: " + text + "\n" + e.message);
-  });
-}
-
-async function login(page, who) {
-  await page.fill("#login-id", who.id);
-  await page.fill("#login-code", who.code);
-  await page.click("[data-zhibu=login] button[type=submit]");
-}
+const steps = new Steps(cfg.shots);
+const { shot, step } = steps;
+const { call, token } = client(base);
 
 const browser = await chromium.launch({ executablePath: cfg.chromium, headless: true, args: FLAGS });
 let failed = false;
@@ -94,7 +25,7 @@ try {
   // A fresh context is a fresh profile: no storage, no permissions.
   const member = await browser.newContext(PHONE);
   const page = await member.newPage();
-  current = page;
+  steps.current = page;
   page.setDefaultTimeout(15000);
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
@@ -394,7 +325,7 @@ try {
   await step("the secretary reveals the round; everyone sees the distribution, then the answers and sources", async () => {
     const admin = await browser.newContext(PHONE);
     const ap = await admin.newPage();
-    current = ap;
+    steps.current = ap;
     ap.on("dialog", (d) => d.accept());
     await ap.goto(base + pages.login + "?next=" + encodeURIComponent(pages.quiz));
     await login(ap, cfg.admin);
@@ -407,7 +338,7 @@ try {
     await reveal.click();
     await waitText(ap, "[data-zhibu=quiz] [data-state]", /已公布/);
     await admin.close();
-    current = page;
+    steps.current = page;
 
     await page.reload();
     await waitText(page, "[data-zhibu=quiz] .form-status", /共 2 人作答/);
@@ -485,7 +416,7 @@ try {
   console.log("all steps passed; screenshots in " + cfg.shots);
 } catch (e) {
   failed = true;
-  if (!reported.has(e)) console.log("FAIL " + (e && e.stack ? e.stack : e));
+  if (!steps.reported.has(e)) console.log("FAIL " + (e && e.stack ? e.stack : e));
 } finally {
   await browser.close();
   rmSync(scratch, { recursive: true, force: true });

@@ -1,0 +1,440 @@
+// The secretary's pages under /admin/ (templates/admin.html and the admin_* shortcodes): the
+// moderation queue, attendance per event, a campaign's progress as a heatmap, quiz results
+// and their reveal, the roster with last activity and the audit log, all from the admin
+// endpoints. A visitor is sent to log in and back; a member who is not an admin sees a plain
+// refusal (the API answers them 403 anyway). Everything members wrote is put in the page as
+// text, never as HTML. No points, no rankings: people are listed in roster order.
+
+import { session, api, toLogin, newKey, say, when } from "./api.js";
+
+const LETTERS = "ABCDEFGH";
+const ACTIONS = {
+  "note.approve": "通过心得",
+  "note.reject": "退回心得",
+  "quiz.reveal": "公布测一测结果",
+  "members.import": "导入名册",
+  "member.reset_code": "重置访问码",
+  "member.export": "导出个人数据",
+  "member.remove": "移出名册",
+  "member.erase": "删除成员及全部数据",
+  "data.purge_locations": "删除过期位置",
+  "notes.publish": "发布心得到网站",
+};
+const me = session();
+const PANELS = {
+  "admin-moderation": moderation,
+  "admin-attendance": attendance,
+  "admin-campaign": campaign,
+  "admin-quiz": quiz,
+  "admin-members": members,
+  "admin-audit": audit,
+};
+
+/** The plain refusal for a member who is not an admin (or no longer one). */
+function refuse() {
+  const note = document.querySelector("[data-zhibu=admin-refused]");
+  const body = document.querySelector("[data-zhibu=admin]");
+  if (body) body.hidden = true;
+  if (!note) return;
+  const name = note.querySelector("[data-name]");
+  if (name && me) name.textContent = "（" + me.member.name + "）";
+  note.hidden = false;
+}
+
+function failed(box, err) {
+  if (err && err.status === 403) refuse();
+  const status = box.querySelector(".form-status");
+  if (status) say(status, (err && err.message) || String(err), "error");
+}
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined && text !== null) e.textContent = text;
+  return e;
+}
+
+function row(cells) {
+  const tr = el("tr");
+  cells.forEach((c) => tr.append(c instanceof Node ? c : el("td", "", c)));
+  return tr;
+}
+
+/** Appends rows to a table's body, each cell labelled with its column's heading (on phones a
+ *  row is shown as a card of labelled lines). */
+function fill(tbody, rows) {
+  const heads = Array.from(tbody.parentNode.querySelectorAll("thead th"), (th) => th.textContent);
+  rows.forEach((tr) => Array.from(tr.cells).forEach((td, i) => td.colSpan === 1 && heads[i] && (td.dataset.label = heads[i])));
+  tbody.append(...rows);
+}
+
+/** A time in Beijing time with the year, e.g. "2026年11月26日 08:05". */
+function full(iso) {
+  return new Date(Date.parse(iso) + 8 * 36e5).getUTCFullYear() + "年" + when(iso);
+}
+
+/** The campaign day of today in Beijing time (1 on the start date). */
+function dayOf(starts) {
+  const bj = new Date(Date.now() + 8 * 36e5);
+  const p = starts.split("-");
+  return Math.floor((Date.UTC(bj.getUTCFullYear(), bj.getUTCMonth(), bj.getUTCDate()) - Date.UTC(+p[0], p[1] - 1, +p[2])) / 864e5) + 1;
+}
+
+let roster = null;
+/** The roster (GET /api/admin/members), read once per page. */
+function rosterOnce() {
+  if (!roster) roster = api("GET", "/api/admin/members").then((d) => d.members);
+  return roster;
+}
+
+/** `text` as a paragraph in which every flagged word is wrapped in <mark>. Matching is the
+ *  server's: ASCII case and spaces ignored. Built from text nodes only. */
+function marked(text, words) {
+  const p = el("p", "note-body");
+  const escape = (c) => c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  const patterns = (words || [])
+    .map((w) => Array.from(String(w).replace(/\s+/g, "")).map(escape).join("\\s*"))
+    .filter(Boolean)
+    .sort((a, b) => b.length - a.length);
+  if (!patterns.length) {
+    p.textContent = text;
+    return p;
+  }
+  text.split(new RegExp("(" + patterns.join("|") + ")", "iu")).forEach((part, i) => {
+    if (part) p.append(i % 2 ? el("mark", "", part) : document.createTextNode(part));
+  });
+  return p;
+}
+
+// 审核心得 -------------------------------------------------------------------------------
+
+async function moderation(box) {
+  const status = box.querySelector(".form-status");
+  const list = box.querySelector(".review-list");
+  const empty = box.querySelector("[data-empty]");
+  const count = box.querySelector("[data-count]");
+  const { notes } = await api("GET", "/api/notes?status=pending");
+  const recount = () => {
+    const n = list.children.length;
+    count.textContent = n + " 条";
+    count.hidden = !n;
+    empty.hidden = n > 0;
+  };
+  list.replaceChildren(...notes.map((n) => reviewItem(n, status, recount)));
+  say(status, "");
+  recount();
+}
+
+function reviewItem(note, top, recount) {
+  const li = el("li", "review form");
+  li.dataset.note = note.id;
+  const meta = el("p", "note-meta");
+  const page = el("a", "", note.page);
+  page.href = note.page;
+  meta.append(el("strong", "note-author", note.author || note.member_id), "（" + note.member_id + "） · " + when(note.at) + " · ", page);
+  li.append(meta);
+  if (note.flagged_words && note.flagged_words.length) {
+    const flags = el("p", "review-flags", "含敏感词表中的词：");
+    note.flagged_words.forEach((w, i) => flags.append(i ? "、" : "", el("mark", "", w)));
+    li.append(flags);
+  }
+  li.append(marked(note.body, note.flagged_words));
+  const id = "reason-" + note.id;
+  const label = el("label", "field", "审核意见 ");
+  label.htmlFor = id;
+  label.append(el("span", "field-hint", "退回时必填，作者会看到"));
+  const reason = el("textarea");
+  reason.id = id;
+  reason.rows = 2;
+  reason.maxLength = 500;
+  const actions = el("div", "form-actions");
+  const approve = el("button", "button", "通过");
+  const reject = el("button", "button button-quiet", "退回");
+  approve.type = reject.type = "button";
+  actions.append(approve, reject);
+  const status = el("p", "form-status");
+  status.setAttribute("role", "status");
+  li.append(label, reason, actions, status);
+
+  // One key per decision: a retry after a lost answer is recorded once; after a refusal the
+  // next attempt is a new request.
+  let key = newKey();
+  async function decide(decision) {
+    const text = reason.value.trim();
+    if (decision === "reject" && !text) {
+      say(status, "退回时请写明理由，作者会看到。", "error");
+      return reason.focus();
+    }
+    approve.disabled = reject.disabled = true;
+    say(status, "正在提交……", "wait");
+    try {
+      const json = text ? { decision, reason: text } : { decision };
+      await api("POST", "/api/notes/" + encodeURIComponent(note.id) + "/review", { json, key });
+      li.remove();
+      recount();
+      const who = note.author || note.member_id;
+      say(top, decision === "approve" ? "已通过" + who + "的心得，将以实名显示在页面上。" : "已退回" + who + "的心得，理由会告知作者。", "ok");
+    } catch (err) {
+      if (err.status === 403) return refuse();
+      if (err.status) key = newKey();
+      approve.disabled = reject.disabled = false;
+      say(status, err.message, "error");
+    }
+  }
+  approve.addEventListener("click", () => decide("approve"));
+  reject.addEventListener("click", () => decide("reject"));
+  return li;
+}
+
+// 活动签到 -------------------------------------------------------------------------------
+
+async function attendance(box) {
+  const select = box.querySelector("select");
+  const status = box.querySelector(".form-status");
+  const result = box.querySelector("[data-result]");
+  const { events } = await api("GET", "/api/events");
+  if (!events.length) {
+    select.replaceChildren(el("option", "", "没有活动"));
+    return say(status, "还没有页面声明签到活动（[extra.signin]）。");
+  }
+  const opens = (iso) => when(iso).split(" ")[0];
+  select.replaceChildren(
+    ...events.map((e) => {
+      const o = el("option", "", e.title + "（" + opens(e.opens) + (e.onsite ? "，现场" : "，线上") + "，" + e.signed_in + " 人签到）");
+      o.value = e.id;
+      return o;
+    }),
+  );
+  // The event asked for, else the latest that has opened.
+  const asked = new URLSearchParams(location.search).get("event");
+  const started = events.find((e) => Date.parse(e.opens) <= Date.now());
+  select.value = events.some((e) => e.id === asked) ? asked : (started || events[0]).id;
+  select.disabled = false;
+
+  async function show() {
+    const event = events.find((e) => e.id === select.value);
+    say(status, "正在读取……", "wait");
+    const [d, people] = await Promise.all([api("GET", "/api/events/" + encodeURIComponent(event.id) + "/signins"), rosterOnce()]);
+    const name = (id) => (people.find((m) => m.id === id) || { name: id }).name;
+    const tbody = box.querySelector("[data-signins]");
+    tbody.replaceChildren();
+    fill(
+      tbody,
+      d.signins.map((s) => {
+        const loc = s.location;
+        const inside = !event.onsite ? "—" : !loc ? "未提供位置" : loc.within_geofence === true ? "是" : loc.within_geofence === false ? "否" : "—";
+        const far = s.distance_m == null ? "—" : "约 " + s.distance_m + " 米";
+        return row([s.name || name(s.member_id), when(s.at), inside, far]);
+      }),
+    );
+    if (!d.signins.length) {
+      const none = el("td", "", "还没有人签到");
+      none.colSpan = 4;
+      tbody.append(row([none]));
+    }
+    box.querySelector("[data-signed]").textContent = "（" + d.signins.length + " 人）";
+    box.querySelector("[data-absent-count]").textContent = "（" + d.absent.length + " 人）";
+    box.querySelector("[data-absent]").replaceChildren(...d.absent.map((id) => el("li", "", name(id))));
+    result.hidden = false;
+    say(status, event.onsite ? "现场活动：签到时须在活动地点附近。" : "线上活动：位置自愿提供，不影响签到。");
+    const url = new URL(location.href);
+    url.searchParams.set("event", event.id);
+    history.replaceState(null, "", url);
+  }
+  select.addEventListener("change", () => show().catch((err) => failed(box, err)));
+  await show();
+}
+
+// 手抄党章进度 -----------------------------------------------------------------------------
+
+async function campaign(box) {
+  const select = box.querySelector("select");
+  const status = box.querySelector(".form-status");
+  const map = box.querySelector(".heatmap");
+  if (!select) return;
+
+  async function show() {
+    const option = select.selectedOptions[0];
+    const today = dayOf(option.dataset.starts);
+    say(status, "正在读取……", "wait");
+    const d = await api("GET", "/api/campaigns/" + encodeURIComponent(select.value) + "/progress");
+    map.replaceChildren(...d.members.map((m) => heatRow(m, d.days, today)));
+    const where = today < 1 ? "活动还没有开始。" : today > d.days ? "活动已经结束。" : "今天是第 " + today + " 天（北京时间）。";
+    say(status, where + "共 " + d.members.length + " 位成员，按名册顺序排列。");
+  }
+  select.addEventListener("change", () => show().catch((err) => failed(box, err)));
+  await show();
+}
+
+function heatRow(m, days, today) {
+  const li = el("li", "heat-row");
+  li.dataset.member = m.member_id;
+  const head = el("p", "heat-name");
+  head.append(el("strong", "", m.name), el("span", "", "已完成 " + m.days_done + " / " + days + " 天"));
+  const cells = el("div", "heat-cells");
+  cells.setAttribute("role", "img");
+  cells.setAttribute("aria-label", m.name + "：已完成 " + m.days_done + " / " + days + " 天");
+  const done = new Set(m.days);
+  const photo = el("figure", "heat-photo");
+  photo.hidden = true;
+  for (let n = 1; n <= days; n++) {
+    const cell = el(done.has(n) ? "button" : "span", "heat-cell");
+    cell.dataset.day = n;
+    cell.classList.add(done.has(n) ? "is-done" : n < today ? "is-missed" : "is-future");
+    if (n === today) cell.classList.add("is-today");
+    cell.title = "第 " + n + " 天" + (done.has(n) ? "：已上传，点击查看照片" : n < today ? "：未上传" : n === today ? "：今天" : "");
+    if (done.has(n)) {
+      cell.type = "button";
+      cell.setAttribute("aria-label", m.name + " 第 " + n + " 天的照片");
+      cell.addEventListener("click", () => showPhoto(m, n, cell, photo));
+    }
+    cells.append(cell);
+  }
+  li.append(head, cells, photo);
+  return li;
+}
+
+function showPhoto(m, day, cell, photo) {
+  const copy = (m.copies || []).find((c) => c.day === day);
+  const open = cell.classList.contains("is-open");
+  cell.parentNode.querySelectorAll(".is-open").forEach((c) => c.classList.remove("is-open"));
+  if (open || !copy) {
+    photo.hidden = true;
+    return;
+  }
+  cell.classList.add("is-open");
+  const img = el("img");
+  img.src = copy.thumb_url;
+  img.alt = m.name + " 第 " + day + " 天的手抄页";
+  const link = el("a", "", "查看原图");
+  link.href = copy.url;
+  link.target = "_blank";
+  link.rel = "noopener";
+  const caption = el("figcaption", "", m.name + " · 第 " + day + " 天 · ");
+  caption.append(link);
+  photo.replaceChildren(img, caption);
+  photo.hidden = false;
+}
+
+// 测一测结果 -----------------------------------------------------------------------------
+
+async function quiz(box) {
+  const select = box.querySelector("select");
+  const status = box.querySelector(".form-status");
+  const results = box.querySelector("[data-results]");
+  const reveal = box.querySelector("[data-reveal]");
+  const badge = box.querySelector("[data-state]");
+  if (!select) return;
+  const path = () => "/api/quizzes/" + encodeURIComponent(select.value);
+
+  function render(d) {
+    const q = d.quiz;
+    badge.textContent = q.revealed ? "已公布" : q.state === "closed" ? "已结束" : q.state === "open" ? "进行中" : "未开始";
+    badge.className = q.revealed || q.state === "closed" ? "badge" : "badge badge-gold";
+    badge.hidden = false;
+    const r = d.results;
+    const times = "作答时间 " + when(q.opens) + " 至 " + when(q.closes) + "。";
+    if (!r) say(status, times + "还看不到结果。");
+    else if (q.revealed || q.state === "closed") say(status, times + "共 " + r.respondents + " 人作答，所有人都能看到分布和答案。", "ok");
+    else say(status, times + "目前共 " + r.respondents + " 人作答（仅管理员可见）。");
+    reveal.hidden = !(q.state === "open" && !q.revealed);
+    reveal.disabled = false;
+    results.replaceChildren(...(r ? r.questions : []).map((res, i) => question(res, i, r.respondents)));
+  }
+
+  function question(res, i, respondents) {
+    const s = el("section", "quiz");
+    s.dataset.q = i + 1;
+    const head = el("p", "quiz-question");
+    head.append(el("span", "quiz-no", i + 1), res.question);
+    s.append(head);
+    res.options.forEach((o, j) => {
+      const key = res.answer === j + 1;
+      const line = el("div", "quiz-bar" + (key ? " is-key" : ""));
+      const bar = el("progress");
+      bar.max = Math.max(1, respondents);
+      bar.value = res.counts[j];
+      line.append(el("span", "", LETTERS[j] + ". " + o + (key ? "（标准答案）" : "")), bar, el("span", "", res.counts[j] + " 人"));
+      s.append(line);
+    });
+    s.append(el("p", "quiz-source", "出处：" + res.source));
+    if (res.explain) s.append(el("p", "form-help", res.explain));
+    return s;
+  }
+
+  const load = () => api("GET", path()).then(render);
+  reveal.addEventListener("click", () => {
+    if (!window.confirm("公布后，所有人都能看到选择分布、标准答案和出处，并且不再接收作答。确定公布吗？")) return;
+    reveal.disabled = true;
+    api("POST", path() + "/reveal").then(render, (err) => failed(box, err));
+  });
+  select.addEventListener("change", () => load().catch((err) => failed(box, err)));
+  await load();
+}
+
+// 成员名单 -------------------------------------------------------------------------------
+
+async function members(box) {
+  const status = box.querySelector(".form-status");
+  const table = box.querySelector("table");
+  const count = box.querySelector("[data-count]");
+  const people = await rosterOnce();
+  fill(
+    table.tBodies[0],
+    people.map((m) => {
+      const tr = row([m.id, m.name, m.role === "admin" ? "管理员" : "成员", m.last_activity ? full(m.last_activity) : "—"]);
+      tr.dataset.member = m.id;
+      return tr;
+    }),
+  );
+  count.textContent = people.length + " 人";
+  count.hidden = false;
+  table.hidden = false;
+  say(status, "");
+}
+
+// 操作记录 -------------------------------------------------------------------------------
+
+const PAGE = 50;
+
+async function audit(box) {
+  const status = box.querySelector(".form-status");
+  const table = box.querySelector("table");
+  const more = box.querySelector("[data-more]");
+  const [{ entries }, people] = await Promise.all([api("GET", "/api/audit"), rosterOnce().catch(() => [])]);
+  const who = (actor) => {
+    if (actor.indexOf("cli:") === 0) return "命令行（" + actor.slice(4) + "）";
+    const m = people.find((p) => p.id === actor);
+    return m ? m.name + "（" + actor + "）" : actor;
+  };
+  let shown = 0;
+  function page() {
+    fill(
+      table.tBodies[0],
+      entries.slice(shown, shown + PAGE).map((e) => {
+        const tr = row([full(e.at), who(e.actor), ACTIONS[e.action] || e.action, e.target, e.detail || "—"]);
+        tr.dataset.action = e.action;
+        return tr;
+      }),
+    );
+    shown = Math.min(entries.length, shown + PAGE);
+    more.hidden = shown >= entries.length;
+  }
+  more.addEventListener("click", page);
+  page();
+  table.hidden = !entries.length;
+  say(status, entries.length ? "共 " + entries.length + " 条记录。" : "还没有任何记录。");
+}
+
+// Last, once every declaration above is initialised.
+if (!me) toLogin();
+else if (me.member.role !== "admin") refuse();
+else {
+  const body = document.querySelector("[data-zhibu=admin]");
+  if (body) body.hidden = false;
+  Object.keys(PANELS).forEach((name) => {
+    document.querySelectorAll('[data-zhibu="' + name + '"]').forEach((box) => {
+      PANELS[name](box).catch((err) => failed(box, err));
+    });
+  });
+}
