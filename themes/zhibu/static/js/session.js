@@ -27,7 +27,16 @@ if (s && slot) {
   out.textContent = "退出";
   out.title = "退出登录";
   out.addEventListener("click", logout);
-  slot.replaceChildren(name, out);
+  const links = [name];
+  if (s.member.role === "admin") {
+    // The secretary's pages; the API checks the role on every call anyway.
+    const admin = document.createElement("a");
+    admin.className = "member-link member-admin";
+    admin.href = document.body.dataset.admin || "/admin/";
+    admin.textContent = "管理";
+    links.push(admin);
+  }
+  slot.replaceChildren(...links, out);
   document.querySelectorAll(".login-needed").forEach((p) => (p.hidden = true));
 }
 
