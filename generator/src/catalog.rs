@@ -171,6 +171,37 @@ impl<'a> Declaration<'a> {
         }
     }
 
+    /// `opens` and `closes`: both required, closing after opening.
+    fn window(
+        &mut self,
+        kind: &str,
+        id: &str,
+    ) -> (Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>) {
+        let opens = read_datetime(self.table_value.get("opens"));
+        let closes = read_datetime(self.table_value.get("closes"));
+        let table = self.table;
+        if opens.is_none() {
+            self.fail(
+                "",
+                format!("[extra.{table}] `opens` is required: a date-time such as 2026-12-09T07:00:00+08:00"),
+            );
+        }
+        if closes.is_none() {
+            self.fail(
+                "",
+                format!(
+                    "[extra.{table}] `closes` is required: a date-time such as 2026-12-09T22:00:00+08:00"
+                ),
+            );
+        }
+        if let (Some(o), Some(c)) = (opens, closes)
+            && c <= o
+        {
+            self.fail("closes", format!("[extra.{table}] {kind} `{id}` closes ({c}) before it opens ({o})"));
+        }
+        (opens, closes)
+    }
+
     /// Records this page as the owner of `id`; a second owner is a problem.
     fn claim(&mut self, owners: &mut BTreeMap<String, String>, kind: &str, key: &str, id: &str) {
         if let Some(other) = owners.insert(id.to_string(), self.page.file.display().to_string())
@@ -201,19 +232,7 @@ fn event(
             format!("[extra.signin] `event = \"{id}\"`: an event id is 3–64 lower-case letters, digits or `-`, e.g. \"2026-12-09-remembrance\""),
         );
     }
-    let opens = read_datetime(d.table_value.get("opens"));
-    let closes = read_datetime(d.table_value.get("closes"));
-    if opens.is_none() {
-        d.fail("", "[extra.signin] `opens` is required: a date-time such as 2026-12-09T07:00:00+08:00");
-    }
-    if closes.is_none() {
-        d.fail("", "[extra.signin] `closes` is required: a date-time such as 2026-12-09T22:00:00+08:00");
-    }
-    if let (Some(o), Some(c)) = (opens, closes)
-        && c <= o
-    {
-        d.fail("closes", format!("[extra.signin] event `{id}` closes ({c}) before it opens ({o})"));
-    }
+    let (opens, closes) = d.window("event", id);
     let geofence = match d.table_value.get("geofence").map(parse_geofence) {
         None => None,
         Some(Ok(g)) => Some(g),
@@ -342,16 +361,7 @@ fn quiz(mut d: Declaration, owners: &mut BTreeMap<String, String>, problems: &mu
             ),
         );
     }
-    let opens = read_datetime(d.table_value.get("opens"));
-    let closes = read_datetime(d.table_value.get("closes"));
-    if opens.is_none() || closes.is_none() {
-        d.fail("", "[extra.quiz_round] `opens` and `closes` are required: date-times such as 2026-12-01T08:00:00+08:00");
-    }
-    if let (Some(o), Some(c)) = (opens, closes)
-        && c <= o
-    {
-        d.fail("closes", format!("[extra.quiz_round] quiz `{id}` closes ({c}) before it opens ({o})"));
-    }
+    let (opens, closes) = d.window("quiz", id);
     d.only_keys(&["id", "opens", "closes"]);
     d.claim(owners, "quiz", "id", id);
     let questions = quiz_questions(&mut d, id);

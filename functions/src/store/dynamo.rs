@@ -25,6 +25,7 @@ use std::collections::HashMap;
 use anyhow::Context as _;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, Delete, GlobalSecondaryIndex, KeySchemaElement,
     KeyType, PointInTimeRecoverySpecification, Projection, ProjectionType, Put, ReturnValue,
@@ -246,21 +247,15 @@ impl DynamoStore {
 
     /// Puts an item unless one with its key exists; false when it existed.
     async fn put_new(&self, item: Item) -> StoreResult<bool> {
-        match self
+        let result = self
             .client
             .put_item()
             .table_name(&self.table)
             .set_item(Some(item))
             .condition_expression("attribute_not_exists(pk)")
             .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                Ok(false)
-            }
-            Err(e) => Err(aws::error("writing an item", e)),
-        }
+            .await;
+        written(result, "writing an item")
     }
 
     async fn next_roster_order(&self) -> StoreResult<i64> {
@@ -364,6 +359,22 @@ fn sk_of(index: &str) -> &'static str {
         "gsi1" => "gsi1sk",
         "gsi2" => "gsi2sk",
         _ => "gsi3sk",
+    }
+}
+
+/// The outcome of a conditional write: true when it was written, false when its condition did
+/// not hold (`ConditionalCheckFailedException`); any other error is an error.
+fn written<T, E>(
+    result: Result<T, aws_sdk_dynamodb::error::SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>>,
+    what: &str,
+) -> StoreResult<bool>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match result {
+        Ok(_) => Ok(true),
+        Err(e) if e.code() == Some("ConditionalCheckFailedException") => Ok(false),
+        Err(e) => Err(aws::error(what, e)),
     }
 }
 
@@ -599,11 +610,8 @@ impl Store for DynamoStore {
                 )
                 .send()
                 .await;
-            match update {
-                Ok(_) => return Ok(false),
-                Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                }
-                Err(e) => return Err(aws::error("updating a member", e)),
+            if written(update, "updating a member")? {
+                return Ok(false);
             }
             let order = self.next_roster_order().await?;
             let item = MemberItem {
@@ -700,11 +708,8 @@ impl Store for DynamoStore {
                 .expression_attribute_values(":null", AttributeValue::Null(true))
                 .send()
                 .await;
-            match result {
-                Ok(_) => purged += 1,
-                Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                }
-                Err(e) => return Err(aws::error("removing a location", e)),
+            if written(result, "removing a location")? {
+                purged += 1;
             }
         }
         Ok(purged)
@@ -766,13 +771,7 @@ impl Store for DynamoStore {
             .condition_expression("attribute_exists(pk)")
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(Some(note)),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                Ok(None)
-            }
-            Err(e) => Err(aws::error("reviewing a note", e)),
-        }
+        Ok(written(result, "reviewing a note")?.then_some(note))
     }
 
     async fn put_copy(&self, copy: &Copy) -> StoreResult<Option<Copy>> {
@@ -896,13 +895,7 @@ impl Store for DynamoStore {
             .expression_attribute_values(":hash", s(code_hash))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                Ok(false)
-            }
-            Err(e) => Err(aws::error("setting a code", e)),
-        }
+        written(result, "setting a code")
     }
 
     async fn remove_member(&self, id: &MemberId) -> StoreResult<bool> {
@@ -915,13 +908,7 @@ impl Store for DynamoStore {
             .condition_expression("attribute_exists(pk)")
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                Ok(false)
-            }
-            Err(e) => Err(aws::error("removing a member", e)),
-        }
+        written(result, "removing a member")
     }
 
     async fn erase_member_records(&self, id: &MemberId) -> StoreResult<Vec<String>> {
@@ -1003,12 +990,8 @@ impl Store for DynamoStore {
                 .expression_attribute_values(":seen", AttributeValue::N(found.reserved_at.to_string()))
                 .send()
                 .await;
-            match result {
-                Ok(_) => return Ok(Idempotent::Fresh),
-                Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => {
-                    continue;
-                }
-                Err(e) => return Err(aws::error("reserving an idempotency key", e)),
+            if written(result, "reserving an idempotency key")? {
+                return Ok(Idempotent::Fresh);
             }
         }
         Ok(Idempotent::InProgress)
