@@ -9,30 +9,11 @@ use common::{Site, http};
 use serde_json::{Value, json};
 
 fn import(site: &Site, roster: &str, codes: &str) -> common::Run {
-    site.write("roster.csv", roster);
-    let data = site.root().join(".zhibu");
-    site.zhibu_plain(&[
-        OsStr::new("members"),
-        OsStr::new("import"),
-        OsStr::new("roster.csv"),
-        OsStr::new("--codes"),
-        OsStr::new(codes),
-        OsStr::new("--data"),
-        data.as_os_str(),
-    ])
+    site.import_roster(roster, codes, &site.root().join(".zhibu"))
 }
 
 fn codes(site: &Site, file: &str) -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(site.root().join(file)).expect("codes file");
-    assert!(text.starts_with('\u{feff}'), "UTF-8 with BOM for Excel and WPS");
-    text.trim_start_matches('\u{feff}')
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            (f[0].to_string(), f[2].to_string())
-        })
-        .collect()
+    site.codes(file)
 }
 
 fn login(addr: &str, id: &str, code: &str) -> String {
@@ -151,16 +132,7 @@ fn admin_init_creates_the_local_store_and_is_safe_to_run_again() {
     assert!(data.join("zhibu.sqlite").is_file());
     assert!(data.join("blobs").is_dir());
     // Members imported in between survive a second init.
-    site.write("roster.csv", "id,name,role\nm001,张三,member\n");
-    let import = site.zhibu_plain(&[
-        OsStr::new("members"),
-        OsStr::new("import"),
-        OsStr::new("roster.csv"),
-        OsStr::new("--codes"),
-        OsStr::new("codes.csv"),
-        OsStr::new("--data"),
-        data.as_os_str(),
-    ]);
+    let import = site.import_roster("id,name,role\nm001,张三,member\n", "codes.csv", &data);
     assert!(import.success, "{}", import.stderr);
     assert!(site.zhibu_plain(&args).success);
     let again = import_again(&site, &data);
@@ -171,15 +143,7 @@ fn admin_init_creates_the_local_store_and_is_safe_to_run_again() {
 }
 
 fn import_again(site: &Site, data: &std::path::Path) -> common::Run {
-    site.zhibu_plain(&[
-        OsStr::new("members"),
-        OsStr::new("import"),
-        OsStr::new("roster.csv"),
-        OsStr::new("--codes"),
-        OsStr::new("codes-2.csv"),
-        OsStr::new("--data"),
-        data.as_os_str(),
-    ])
+    site.import_roster("id,name,role\nm001,张三,member\n", "codes-2.csv", data)
 }
 
 #[test]

@@ -16,7 +16,6 @@
 
 mod common;
 
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -225,26 +224,10 @@ explain = "预备党员没有表决权、选举权和被选举权。"
 }
 
 fn import_members(site: &Site, data: &Path) -> Vec<(String, String)> {
-    site.write("roster.csv", "id,name,role\nm001,张三,member\nm002,李四,member\na001,王书记,admin\n");
-    let run = site.zhibu_plain(&[
-        OsStr::new("members"),
-        OsStr::new("import"),
-        OsStr::new("roster.csv"),
-        OsStr::new("--codes"),
-        OsStr::new("codes.csv"),
-        OsStr::new("--data"),
-        data.as_os_str(),
-    ]);
+    let roster = "id,name,role\nm001,张三,member\nm002,李四,member\na001,王书记,admin\n";
+    let run = site.import_roster(roster, "codes.csv", data);
     assert!(run.success, "members import: {}", run.stderr);
-    let text = std::fs::read_to_string(site.root().join("codes.csv")).expect("codes file");
-    text.trim_start_matches('\u{feff}')
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            (f[0].to_string(), f[2].to_string())
-        })
-        .collect()
+    site.codes("codes.csv")
 }
 
 /// Chromium, or None when the browser tests are to be skipped (and said so).

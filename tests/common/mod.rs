@@ -219,3 +219,33 @@ impl Site {
         Run::from(output)
     }
 }
+
+impl Site {
+    /// `zhibu members import ROSTER --codes CODES --data DATA` with this roster text.
+    pub fn import_roster(&self, roster: &str, codes: &str, data: &Path) -> Run {
+        self.write("roster.csv", roster);
+        self.zhibu_plain(&[
+            std::ffi::OsStr::new("members"),
+            std::ffi::OsStr::new("import"),
+            std::ffi::OsStr::new("roster.csv"),
+            std::ffi::OsStr::new("--codes"),
+            std::ffi::OsStr::new(codes),
+            std::ffi::OsStr::new("--data"),
+            data.as_os_str(),
+        ])
+    }
+
+    /// The (id, code) pairs of a codes file, which must be UTF-8 with a BOM.
+    pub fn codes(&self, file: &str) -> Vec<(String, String)> {
+        let text = std::fs::read_to_string(self.root().join(file)).expect("codes file");
+        assert!(text.starts_with('\u{feff}'), "UTF-8 with BOM for Excel and WPS");
+        text.trim_start_matches('\u{feff}')
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (f[0].to_string(), f[2].to_string())
+            })
+            .collect()
+    }
+}
