@@ -153,16 +153,21 @@ impl DynamoStore {
         Ok(())
     }
 
+    async fn describe(&self) -> anyhow::Result<aws_sdk_dynamodb::types::TableDescription> {
+        let out = self
+            .client
+            .describe_table()
+            .table_name(&self.table)
+            .send()
+            .await
+            .map_err(|e| aws::error("describing the table", e))?;
+        out.table.context("DescribeTable answered without a table")
+    }
+
     async fn wait_until_active(&self) -> anyhow::Result<()> {
         for _ in 0..120 {
-            let out = self
-                .client
-                .describe_table()
-                .table_name(&self.table)
-                .send()
-                .await
-                .map_err(|e| aws::error("describing the table", e))?;
-            if out.table().and_then(|t| t.table_status()) == Some(&TableStatus::Active) {
+            let table = self.describe().await?;
+            if table.table_status() == Some(&TableStatus::Active) {
                 return Ok(());
             }
             tokio::time::sleep(std::time::Duration::from_millis(500)).await;
@@ -172,17 +177,9 @@ impl DynamoStore {
 
     /// An existing table made by hand must have the indexes the store queries.
     async fn check_indexes(&self) -> anyhow::Result<()> {
-        let out = self
-            .client
-            .describe_table()
-            .table_name(&self.table)
-            .send()
-            .await
-            .map_err(|e| aws::error("describing the table", e))?;
-        let have: Vec<&str> = out
-            .table()
-            .map(|t| t.global_secondary_indexes().iter().filter_map(|g| g.index_name()).collect())
-            .unwrap_or_default();
+        let table = self.describe().await?;
+        let have: Vec<&str> =
+            table.global_secondary_indexes().iter().filter_map(|g| g.index_name()).collect();
         let missing: Vec<&str> = INDEXES.into_iter().filter(|i| !have.contains(i)).collect();
         anyhow::ensure!(
             missing.is_empty(),
