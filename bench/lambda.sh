@@ -14,28 +14,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-30}
-CARGO_LAMBDA_VERSION=1.9.2
-VENV=target/tools/venv
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 step() { printf '\n==> %s\n' "$*"; }
 
-if [[ ! -x $VENV/bin/python ]]; then
-  step "creating the tools virtualenv $VENV"
-  python3 -m venv "$VENV"
-fi
-installed=$("$VENV/bin/python" -m pip show --disable-pip-version-check cargo-lambda 2>/dev/null |
-  sed -n 's/^Version: //p' || true)
-if [[ $installed != "$CARGO_LAMBDA_VERSION" ]]; then
-  step "installing cargo-lambda $CARGO_LAMBDA_VERSION (with zig) into $VENV"
-  "$VENV/bin/python" -m pip install --disable-pip-version-check -q "cargo-lambda==$CARGO_LAMBDA_VERSION"
-fi
-export PATH="$PWD/$VENV/bin:$PATH"
-if ! rustup target list --installed | grep -qx aarch64-unknown-linux-gnu; then
-  step "adding the Rust target aarch64-unknown-linux-gnu"
-  rustup target add aarch64-unknown-linux-gnu
-fi
+source deploy/cargo-lambda.sh
+ensure_cargo_lambda
 
 step "cargo lambda build --release --arm64 --output-format zip (zhibu-api)"
 rm -f target/lambda/zhibu-api/bootstrap.zip

@@ -21,8 +21,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CARGO_LAMBDA_VERSION=1.9.2
-VENV=target/tools/venv
 
 step() { printf '\n==> %s\n' "$*"; }
 die() { printf 'deploy: %s\n' "$*" >&2; exit 1; }
@@ -62,21 +60,8 @@ SECRET_VERSION=$(aws secretsmanager list-secret-version-ids --secret-id "$SECRET
 [[ -n $SECRET_VERSION && $SECRET_VERSION != None ]] || die "secret $SECRET has no current version"
 
 # ------------------------------------------------------------------ tools
-if [[ ! -x $VENV/bin/python ]]; then
-  step "creating the tools virtualenv $VENV"
-  python3 -m venv "$VENV"
-fi
-installed=$("$VENV/bin/python" -m pip show --disable-pip-version-check cargo-lambda 2>/dev/null |
-  sed -n 's/^Version: //p' || true)
-if [[ $installed != "$CARGO_LAMBDA_VERSION" ]]; then
-  step "installing cargo-lambda $CARGO_LAMBDA_VERSION (with zig) into $VENV"
-  "$VENV/bin/python" -m pip install --disable-pip-version-check -q "cargo-lambda==$CARGO_LAMBDA_VERSION"
-fi
-export PATH="$PWD/$VENV/bin:$PATH"
-if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx aarch64-unknown-linux-gnu; then
-  step "adding the Rust target aarch64-unknown-linux-gnu"
-  rustup target add aarch64-unknown-linux-gnu
-fi
+source deploy/cargo-lambda.sh
+ensure_cargo_lambda
 
 # ------------------------------------------------------------------ build
 step "building the functions for Lambda (arm64)"
