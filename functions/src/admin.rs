@@ -106,7 +106,7 @@ pub async fn exported(
     to: &str,
     now: DateTime<FixedOffset>,
 ) -> anyhow::Result<()> {
-    audit(store, actor, now, "member.export", id.as_str(), format!("to {to}")).await
+    audit(store, actor, now, "member.export", id.as_str(), format!("导出到 {to}")).await
 }
 
 /// What a removal did.
@@ -153,7 +153,7 @@ pub async fn remove(
         now,
         action,
         id.as_str(),
-        if erase { format!("{photos} photos deleted") } else { String::new() },
+        if erase { format!("删除照片 {photos} 张") } else { String::new() },
     )
     .await?;
     Ok(Removed { from_roster, photos })
@@ -173,7 +173,7 @@ pub async fn purge(
         now,
         "data.purge_locations",
         "signins",
-        format!("{purged} locations older than {days} days"),
+        format!("清除超过 {days} 天的位置 {purged} 条"),
     )
     .await?;
     Ok(purged)

@@ -36,7 +36,7 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
         actor: Actor::command_line().0,
         action: "members.import".into(),
         target: args.roster.display().to_string(),
-        detail: format!("{} new, {} updated", imported.new_codes.len(), imported.updated),
+        detail: format!("新增 {} 人，更新 {} 人", imported.new_codes.len(), imported.updated),
     };
     runtime.block_on(store.append_audit(&entry))?;
     if !imported.new_codes.is_empty() {

@@ -24,7 +24,7 @@ pub fn publish(args: &PublishArgs) -> anyhow::Result<()> {
             actor: zhibu_functions::admin::Actor::command_line().0,
             action: "notes.publish".into(),
             target: args.to.display().to_string(),
-            detail: format!("{} notes", published.written.len()),
+            detail: format!("发布 {} 篇心得", published.written.len()),
         };
         b.runtime.block_on(b.store.append_audit(&entry))?;
     }
