@@ -22,7 +22,8 @@ impl Actor {
     }
 }
 
-async fn audit(
+/// Writes one line of the audit log.
+pub async fn audit(
     store: &dyn Store,
     actor: &Actor,
     at: DateTime<FixedOffset>,

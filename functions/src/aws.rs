@@ -11,9 +11,15 @@ use aws_config::timeout::TimeoutConfig;
 
 pub use aws_config::SdkConfig;
 
-/// Loads the configuration once per process. Throttling and transient errors are retried with
-/// exponential backoff and jitter (the SDK's standard mode) up to five attempts.
+/// The configuration, resolved once per process (the store and the blobs share it, so a Lambda
+/// cold start resolves region and credentials once). Throttling and transient errors are
+/// retried with exponential backoff and jitter (the SDK's standard mode) up to five attempts.
 pub async fn load() -> SdkConfig {
+    static CONFIG: tokio::sync::OnceCell<SdkConfig> = tokio::sync::OnceCell::const_new();
+    CONFIG.get_or_init(resolve).await.clone()
+}
+
+async fn resolve() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::standard().with_max_attempts(5))
         .timeout_config(

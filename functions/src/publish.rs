@@ -37,22 +37,9 @@ pub fn escape_text(text: &str) -> String {
     out
 }
 
-/// A TOML basic string.
+/// A TOML basic string. TOML's escapes are a superset of JSON's, so JSON's quoting is exact.
 fn toml_escape(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
 /// The page for one note: front matter with its author, date and source page.

@@ -19,6 +19,30 @@ pub struct Table {
     pub numeric: Vec<usize>,
 }
 
+impl Table {
+    /// A table with plain headers and no numeric columns.
+    pub fn new(title: &str, headers: &[&str], rows: Vec<Vec<String>>) -> Table {
+        Table {
+            title: title.into(),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows,
+            numeric: vec![],
+        }
+    }
+
+    /// CSV in UTF-8 with a byte-order mark, so that Excel and WPS read the Chinese right.
+    pub fn csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        // Writing to memory cannot fail.
+        let _ = w.write_record(&self.headers);
+        for row in &self.rows {
+            let _ = w.write_record(row);
+        }
+        let bytes = w.into_inner().unwrap_or_default();
+        format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
+    }
+}
+
 fn when(t: DateTime<FixedOffset>) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }

@@ -125,13 +125,9 @@ pub async fn import(store: &dyn Store, members: Vec<Member>) -> anyhow::Result<I
 /// The codes file for the secretary: UTF-8 with a byte-order mark so Excel and WPS open it
 /// right, `id,name,code`.
 pub fn codes_csv(new_codes: &[(Member, String)]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["id", "name", "code"]);
-    for (m, code) in new_codes {
-        let _ = w.write_record([m.id.as_str(), m.name.as_str(), code.as_str()]);
-    }
-    let bytes = w.into_inner().unwrap_or_default();
-    format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
+    let rows =
+        new_codes.iter().map(|(m, code)| vec![m.id.to_string(), m.name.clone(), code.clone()]).collect();
+    crate::reports::Table::new("access codes", &["id", "name", "code"], rows).csv()
 }
 
 #[cfg(test)]

@@ -104,7 +104,7 @@ async fn the_same_request_still_running_is_409_with_retry_after() {
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::empty())
         .unwrap();
-    let fp = fingerprint(&request, body.to_string().as_bytes());
+    let fp = fingerprint(&request.into_parts().0, body.to_string().as_bytes());
     let m1 = MemberId::parse("m001").unwrap();
     assert_eq!(
         h.state.store.begin_idempotent(&m1, "busy-1", &fp, h.clock.now()).await.unwrap(),

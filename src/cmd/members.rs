@@ -3,6 +3,7 @@
 
 use anyhow::{Context as _, bail};
 use zhibu_functions::admin::{self, Actor};
+use zhibu_functions::reports::Table;
 use zhibu_functions::{app, config, roster};
 
 use crate::cli::ImportArgs;
@@ -31,14 +32,14 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<()> {
     let store = runtime.block_on(app::open_store(&config.store))?;
     let total = members.len();
     let imported = runtime.block_on(roster::import(store.as_ref(), members))?;
-    let entry = zhibu_functions::store::AuditEntry {
-        at: super::now(),
-        actor: Actor::command_line().0,
-        action: "members.import".into(),
-        target: args.roster.display().to_string(),
-        detail: format!("新增 {} 人，更新 {} 人", imported.new_codes.len(), imported.updated),
-    };
-    runtime.block_on(store.append_audit(&entry))?;
+    runtime.block_on(admin::audit(
+        store.as_ref(),
+        &Actor::command_line(),
+        super::now(),
+        "members.import",
+        &args.roster.display().to_string(),
+        format!("新增 {} 人，更新 {} 人", imported.new_codes.len(), imported.updated),
+    ))?;
     if !imported.new_codes.is_empty() {
         config::write_private(&args.codes, &roster::codes_csv(&imported.new_codes), false)
             .with_context(|| format!("cannot write {}", args.codes.display()))?;
@@ -63,16 +64,6 @@ fn member_id(id: &str) -> anyhow::Result<zhibu_functions::domain::MemberId> {
     zhibu_functions::domain::MemberId::parse(id).map_err(|e| anyhow::anyhow!("{id:?}: {}", e.message))
 }
 
-/// A CSV for Excel and WPS: UTF-8 with a byte-order mark.
-fn bom_csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> anyhow::Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header)?;
-    for row in rows {
-        w.write_record(&row)?;
-    }
-    Ok(format!("\u{feff}{}", String::from_utf8(w.into_inner()?)?))
-}
-
 pub fn list(args: &crate::cli::ListArgs) -> anyhow::Result<()> {
     let b = super::backends(&args.data.data)?;
     let members = b.runtime.block_on(admin::overview(b.store.as_ref()))?;
@@ -80,8 +71,9 @@ pub fn list(args: &crate::cli::ListArgs) -> anyhow::Result<()> {
         m.last_activity.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
     };
     if args.csv {
-        let rows = members.iter().map(|m| vec![m.id.clone(), m.name.clone(), m.role.clone(), last(m)]);
-        print!("{}", bom_csv(&["id", "name", "role", "last_activity"], rows)?);
+        let rows =
+            members.iter().map(|m| vec![m.id.clone(), m.name.clone(), m.role.clone(), last(m)]).collect();
+        print!("{}", Table::new("members", &["id", "name", "role", "last_activity"], rows).csv());
         return Ok(());
     }
     println!("{:<12} {:<10} {:<7} last activity", "id", "name", "role");

@@ -41,3 +41,16 @@ pub fn now() -> chrono::DateTime<chrono::FixedOffset> {
     use zhibu_functions::clock::Clock as _;
     zhibu_functions::clock::SystemClock.now()
 }
+
+/// The catalog of events, campaigns, quizzes and note pages: the given file, else
+/// ZHIBU_CATALOG, else the last build's `public/zhibu-catalog.json`.
+pub fn catalog(
+    given: Option<&std::path::Path>,
+    data: &std::path::Path,
+) -> anyhow::Result<zhibu_functions::catalog::Catalog> {
+    let path = match given {
+        Some(p) => p.to_path_buf(),
+        None => zhibu_functions::config::Config::from_env(data)?.catalog,
+    };
+    zhibu_functions::catalog::Catalog::from_file(&path)
+}

@@ -12,19 +12,11 @@ use zhibu_functions::reports::{self, Table};
 use crate::cli::{AttendanceArgs, CopiesArgs, NotesReportArgs, ReportOut};
 
 fn catalog(out: &ReportOut) -> anyhow::Result<Catalog> {
-    catalog_at(out.catalog.as_deref(), &out.data.data)
-}
-
-fn catalog_at(given: Option<&Path>, data: &Path) -> anyhow::Result<Catalog> {
-    let path = match given {
-        Some(p) => p.to_path_buf(),
-        None => zhibu_functions::config::Config::from_env(data)?.catalog,
-    };
-    Catalog::from_file(&path)
+    super::catalog(out.catalog.as_deref(), &out.data.data)
 }
 
 pub fn stats(args: &crate::cli::StatsArgs) -> anyhow::Result<()> {
-    let catalog = catalog_at(args.catalog.as_deref(), &args.data.data)?;
+    let catalog = super::catalog(args.catalog.as_deref(), &args.data.data)?;
     let b = super::backends(&args.data.data)?;
     let stats = b.runtime.block_on(reports::stats(b.store.as_ref(), &catalog, super::now()))?;
     if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -42,15 +34,6 @@ pub fn stats(args: &crate::cli::StatsArgs) -> anyhow::Result<()> {
         args.output.display()
     );
     Ok(())
-}
-
-pub fn csv_bytes(table: &Table) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
-    w.write_record(&table.headers)?;
-    for row in &table.rows {
-        w.write_record(row)?;
-    }
-    Ok(w.into_inner()?)
 }
 
 pub fn xlsx_bytes(table: &Table) -> anyhow::Result<Vec<u8>> {
@@ -79,7 +62,7 @@ pub fn xlsx_bytes(table: &Table) -> anyhow::Result<Vec<u8>> {
 fn write(table: &Table, out: &ReportOut) -> anyhow::Result<()> {
     let bytes = match out.format.as_str() {
         "xlsx" => xlsx_bytes(table)?,
-        _ => csv_bytes(table)?,
+        _ => table.csv().into_bytes(),
     };
     match &out.output {
         Some(path) => write_new(path, &bytes)?,

@@ -7,10 +7,10 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::extract::Admin;
+use crate::admin::{Actor, audit};
 use crate::error::ApiResult;
-use crate::store::AuditEntry;
 
-/// Writes one line for an admin's action through the API.
+/// Writes one line for an admin's action through the API (the actor is their member id).
 pub async fn record(
     state: &AppState,
     actor: &crate::domain::MemberId,
@@ -18,14 +18,8 @@ pub async fn record(
     target: &str,
     detail: &str,
 ) -> ApiResult<()> {
-    let entry = AuditEntry {
-        at: state.clock.now(),
-        actor: actor.to_string(),
-        action: action.to_string(),
-        target: target.to_string(),
-        detail: detail.to_string(),
-    };
-    state.store.append_audit(&entry).await?;
+    let actor = Actor(actor.to_string());
+    audit(state.store.as_ref(), &actor, state.clock.now(), action, target, detail.to_string()).await?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -41,13 +42,12 @@ fn token_subject(state: &AppState, request: &Request) -> Option<MemberId> {
 
 /// What makes two requests the same: method, path, content type and body. A multipart body's
 /// boundary is left out (a browser picks a new one each time it sends the same form).
-pub fn fingerprint(request: &Request, body: &[u8]) -> String {
-    let content_type =
-        request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+pub fn fingerprint(request: &Parts, body: &[u8]) -> String {
+    let content_type = request.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let mut hash = Sha256::new();
-    hash.update(request.method().as_str());
+    hash.update(request.method.as_str());
     hash.update(b"\n");
-    hash.update(request.uri().path());
+    hash.update(request.uri.path());
     hash.update(b"\n");
     let boundary =
         content_type.split(';').find_map(|p| p.trim().strip_prefix("boundary=")).map(|b| b.trim_matches('"'));
@@ -95,13 +95,11 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         // No valid token: the handler answers 401, and there is nothing to keep.
         return next.run(request).await;
     };
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, UPLOAD_LIMIT + 64 * 1024).await else {
         return ApiError::TooLarge("提交的内容过大".into()).into_response();
     };
-    let request = Request::from_parts(parts, Body::empty());
-    let fingerprint = fingerprint(&request, &bytes);
-    let (mut parts, _) = request.into_parts();
+    let fingerprint = fingerprint(&parts, &bytes);
     match state.store.begin_idempotent(&member, &key, &fingerprint, state.clock.now()).await {
         Err(e) => return ApiError::internal(e).into_response(),
         Ok(Idempotent::Replay(answer)) => return replay(answer),
@@ -154,12 +152,12 @@ mod tests {
                 .unwrap();
             let body =
                 format!("--{b}\r\nContent-Disposition: form-data; name=\"day\"\r\n\r\n3\r\n--{b}--\r\n");
-            fingerprint(&request, body.as_bytes())
+            fingerprint(&request.into_parts().0, body.as_bytes())
         };
         assert_eq!(form("aaa111"), form("bbb222"));
         let json = |body: &str| {
             let request = Request::post("/api/notes").body(Body::empty()).unwrap();
-            fingerprint(&request, body.as_bytes())
+            fingerprint(&request.into_parts().0, body.as_bytes())
         };
         assert_ne!(json("{\"a\":1}"), json("{\"a\":2}"));
     }

@@ -909,9 +909,14 @@ impl Store for DynamoStore {
     }
 
     async fn erase_member_records(&self, id: &MemberId) -> StoreResult<Vec<String>> {
-        let copies = self.copies_of_member(id).await?;
-        let mut keys: Vec<(String, String)> = Vec::new();
-        for prefix in ["SIGNIN#", "NOTE#", "COPY#", "QUIZ#"] {
+        // The copies once: their item keys and the photo keys they point at.
+        let copies: Vec<CopyItem> =
+            self.query_all(Query::index("gsi1", member_pk(id)).begins_with("COPY#")).await?;
+        let photos: Vec<String> =
+            copies.iter().flat_map(|c| [c.copy.photo_key.clone(), c.copy.thumb_key.clone()]).collect();
+        let mut keys: Vec<(String, String)> = copies.into_iter().map(|c| (c.pk, c.sk)).collect();
+        keys.extend(photos.iter().map(|k| (blob_pk(k), "BLOB".to_string())));
+        for prefix in ["SIGNIN#", "NOTE#", "QUIZ#"] {
             let found: Vec<Keys> =
                 self.query_all(Query::index("gsi1", member_pk(id)).begins_with(prefix)).await?;
             keys.extend(found.into_iter().map(|k| (k.pk, k.sk)));
@@ -920,8 +925,6 @@ impl Store for DynamoStore {
             let found: Vec<Keys> = self.query_all(Query::table(member_pk(id)).begins_with(prefix)).await?;
             keys.extend(found.into_iter().map(|k| (k.pk, k.sk)));
         }
-        let photos: Vec<String> = copies.into_iter().flat_map(|c| [c.photo_key, c.thumb_key]).collect();
-        keys.extend(photos.iter().map(|k| (blob_pk(k), "BLOB".to_string())));
         self.delete_keys(keys).await?;
         Ok(photos)
     }
