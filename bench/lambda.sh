@@ -33,11 +33,11 @@ step "cargo build --release (zhibu-api, native, for the cold start)"
 cargo build --release -p zhibu-functions --features lambda --bin zhibu-api
 
 step "building the branch's site for its catalog"
-cargo run --release -q -- build --output "$WORK/public" 2>"$WORK/build.log" || { cat "$WORK/build.log"; exit 1; }
+cargo run --release -q -- build --output "$WORK/public" --catalog "$WORK/zhibu-catalog.json" 2>"$WORK/build.log" || { cat "$WORK/build.log"; exit 1; }
 
 step "cold starts against the runtime API stand-in ($RUNS runs)"
 python3 bench/lambda_runtime_emulator.py --binary target/release/zhibu-api \
-  --catalog "$WORK/public/zhibu-catalog.json" --runs "$RUNS" | tee "$WORK/cold.txt"
+  --catalog "$WORK/zhibu-catalog.json" --runs "$RUNS" | tee "$WORK/cold.txt"
 MEDIAN=$(sed -n 's/^COLD_START_MEDIAN_MS=//p' "$WORK/cold.txt")
 P90=$(sed -n 's/^COLD_START_P90_MS=//p' "$WORK/cold.txt")
 

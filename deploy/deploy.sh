@@ -71,7 +71,7 @@ cargo lambda build --release --arm64 -p zhibu-functions --features lambda \
 
 step "building the site (for the catalog the API reads)"
 cargo run --release -- build
-cp public/zhibu-catalog.json target/lambda/zhibu-api/zhibu-catalog.json
+cp .zhibu/zhibu-catalog.json target/lambda/zhibu-api/zhibu-catalog.json
 
 # ------------------------------------------------------------------ deploy
 params=("TokenSecretName=$SECRET" "TokenSecretVersionId=$SECRET_VERSION")
@@ -107,7 +107,8 @@ BASE_URL=${BASE_URL%/}
 step "building the site for $BASE_URL"
 cargo run --release -- build --base-url "$BASE_URL"
 
-# The catalog (quiz answer keys) is for the functions only and is never uploaded.
+# The catalog (quiz answer keys) is for the functions only: the build writes it to .zhibu/, never
+# into public/ (the exclude below only guards against an old build's leftover).
 # Pages and feeds: browsers revalidate every time, CloudFront keeps them a day
 # (every deploy invalidates it). Everything else (styles, scripts, images): a day everywhere.
 DOCS=(--exclude '*' --include '*.html' --include '*.xml' --include '*.json' --include '*.txt')

@@ -45,7 +45,7 @@ pub struct PublishArgs {
     /// The content folder to write into (党员生活 by default).
     #[arg(long, default_value = "content/life")]
     pub to: PathBuf,
-    /// The catalog, for the source pages' titles (default: ZHIBU_CATALOG or public/zhibu-catalog.json).
+    /// The catalog, for the source pages' titles (default: ZHIBU_CATALOG or .zhibu/zhibu-catalog.json).
     #[arg(long)]
     pub catalog: Option<PathBuf>,
     #[command(flatten)]
@@ -70,7 +70,7 @@ pub struct StatsArgs {
     /// Where the site reads it (replaced).
     #[arg(long, default_value = "data/stats.json")]
     pub output: PathBuf,
-    /// The catalog of events and campaigns (default: ZHIBU_CATALOG or public/zhibu-catalog.json).
+    /// The catalog of events and campaigns (default: ZHIBU_CATALOG or .zhibu/zhibu-catalog.json).
     #[arg(long)]
     pub catalog: Option<PathBuf>,
     #[command(flatten)]
@@ -85,7 +85,7 @@ pub struct ReportOut {
     /// The file to write (must not exist yet); CSV goes to stdout without it.
     #[arg(long)]
     pub output: Option<PathBuf>,
-    /// The catalog of events and campaigns (default: ZHIBU_CATALOG or public/zhibu-catalog.json).
+    /// The catalog of events and campaigns (default: ZHIBU_CATALOG or .zhibu/zhibu-catalog.json).
     #[arg(long)]
     pub catalog: Option<PathBuf>,
     #[command(flatten)]
@@ -174,6 +174,9 @@ pub enum MembersCommand {
     List(ListArgs),
     /// Give a member a new access code (written once to the codes file; the old one stops working).
     ResetCode(ResetCodeArgs),
+    /// End every session of a member at once (a lost phone): their logins stop working
+    /// everywhere; their access code stays.
+    Logout(LogoutArgs),
     /// Remove a member from the roster; with --erase also delete all their records and photos.
     Remove(RemoveArgs),
     /// Everything the branch holds about a member, as JSON (and their photos into a folder).
@@ -203,6 +206,14 @@ pub struct ResetCodeArgs {
     /// Where to write the new code (id,name,code); must not exist yet.
     #[arg(long)]
     pub codes: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// The member's id.
+    pub id: String,
     #[command(flatten)]
     pub data: DataArgs,
 }
@@ -270,6 +281,11 @@ pub struct BuildArgs {
     /// Use this base URL instead of config.toml's.
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Where to write the catalog for the functions (events, campaigns, quiz rounds with their
+    /// answer keys); never inside the output folder. Default: .zhibu/zhibu-catalog.json under the
+    /// site folder.
+    #[arg(long)]
+    pub catalog: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 
 mod cli;
 mod cmd;
+mod http_server;
 mod progress;
 
 use std::process::ExitCode;
@@ -22,6 +23,7 @@ fn main() -> ExitCode {
         cli::Command::Members(cli::MembersCommand::Import(args)) => cmd::members::import(&args),
         cli::Command::Members(cli::MembersCommand::List(args)) => cmd::members::list(&args),
         cli::Command::Members(cli::MembersCommand::ResetCode(args)) => cmd::members::reset_code(&args),
+        cli::Command::Members(cli::MembersCommand::Logout(args)) => cmd::members::logout(&args),
         cli::Command::Members(cli::MembersCommand::Remove(args)) => cmd::members::remove(&args),
         cli::Command::Members(cli::MembersCommand::Export(args)) => cmd::members::export(&args),
         cli::Command::Admin(cli::AdminCommand::Purge(args)) => cmd::admin::purge(&args),

@@ -28,12 +28,13 @@ fn builds_every_kind_of_output() {
         "sitemap.xml",
         "robots.txt",
         "404.html",
-        "zhibu-catalog.json",
         "theme-only.txt",
     ] {
         assert!(site.out().join(file).is_file(), "missing public/{file}");
     }
     assert!(!site.out().join("notices/draft/index.html").exists(), "drafts are left out");
+    assert!(!site.out().join("zhibu-catalog.json").exists(), "the catalog is never published");
+    assert!(site.root().join(".zhibu/zhibu-catalog.json").is_file(), "it goes beside, into .zhibu/");
 }
 
 #[test]
@@ -167,7 +168,7 @@ fn template_functions_answer_like_zola() {
 fn catalog_lists_events_campaigns_and_note_pages() {
     let site = Site::fixture("site");
     site.build().ok();
-    let catalog: serde_json::Value = serde_json::from_str(&site.read_out("zhibu-catalog.json")).unwrap();
+    let catalog: serde_json::Value = serde_json::from_str(&site.read_catalog()).unwrap();
     assert_eq!(catalog["events"][0]["id"], "2026-12-09-remembrance");
     assert_eq!(catalog["events"][0]["opens"], "2026-12-09T07:00:00+08:00");
     assert_eq!(catalog["events"][0]["geofence"]["radius_m"], 300.0);
@@ -184,7 +185,7 @@ fn a_quiz_round_goes_into_the_catalog_with_its_key() {
         "+++\ntitle = \"测一测\"\n[extra.quiz_round]\nid = \"2026-12-regulations\"\nopens = 2026-12-01T08:00:00+08:00\ncloses = 2026-12-10T22:00:00+08:00\n[[extra.quiz]]\nquestion = \"预备期从何时算起？\"\noptions = [\"递交申请书\", \"支部大会通过之日\"]\nanswer = 2\nsource = \"《中国共产党章程》第七条\"\nexplain = \"从**支部大会通过**之日算起。\"\n+++\n",
     );
     site.build().ok();
-    let catalog: serde_json::Value = serde_json::from_str(&site.read_out("zhibu-catalog.json")).unwrap();
+    let catalog: serde_json::Value = serde_json::from_str(&site.read_catalog()).unwrap();
     let quiz = &catalog["quizzes"][0];
     assert_eq!(quiz["id"], "2026-12-regulations");
     assert_eq!(quiz["page"], "/notices/quiz/");

@@ -432,3 +432,18 @@ fn stats_export_counts_only_and_the_theme_charts_it_as_svg() {
     assert!(html.contains("尚未开始"));
     assert!(html.contains("width=\"240\""), "two of three members in a band: two thirds of 360");
 }
+
+#[test]
+fn logout_ends_a_members_sessions_and_logs_it() {
+    let site = branch();
+    let generation = || runtime().block_on(store(&site).member(&id("m002"))).unwrap().unwrap().session_gen;
+    let before = generation();
+    let run = zhibu(&site, &["members", "logout", "m002"]).ok();
+    assert!(run.stderr.contains("logged out everywhere"), "{}", run.stderr);
+    assert_ne!(generation(), before, "every token made before carries the old generation");
+    let unknown = zhibu(&site, &["members", "logout", "m404"]).failed();
+    assert!(unknown.stderr.contains("no member m404"), "{}", unknown.stderr);
+    let (actor, action, target) = audit(&site).pop().unwrap();
+    assert!(actor.starts_with("cli:"));
+    assert_eq!((action.as_str(), target.as_str()), ("member.logout", "m002"));
+}

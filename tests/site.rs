@@ -18,6 +18,7 @@ const PAGE_BUDGET: u64 = 50 * 1000;
 
 struct Built {
     out: PathBuf,
+    catalog: PathBuf,
     stderr: String,
 }
 
@@ -29,17 +30,20 @@ fn site() -> &'static Built {
     static SITE: OnceLock<Built> = OnceLock::new();
     SITE.get_or_init(|| {
         let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("branch-site");
+        let catalog = Path::new(env!("CARGO_TARGET_TMPDIR")).join("branch-site-catalog.json");
         let output = Command::new(env!("CARGO_BIN_EXE_zhibu"))
             .arg("build")
             .arg("--root")
             .arg(root())
             .arg("--output")
             .arg(&out)
+            .arg("--catalog")
+            .arg(&catalog)
             .output()
             .expect("run zhibu build");
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         assert!(output.status.success(), "zhibu build failed:\n{stderr}");
-        Built { out, stderr }
+        Built { out, catalog, stderr }
     })
 }
 
@@ -152,11 +156,13 @@ fn every_section_of_the_site_is_built() {
         let html = read(&format!("{section}index.html"));
         assert!(html.contains("<main"), "{section}index.html has a main landmark");
     }
-    for file in
-        ["login/index.html", "404.html", "atom.xml", "sitemap.xml", "robots.txt", "zhibu-catalog.json"]
-    {
+    for file in ["login/index.html", "404.html", "atom.xml", "sitemap.xml", "robots.txt"] {
         assert!(site().out.join(file).is_file(), "missing {file}");
     }
+    assert!(
+        !site().out.join("zhibu-catalog.json").exists(),
+        "the catalog (quiz answer keys) is not published"
+    );
     let home = read("index.html");
     for column in ["通知公告", "网络党校", "理论学习", "入党指导", "党员生活", "红色教育", "党务指南"]
     {
@@ -310,17 +316,48 @@ fn every_page_declares_chinese_and_can_be_used_from_the_keyboard() {
 }
 
 #[test]
+fn no_page_has_an_inline_script_or_style() {
+    // The Content-Security-Policy (`script-src 'self'; style-src 'self'`) would block them.
+    let mut inline = Vec::new();
+    for file in files_with("html") {
+        let html = read(&file);
+        for (i, _) in html.match_indices("<script") {
+            let tag = &html[i..html[i..].find('>').map_or(html.len(), |e| i + e)];
+            if !tag.contains(" src=") {
+                inline.push(format!("{file}: {tag}>"));
+            }
+        }
+        for what in ["<style", " style=\"", " onclick=", " onload=", " onerror=", "javascript:"] {
+            if html.contains(what) {
+                inline.push(format!("{file}: {what}"));
+            }
+        }
+    }
+    assert!(inline.is_empty(), "inline script or style:\n{}", inline.join("\n"));
+}
+
+#[test]
 fn one_cached_stylesheet_serves_every_page_and_prints_articles() {
+    // The secretary's pages add their own (css/admin.css, a file rather than an inline <style>
+    // under the Content-Security-Policy), which members' pages never load.
     let stylesheets = files_with("css");
-    assert_eq!(stylesheets, ["css/site.css"], "one stylesheet");
+    assert_eq!(stylesheets, ["css/admin.css", "css/site.css"], "one stylesheet, and the admin pages'");
     for file in files_with("html").into_iter().filter(|f| !is_redirect(&read(f))) {
         let html = read(&file);
         let links: Vec<&str> = html.split("<link rel=\"stylesheet\" href=\"").skip(1).collect();
-        assert_eq!(links.len(), 1, "{file}: one stylesheet link");
+        let admin = file.starts_with("admin/");
+        assert_eq!(
+            links.len(),
+            if admin { 2 } else { 1 },
+            "{file}: one stylesheet link (two on admin pages)"
+        );
         assert!(
             links[0].starts_with(&format!("{BASE_URL}/css/site.css?h=")),
             "{file}: content-hashed CSS URL"
         );
+        if admin {
+            assert!(links[1].starts_with(&format!("{BASE_URL}/css/admin.css?h=")), "{file}: admin.css");
+        }
     }
     let css = read("css/site.css");
     let print = &css[css.find("@media print").expect("a print stylesheet")..];
@@ -351,7 +388,8 @@ fn articles_and_events_carry_open_graph_tags_and_a_qr_code() {
 #[test]
 fn sign_in_events_and_the_copying_campaign_are_declared_for_the_functions() {
     let catalog: serde_json::Value =
-        serde_json::from_str(&read("zhibu-catalog.json")).expect("catalog is JSON");
+        serde_json::from_str(&std::fs::read_to_string(&site().catalog).expect("the catalog is written"))
+            .expect("catalog is JSON");
     let events: Vec<&str> =
         catalog["events"].as_array().expect("events").iter().filter_map(|e| e["id"].as_str()).collect();
     assert!(events.contains(&"2026-12-09-remembrance"), "{events:?}");

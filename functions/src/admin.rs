@@ -87,6 +87,21 @@ pub async fn reset_code(
     Ok(code)
 }
 
+/// Ends every session of a member (a lost phone, a suspected leak): their tokens stop working at
+/// once, everywhere; their code stays. False for an unknown id.
+pub async fn end_sessions(
+    store: &dyn Store,
+    actor: &Actor,
+    id: &MemberId,
+    now: DateTime<FixedOffset>,
+) -> anyhow::Result<bool> {
+    if !store.end_sessions(id).await? {
+        return Ok(false);
+    }
+    audit(store, actor, now, "member.logout", id.as_str(), String::new()).await?;
+    Ok(true)
+}
+
 /// Everything the store and the blobs hold about a member.
 pub async fn export(store: &dyn Store, id: &MemberId) -> anyhow::Result<MemberData> {
     let record = store.member(id).await?.ok_or_else(|| anyhow::anyhow!("no member {id} in the roster"))?;

@@ -60,6 +60,11 @@ pub async fn state(config: &Config, catalog: Arc<SharedCatalog>) -> anyhow::Resu
         tokens: TokenKey::new(&config.token_secret)?,
         words: Arc::new(words),
         clock,
+        client_ip_header: match &config.client_ip_header {
+            Some(name) => Some(axum::http::HeaderName::try_from(name.trim())?),
+            None => None,
+        },
+        code_checks: crate::auth::verification_slots(),
     })
 }
 

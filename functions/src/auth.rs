@@ -12,8 +12,30 @@ use sha2::Sha256;
 
 use crate::domain::{MemberId, Role};
 
-/// How long a session lasts.
+/// How long a member's session lasts.
 pub const TOKEN_DAYS: i64 = 7;
+/// How long an admin's session lasts: a stolen admin token is worth more, so it lives shorter.
+pub const ADMIN_TOKEN_HOURS: i64 = 12;
+
+/// How long a session of this role lasts.
+pub fn session_lifetime(role: Role) -> chrono::Duration {
+    match role {
+        Role::Admin => chrono::Duration::hours(ADMIN_TOKEN_HOURS),
+        Role::Member => chrono::Duration::days(TOKEN_DAYS),
+    }
+}
+
+/// At most this many access codes are checked at once in one process: each argon2id check
+/// takes about 19 MiB and a core's worth of time, so a flood of logins must queue here instead
+/// of exhausting the machine.
+pub const MAX_CONCURRENT_VERIFICATIONS: usize = 2;
+/// How long a login waits for a free verification slot before it is told to come back.
+pub const VERIFICATION_QUEUE_MS: u64 = 2_000;
+
+/// The process's verification slots (one set per [`crate::http::AppState`]).
+pub fn verification_slots() -> std::sync::Arc<tokio::sync::Semaphore> {
+    std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_VERIFICATIONS))
+}
 
 /// Letters and digits that cannot be mistaken for one another when read aloud or copied from
 /// paper (no 0/O, 1/I/L).
@@ -58,6 +80,11 @@ pub struct Claims {
     pub role: Role,
     pub iat: i64,
     pub exp: i64,
+    /// The member's session generation when the token was made; a token whose generation is no
+    /// longer the member's is refused (the session was ended). Tokens made before generations
+    /// existed carry none and match generation 0.
+    #[serde(default)]
+    pub sgen: i64,
 }
 
 /// The signing key (`ZHIBU_TOKEN_SECRET`).
@@ -130,7 +157,7 @@ mod tests {
     }
 
     fn claims(exp: i64) -> Claims {
-        Claims { sub: MemberId::parse("m001").unwrap(), role: Role::Member, iat: 0, exp }
+        Claims { sub: MemberId::parse("m001").unwrap(), role: Role::Member, iat: 0, exp, sgen: 0 }
     }
 
     #[test]

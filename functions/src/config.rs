@@ -59,6 +59,8 @@ pub struct Config {
     pub token_secret: Vec<u8>,
     pub catalog: PathBuf,
     pub sensitive_words: Option<PathBuf>,
+    /// `ZHIBU_CLIENT_IP_HEADER`: the header a trusted proxy writes the client's address into.
+    pub client_ip_header: Option<String>,
 }
 
 impl Config {
@@ -81,9 +83,14 @@ impl Config {
         };
         let catalog = var("ZHIBU_CATALOG")
             .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("public/zhibu-catalog.json"));
+            .unwrap_or_else(|| PathBuf::from(".zhibu/zhibu-catalog.json"));
         let sensitive_words = var("ZHIBU_SENSITIVE_WORDS").map(PathBuf::from);
-        Ok(Config { store, blobs, token_secret, catalog, sensitive_words })
+        let client_ip_header = var("ZHIBU_CLIENT_IP_HEADER");
+        if let Some(name) = &client_ip_header {
+            axum::http::HeaderName::try_from(name.trim())
+                .with_context(|| format!("ZHIBU_CLIENT_IP_HEADER is not a header name: {name:?}"))?;
+        }
+        Ok(Config { store, blobs, token_secret, catalog, sensitive_words, client_ip_header })
     }
 }
 
@@ -95,7 +102,8 @@ fn local_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     {
         return Ok(s.trim().as_bytes().to_vec());
     }
-    std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
+    crate::private_files::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create {}", data_dir.display()))?;
     let secret = crate::auth::TokenKey::generate_secret();
     write_private(&path, &secret, true).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(secret.into_bytes())

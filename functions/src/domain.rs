@@ -171,8 +171,11 @@ pub const NOTE_MIN_CHARS: usize = 10;
 pub const NOTE_MAX_CHARS: usize = 5000;
 
 impl NoteBody {
+    /// Invisible characters (zero-width, bidi controls) are removed first: they hide text from
+    /// the reviewer and the sensitive-word list, and reorder what readers see.
     pub fn parse(s: &str) -> Result<NoteBody, FieldError> {
-        let trimmed = s.trim();
+        let visible = strip_invisible(s);
+        let trimmed = visible.trim();
         let n = trimmed.chars().count();
         if n < NOTE_MIN_CHARS {
             return Err(FieldError::new("body", format!("心得至少 {NOTE_MIN_CHARS} 个字，现在是 {n} 个字")));
@@ -193,6 +196,27 @@ impl NoteBody {
     pub fn into_string(self) -> String {
         self.0
     }
+}
+
+/// Characters that show nothing themselves but hide or reorder text: zero-width spaces and
+/// joiners, the word joiner, the byte-order mark, the soft hyphen, and bidirectional controls.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// The text without [`is_invisible`] characters.
+pub fn strip_invisible(s: &str) -> String {
+    s.chars().filter(|c| !is_invisible(*c)).collect()
 }
 
 /// A site path that takes notes, e.g. `/theory/constitution/`.
@@ -304,6 +328,15 @@ mod tests {
         assert!(NoteBody::parse(&"党".repeat(5001)).is_err());
         assert!(NoteBody::parse("<script>alert(1)</script>").is_ok(), "kept as text, never interpreted");
         assert!(NoteBody::parse("控制字符\u{0007}在这里出现了").is_err());
+        assert_eq!(
+            NoteBody::parse("学习\u{200B}党章\u{202E}的体会\u{2066}很深刻\u{FEFF}").unwrap().as_str(),
+            "学习党章的体会很深刻",
+            "zero-width and bidi controls are removed"
+        );
+        assert!(
+            NoteBody::parse("\u{200B}".repeat(20).as_str()).is_err(),
+            "invisible characters do not count"
+        );
     }
 
     #[test]

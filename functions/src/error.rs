@@ -41,8 +41,18 @@ pub enum ApiError {
     Closed(String),
     #[error("the same request is being processed")]
     InProgress,
-    #[error("rate limited for {retry_after_secs} s")]
-    RateLimited { retry_after_secs: u64 },
+    /// Too many of something (`what`, shown to the member: "登录尝试次数过多").
+    #[error("rate limited for {retry_after_secs} s: {what}")]
+    RateLimited { retry_after_secs: u64, what: &'static str },
+    /// The server cannot take this now (every slot of a bounded, expensive step is busy).
+    #[error("busy, retry after {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
+    /// A signed link (a photo URL) that is wrong or expired.
+    #[error("invalid or expired link")]
+    LinkInvalid,
+    /// A method the path does not take (GET on a POST-only endpoint).
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -87,10 +97,22 @@ impl ApiError {
                 "同一提交正在处理中，请稍候".into(),
                 Some("Idempotency-Key".into()),
             ),
-            ApiError::RateLimited { retry_after_secs } => (
+            ApiError::RateLimited { retry_after_secs, what } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
-                format!("尝试次数过多，请 {} 分钟后再试", retry_after_secs.div_ceil(60).max(1)),
+                format!("{what}，请 {} 分钟后再试", retry_after_secs.div_ceil(60).max(1)),
+                None,
+            ),
+            ApiError::Busy { .. } => {
+                (StatusCode::SERVICE_UNAVAILABLE, "busy", "服务器正忙，请稍后再试".into(), None)
+            }
+            ApiError::LinkInvalid => {
+                (StatusCode::FORBIDDEN, "forbidden", "链接无效或已过期，请刷新页面后再看".into(), None)
+            }
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "此接口不支持这种请求方式".into(),
                 None,
             ),
             ApiError::Internal(_) => {
@@ -128,7 +150,9 @@ impl IntoResponse for ApiError {
         let body = Body { error: ErrorBody { code, message, field, fields } };
         let mut response = (status, axum::Json(body)).into_response();
         let retry_after = match self {
-            ApiError::RateLimited { retry_after_secs } => Some(retry_after_secs),
+            ApiError::RateLimited { retry_after_secs, .. } | ApiError::Busy { retry_after_secs } => {
+                Some(retry_after_secs)
+            }
             ApiError::InProgress => Some(1),
             _ => None,
         };

@@ -16,6 +16,7 @@ pub mod error;
 pub mod http;
 pub mod migrate;
 pub mod photos;
+pub mod private_files;
 pub mod publish;
 pub mod reports;
 pub mod retention;

@@ -46,10 +46,17 @@ fn toml_escape(s: &str) -> String {
 pub fn page(note: &Note, author: &str, source_title: &str) -> String {
     let title = format!("学习心得：{source_title}");
     let date: DateTime<FixedOffset> = note.at;
-    let paragraphs: Vec<String> = note
-        .body
+    // Leading spaces and tabs would make an indented code block of a paragraph: they go (the
+    // ideographic space U+3000 that indents Chinese paragraphs stays; Markdown ignores it).
+    let body = note.body.replace("\r\n", "\n");
+    let paragraphs: Vec<String> = body
         .split("\n\n")
-        .map(|p| p.lines().map(|l| escape_text(l.trim_end())).collect::<Vec<_>>().join("  \n"))
+        .map(|p| {
+            p.lines()
+                .map(|l| escape_text(l.trim_end().trim_start_matches([' ', '\t'])))
+                .collect::<Vec<_>>()
+                .join("  \n")
+        })
         .filter(|p| !p.trim().is_empty())
         .collect();
     format!(
@@ -112,6 +119,29 @@ mod tests {
             "\\# 标题 \\*强调\\* &#123;&#123; qr\\(\\) &#125;&#125;"
         );
         assert_eq!(escape_text("学习党章，体会深刻。"), "学习党章，体会深刻。");
+    }
+
+    #[test]
+    fn indented_paragraphs_stay_paragraphs() {
+        let note = Note {
+            id: "n1".into(),
+            page: "/theory/constitution/".into(),
+            member_id: crate::domain::MemberId::parse("m001").unwrap(),
+            body: "    第一段缩进了四个空格。\r\n\r\n\t第二段用了制表符。\n\u{3000}\u{3000}第三行全角缩进。"
+                .into(),
+            status: crate::domain::NoteStatus::Approved,
+            at: DateTime::parse_from_rfc3339("2026-12-09T10:00:00+08:00").unwrap(),
+            flagged_words: vec![],
+            review_reason: None,
+            reviewed_by: None,
+            reviewed_at: None,
+        };
+        let text = page(&note, "张三", "学习党章");
+        let body = text.split("+++\n\n").nth(1).unwrap();
+        assert_eq!(
+            body,
+            "第一段缩进了四个空格。\n\n第二段用了制表符。  \n\u{3000}\u{3000}第三行全角缩进。\n"
+        );
     }
 
     #[test]

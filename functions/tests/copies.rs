@@ -172,3 +172,35 @@ async fn admins_see_campaign_progress_in_roster_order_without_ranking() {
     let (status, _, ctype) = get_raw(&h, &url).await;
     assert_eq!((status, ctype.as_str()), (StatusCode::OK, "image/jpeg"));
 }
+
+mod crafted;
+
+#[tokio::test]
+async fn a_small_png_of_too_many_decoded_bytes_is_413_and_nothing_is_stored() {
+    let h = Harness::new().await;
+    let token = h.member_token().await;
+    // 6300×6300 is inside the 40-megapixel limit, but 16-bit RGBA: 308 KB on the wire, 317.5 MB
+    // decoded. Refused from its header, before any decoding.
+    let bomb = crafted::zero_png(6300, 6300, 16, 6);
+    assert!(bomb.len() < 320_000, "{} bytes", bomb.len());
+    let (status, b) = h.upload(&token, CAMPAIGN, "1", &bomb, "deep.png").await;
+    assert_eq!((status, error_code(&b)), (StatusCode::PAYLOAD_TOO_LARGE, "too_large"), "{b}");
+    let message = b["error"]["message"].as_str().unwrap();
+    assert!(message.contains("6300×6300") && message.contains("上限 128 MB"), "{message}");
+    // So is a progressive JPEG whose coefficients the decoder would have to keep.
+    let (status, b) =
+        h.upload(&token, CAMPAIGN, "1", &crafted::flat_progressive_jpeg(8000, 5000), "p.jpg").await;
+    assert_eq!((status, error_code(&b)), (StatusCode::PAYLOAD_TOO_LARGE, "too_large"), "{b}");
+    assert_eq!(h.blob_count(), 0);
+}
+
+#[tokio::test]
+async fn a_png_with_a_colour_profile_bomb_is_taken_without_its_profile() {
+    let h = Harness::new().await;
+    let token = h.member_token().await;
+    // An iCCP chunk that would inflate to 1 GiB (about 1 MB): never read, the picture is fine.
+    let photo = crafted::with_iccp_bomb(&png(64, 64), 1 << 30);
+    let (status, b) = h.upload(&token, CAMPAIGN, "1", &photo, "profile.png").await;
+    assert_eq!(status, StatusCode::CREATED, "{b}");
+    assert_eq!((b["copy"]["width"].as_u64(), b["copy"]["height"].as_u64()), (Some(64), Some(64)));
+}

@@ -1,6 +1,7 @@
 //! `deploy/template.yaml` and `zhibu admin init` make the same table: the template's table is
 //! compared with one that `DynamoStore::ensure_table` created on moto's server, read back with
-//! DescribeTable. And the functions' IAM policies allow what the adapters call.
+//! DescribeTable. And the functions' IAM policies allow what the adapters call, CloudFront adds
+//! the security headers `zhibu serve` sends, and its URL function never redirects off the site.
 
 #![cfg(feature = "aws")]
 #![allow(clippy::unwrap_used)]
@@ -169,4 +170,142 @@ fn the_functions_may_call_what_the_adapters_call_and_nothing_broader() {
     for broad in ["dynamodb:*", "s3:*", "dynamodb:Scan", "dynamodb:DeleteTable", "s3:DeleteBucket"] {
         assert!(!granted.contains(broad), "the template grants {broad}");
     }
+}
+
+/// The logical id of the one resource of a type.
+fn resource_id(template: &Value, kind: &str) -> String {
+    let resources = template["Resources"].as_mapping().unwrap();
+    let ids: Vec<&str> = resources
+        .iter()
+        .filter(|(_, r)| r["Type"].as_str() == Some(kind))
+        .map(|(id, _)| id.as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 1, "one {kind} in the template");
+    ids[0].to_string()
+}
+
+/// The logical id a `!Ref` names.
+fn reference(v: &Value) -> Option<&str> {
+    match v {
+        Value::Tagged(t) if t.tag == "Ref" => t.value.as_str(),
+        _ => None,
+    }
+}
+
+#[test]
+fn cloudfront_adds_the_security_headers_of_zhibu_serve_to_pages_and_api_answers() {
+    use zhibu_functions::http::headers;
+    let template = template();
+    let policy = resource(&template, "AWS::CloudFront::ResponseHeadersPolicy");
+    let security = &policy["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"];
+    assert_eq!(
+        security["ContentSecurityPolicy"]["ContentSecurityPolicy"].as_str(),
+        Some(headers::CONTENT_SECURITY_POLICY)
+    );
+    assert!(!security["ContentTypeOptions"].is_null(), "X-Content-Type-Options: nosniff");
+    assert_eq!(security["FrameOptions"]["FrameOption"].as_str(), Some(headers::FRAME_OPTIONS));
+    assert_eq!(security["ReferrerPolicy"]["ReferrerPolicy"].as_str(), Some(headers::REFERRER_POLICY));
+    let hsts = &security["StrictTransportSecurity"];
+    assert_eq!(hsts["AccessControlMaxAgeSec"].as_u64(), Some(headers::HSTS_MAX_AGE_SECS));
+    assert_eq!(hsts["IncludeSubdomains"].as_bool(), Some(true));
+    for (name, header) in security.as_mapping().unwrap() {
+        assert_eq!(header["Override"].as_bool(), Some(true), "{name:?} replaces any origin's value");
+    }
+    let custom = policy["ResponseHeadersPolicyConfig"]["CustomHeadersConfig"]["Items"].as_sequence().unwrap();
+    let permissions = custom.iter().find(|h| h["Header"].as_str() == Some("Permissions-Policy")).unwrap();
+    assert_eq!(permissions["Value"].as_str(), Some(headers::PERMISSIONS_POLICY));
+
+    let id = resource_id(&template, "AWS::CloudFront::ResponseHeadersPolicy");
+    let config = &resource(&template, "AWS::CloudFront::Distribution")["DistributionConfig"];
+    let mut behaviours = vec![&config["DefaultCacheBehavior"]];
+    behaviours.extend(config["CacheBehaviors"].as_sequence().unwrap());
+    for b in behaviours {
+        assert_eq!(
+            reference(&b["ResponseHeadersPolicyId"]),
+            Some(id.as_str()),
+            "the behaviour for {:?} sends the security headers",
+            b["PathPattern"].as_str().unwrap_or("everything else")
+        );
+    }
+}
+
+#[test]
+fn the_pretty_urls_function_never_redirects_off_the_site() {
+    let template = template();
+    let code = template["Resources"]["PrettyUrls"]["Properties"]["FunctionCode"].as_str().unwrap();
+    if std::process::Command::new("node").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: no node to run the CloudFront function with");
+        return;
+    }
+    let cases = [
+        ("/notices", Some("/notices/")),
+        ("//notices", Some("/notices/")),
+        ("///evil.example/phish", Some("/evil.example/phish/")),
+        ("/\\evil.example/phish", Some("/evil.example/phish/")),
+        ("/\t/evil.example/phish", Some("/evil.example/phish/")),
+        ("/\n\\evil", Some("/evil/")),
+        // a file's URL is S3's business (a 404 for this one), never a redirect
+        ("/\\evil.example", None),
+        ("/tags/%E5%85%9A", Some("/tags/%E5%85%9A/")),
+        ("/notices/", None),
+        ("/css/site.css", None),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("run.js");
+    let uris: Vec<&str> = cases.iter().map(|(u, _)| *u).collect();
+    std::fs::write(
+        &script,
+        format!(
+            "{code}\nconst out = {uris}.map((uri) => {{ const r = handler({{ request: {{ uri }} }}); \
+             return r.statusCode ? r.headers.location.value : null; }});\nconsole.log(JSON.stringify(out));\n",
+            uris = serde_json::to_string(&uris).unwrap()
+        ),
+    )
+    .unwrap();
+    let output = std::process::Command::new("node").arg(&script).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let locations: Vec<Option<String>> = serde_json::from_slice(&output.stdout).unwrap();
+    for ((uri, expected), got) in cases.iter().zip(&locations) {
+        assert_eq!(got.as_deref(), *expected, "{uri:?}");
+    }
+}
+
+/// The API's login throttle counts by the viewer's address: CloudFront's function writes it into
+/// `x-zhibu-client-ip` over anything the viewer sent, the API behaviour runs it, and the function
+/// is told the header's name.
+#[test]
+fn cloudfront_hands_the_api_the_viewers_address_and_a_viewer_cannot_forge_it() {
+    let template = template();
+    let config = &resource(&template, "AWS::CloudFront::Distribution")["DistributionConfig"];
+    let api = config["CacheBehaviors"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|b| b["PathPattern"].as_str() == Some("/api/*"))
+        .unwrap();
+    let text = serde_yaml_ng::to_string(&api["FunctionAssociations"]).unwrap();
+    assert!(text.contains("ClientAddress.FunctionMetadata.FunctionARN"), "{text}");
+    let env = &template["Resources"]["ApiFunction"]["Properties"]["Environment"]["Variables"];
+    let header = serde_yaml_ng::to_string(&env["ZHIBU_CLIENT_IP_HEADER"]).unwrap();
+    assert!(header.contains("x-zhibu-client-ip"), "{header}");
+
+    let code = template["Resources"]["ClientAddress"]["Properties"]["FunctionCode"].as_str().unwrap();
+    if std::process::Command::new("node").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: no node to run the CloudFront function with");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("run.js");
+    std::fs::write(
+        &script,
+        format!(
+            "{code}\nconst r = handler({{ viewer: {{ ip: '198.51.100.23' }}, request: {{ uri: '/api/session', \
+             headers: {{ 'x-zhibu-client-ip': {{ value: '10.0.0.1' }} }} }} }});\n\
+             console.log(r.headers['x-zhibu-client-ip'].value + ' ' + r.uri);\n"
+        ),
+    )
+    .unwrap();
+    let output = std::process::Command::new("node").arg(&script).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "198.51.100.23 /api/session");
 }

@@ -167,3 +167,17 @@ async fn a_resent_photo_with_a_new_multipart_boundary_is_the_same_upload() {
     assert_eq!(answers[1].2.get("idempotent-replayed").unwrap(), "true");
     assert_eq!(h.blob_count(), 2, "one photo and its thumbnail, stored once");
 }
+
+#[tokio::test]
+async fn an_oversized_json_body_is_refused_before_it_is_buffered_or_kept() {
+    let h = Harness::new().await;
+    let token = h.member_token().await;
+    // 100 KiB: over the JSON limit (64 KiB), far under the upload limit the guard once used.
+    let (status, body, _) = post(&h, "/api/notes", &token, Some("big-1"), note(&"长".repeat(35_000))).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::PAYLOAD_TOO_LARGE, "too_large"));
+    assert!(body["error"]["message"].as_str().unwrap().contains("64 KB"), "{body}");
+    // Nothing was reserved or kept for the key: a real note may still use it.
+    let (status, body, _) =
+        post(&h, "/api/notes", &token, Some("big-1"), note("学习党章的体会一篇，认真写的")).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}

@@ -135,3 +135,56 @@ async fn the_moderation_queue_is_for_admins_and_shows_flagged_words() {
         h.call("POST", "/api/notes/x/review", Some(&member), Some(json!({"decision": "approve"}))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_member_may_post_ten_notes_an_hour_then_is_told_when_to_come_back() {
+    let h = Harness::new().await;
+    let token = h.member_token().await;
+    let posts = (0..25).map(|n| {
+        let app = h.app.clone();
+        let token = token.clone();
+        tokio::spawn(async move {
+            let request = axum::http::Request::post("/api/notes")
+                .header("content-type", "application/json")
+                .header("authorization", format!("Bearer {token}"))
+                .body(axum::body::Body::from(
+                    json!({"page": PAGE, "body": format!("同一段学习心得反复提交第{n}次")}).to_string(),
+                ))
+                .unwrap();
+            tower::ServiceExt::oneshot(app, request).await.unwrap()
+        })
+    });
+    let mut statuses = Vec::new();
+    for p in posts {
+        let response = p.await.unwrap();
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            let retry: i64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+            assert!((1..=3600).contains(&retry), "Retry-After {retry}");
+        }
+        statuses.push(response.status());
+    }
+    let created = statuses.iter().filter(|s| **s == StatusCode::CREATED).count();
+    assert_eq!(created, 10, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count(), 15);
+    let (_, mine) = h.call("GET", "/api/notes/mine", Some(&token), None).await;
+    assert_eq!(mine["notes"].as_array().unwrap().len(), 10, "refused notes are not stored");
+    let (status, b) = post(&h, &token, "一小时内第十一篇学习心得").await;
+    assert_eq!((status, error_code(&b)), (StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
+    assert!(b["error"]["message"].as_str().unwrap().contains("分钟后再试"));
+    let other = h.login("m002", OTHER_CODE).await;
+    assert_eq!(post(&h, &other, "另一位党员不受影响的学习心得").await.0, StatusCode::CREATED);
+    h.clock.advance(chrono::Duration::hours(1));
+    assert_eq!(post(&h, &token, "一小时以后又可以提交学习心得").await.0, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn invisible_characters_cannot_hide_a_word_from_the_reviewer() {
+    let h = Harness::new().await;
+    let token = h.member_token().await;
+    let (status, b) = post(&h, &token, "有人教我怎么翻\u{200B}墙\u{202E}看外网，我拒绝了").await;
+    assert_eq!(status, StatusCode::CREATED, "{b}");
+    assert_eq!(b["note"]["body"], "有人教我怎么翻墙看外网，我拒绝了", "stored without them");
+    let admin = h.admin_token().await;
+    let (_, queue) = h.call("GET", "/api/notes?status=pending", Some(&admin), None).await;
+    assert_eq!(queue["notes"][0]["flagged_words"], json!(["翻墙"]), "{queue}");
+}

@@ -77,3 +77,44 @@ async fn every_answer_carries_a_request_id() {
     let (_, _, headers) = h.send(Request::builder().uri("/api/me").body(Body::empty()).unwrap()).await;
     assert_eq!(headers["x-request-id"].len(), 32, "made when none is given");
 }
+
+#[tokio::test]
+async fn a_method_an_endpoint_does_not_take_is_a_json_405() {
+    let h = Harness::new().await;
+    for (method, path, allow) in [("GET", "/api/session", "POST"), ("DELETE", "/api/notes", "GET,HEAD,POST")]
+    {
+        let req = Request::builder().method(method).uri(path).body(Body::empty()).unwrap();
+        let (status, body, headers) = h.send(req).await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        assert_eq!(error_code(&body), "method_not_allowed", "{method} {path}: {body}");
+        assert!(body["error"]["message"].as_str().unwrap().contains("请求方式"), "{body}");
+        assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/json"));
+        let mut allowed: Vec<&str> =
+            headers[header::ALLOW].to_str().unwrap().split(',').map(str::trim).collect();
+        allowed.sort_unstable();
+        assert_eq!(allowed.join(","), allow, "{method} {path}: the Allow header stays");
+    }
+}
+
+#[tokio::test]
+async fn a_path_that_is_not_utf8_is_a_json_400() {
+    let h = Harness::new().await;
+    let admin = h.admin_token().await;
+    let member = h.member_token().await;
+    for (path, token) in [
+        ("/api/photos/%FF%FE", None),
+        ("/api/events/%FF/signins", Some(&admin)),
+        ("/api/quizzes/%C3%28", Some(&member)),
+        ("/api/campaigns/%E5%85/progress", Some(&admin)),
+    ] {
+        let mut req = Request::builder().uri(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let (status, body, headers) = h.send(req.body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+        assert_eq!(error_code(&body), "bad_request", "{path}: {body}");
+        assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/json"), "{path}");
+        assert!(headers.contains_key("x-request-id"), "{path}: still tagged");
+    }
+}

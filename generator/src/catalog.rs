@@ -12,13 +12,17 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::config::find_key_line;
 use crate::content::front_matter::Date;
 use crate::content::{Library, Page};
 use crate::markdown::Rendered;
 use crate::problems::{Problem, Problems};
 
-/// The file name of the catalog in the output folder.
+/// The file name of the catalog.
 pub const FILE_NAME: &str = "zhibu-catalog.json";
+/// Where `zhibu build` writes the catalog by default, relative to the site folder: never in the
+/// output folder, which is published (the catalog holds the quiz rounds' answer keys).
+pub const DEFAULT_PATH: &str = ".zhibu/zhibu-catalog.json";
 /// Catalog format version, bumped on an incompatible change.
 pub const VERSION: u32 = 1;
 
@@ -116,8 +120,14 @@ fn at_key(page: &Page, table: &str, key: &str, message: impl Into<String>) -> Pr
             })
             .map(|i| h + 1 + i)
     });
-    let line = key_line.or(start).map(|i| page.front_matter_line + i);
-    Problem { file: Some(page.file.clone()), line, message: message.into() }
+    // Without a `[extra.<table>]` header (`signin = 1` under `[extra]`, an inline table), the
+    // line that names the table, else the front matter's first line: never no line at all.
+    let line = key_line
+        .or(start)
+        .map(|i| page.front_matter_line + i)
+        .or_else(|| find_key_line(&page.front_matter, table).map(|l| page.front_matter_line + l - 1))
+        .unwrap_or(page.front_matter_line);
+    Problem { file: Some(page.file.clone()), line: Some(line), message: message.into() }
 }
 
 fn read_datetime(v: Option<&toml::Value>) -> Option<DateTime<FixedOffset>> {

@@ -222,7 +222,13 @@ impl Config {
             }
         }
         let config: Config = known.try_into().map_err(|e: toml::de::Error| {
-            Problem::in_file(file, format!("invalid configuration: {}", e.message()))
+            // The table has no positions; the text gives the same error with its line (the keys
+            // removed above are ignored there too).
+            let line = toml::from_str::<Config>(text)
+                .err()
+                .and_then(|e| e.span())
+                .map(|s| line_of_offset(text, s.start));
+            Problem { line, ..Problem::in_file(file, format!("invalid configuration: {}", e.message())) }
         })?;
         config.validate(file)?;
         Ok((config, warnings))
@@ -317,14 +323,33 @@ fn check_keys(
     Ok(())
 }
 
-/// Best-effort line of `key = ` or `[key]` in TOML text, for messages.
+/// Best-effort line of `key = ` or `[a.key]` in TOML text, the key bare or quoted, for messages.
 pub(crate) fn find_key_line(text: &str, key: &str) -> Option<usize> {
+    let after_key = |l: &str| -> Option<usize> {
+        let rest = l.strip_prefix(key).or_else(|| {
+            let quote = l.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+            l[1..].strip_prefix(key)?.strip_prefix(quote)
+        })?;
+        Some(l.len() - rest.len())
+    };
+    // The last key of a `[table]` or `[[array]]` header.
+    fn header_key(l: &str) -> Option<&str> {
+        let inner = l.strip_prefix('[')?.trim_start_matches('[');
+        let inner = inner[..inner.rfind(']')?].trim_end_matches(']').trim();
+        for quote in ['"', '\''] {
+            if let Some(body) = inner.strip_suffix(quote)
+                && let Some(open) = body.rfind(quote)
+            {
+                return Some(&body[open + 1..]);
+            }
+        }
+        inner.rsplit('.').next().map(str::trim)
+    }
     text.lines()
         .position(|l| {
             let l = l.trim_start();
-            (l.starts_with(key) && l[key.len()..].trim_start().starts_with('='))
-                || l.trim_start_matches('[').trim_end_matches(']').rsplit('.').next() == Some(key)
-                    && l.starts_with('[')
+            after_key(l).is_some_and(|end| l[end..].trim_start().starts_with('='))
+                || header_key(l) == Some(key)
         })
         .map(|i| i + 1)
 }

@@ -37,6 +37,22 @@ fn same_file(path: &Path, source: &Path) -> bool {
     }
 }
 
+/// Writes one file outside the output folder (the catalog) whole or not at all: to a temporary
+/// file beside it, then renamed over it. Unchanged bytes are left alone.
+pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if same_bytes(path, bytes) {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
 /// Makes `dir` hold exactly `files`.
 pub fn sync(dir: &Path, files: &[OutputFile]) -> io::Result<SyncReport> {
     std::fs::create_dir_all(dir)?;

@@ -260,10 +260,6 @@ fn build_inner(
         (r, detail)
     })?;
     drop(reuse);
-    files.push(OutputFile {
-        path: catalog::FILE_NAME.into(),
-        body: Body::Bytes(catalog.to_json().into_bytes()),
-    });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     for pair in files.windows(2) {
         if pair[0].path == pair[1].path {

@@ -20,8 +20,21 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<()> {
         None => args.site.root.join(&built.output_dir),
     };
     let write_start = Instant::now();
+    let catalog = match &args.catalog {
+        Some(c) => c.clone(),
+        None => args.site.root.join(zhibu_generator::catalog::DEFAULT_PATH),
+    };
+    if catalog.starts_with(&output) {
+        anyhow::bail!(
+            "the catalog {} would be published inside the output folder {}: it holds the quiz answer keys; choose another --catalog",
+            catalog.display(),
+            output.display()
+        );
+    }
     let report = zhibu_generator::output::sync(&output, &built.files)
         .with_context(|| format!("cannot write the output folder {}", output.display()))?;
+    zhibu_generator::output::write_file(&catalog, built.catalog.to_json().as_bytes())
+        .with_context(|| format!("cannot write the catalog {}", catalog.display()))?;
     if !args.site.quiet {
         use zhibu_generator::Progress as _;
         lines.phase(

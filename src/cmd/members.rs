@@ -1,10 +1,10 @@
-//! `zhibu members import | list | reset-code | remove | export`: the roster and members' data in
+//! `zhibu members import | list | reset-code | logout | remove | export`: the roster and members' data in
 //! the configured store. Changes are written to the audit log as `cli:<user>`.
 
 use anyhow::{Context as _, bail};
 use zhibu_functions::admin::{self, Actor};
 use zhibu_functions::reports::Table;
-use zhibu_functions::{app, config, roster};
+use zhibu_functions::{app, config, private_files, roster};
 
 use crate::cli::ImportArgs;
 
@@ -98,9 +98,25 @@ pub fn reset_code(args: &crate::cli::ResetCodeArgs) -> anyhow::Result<()> {
     config::write_private(&args.codes, &roster::codes_csv(&[(record.member, code)]), false)
         .with_context(|| format!("cannot write {}", args.codes.display()))?;
     eprintln!(
-        "{id} has a new access code in {} (the old one no longer works) — hand it over, then delete the file.",
+        "{id} has a new access code in {} (the old one no longer works, and neither does any login made with it) — hand it over, then delete the file.",
         args.codes.display()
     );
+    Ok(())
+}
+
+pub fn logout(args: &crate::cli::LogoutArgs) -> anyhow::Result<()> {
+    let id = member_id(&args.id)?;
+    let b = super::backends(&args.data.data)?;
+    let ended = b.runtime.block_on(admin::end_sessions(
+        b.store.as_ref(),
+        &Actor::command_line(),
+        &id,
+        super::now(),
+    ))?;
+    if !ended {
+        bail!("no member {id} in the roster");
+    }
+    eprintln!("{id} is logged out everywhere: every session ended; their access code still works.");
     Ok(())
 }
 
@@ -144,12 +160,13 @@ pub fn export(args: &crate::cli::ExportArgs) -> anyhow::Result<()> {
     let data = b.runtime.block_on(admin::export(b.store.as_ref(), &id))?;
     let mut photos = 0;
     if let Some(dir) = &args.photos {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        private_files::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         for copy in &data.copies {
             let bytes = b.runtime.block_on(b.blobs.get(&copy.photo_key))?;
             if let Some(bytes) = bytes {
                 let name = format!("{}-day{:03}.jpg", copy.campaign, copy.day);
-                std::fs::write(dir.join(&name), bytes).with_context(|| format!("cannot write {name}"))?;
+                private_files::write_new(&dir.join(&name), &bytes)
+                    .with_context(|| format!("cannot write {name}"))?;
                 photos += 1;
             }
         }

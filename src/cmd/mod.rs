@@ -43,7 +43,7 @@ pub fn now() -> chrono::DateTime<chrono::FixedOffset> {
 }
 
 /// The catalog of events, campaigns, quizzes and note pages: the given file, else
-/// ZHIBU_CATALOG, else the last build's `public/zhibu-catalog.json`.
+/// ZHIBU_CATALOG, else the last build's `.zhibu/zhibu-catalog.json`.
 pub fn catalog(
     given: Option<&std::path::Path>,
     data: &std::path::Path,

@@ -1,6 +1,7 @@
 //! `zhibu serve`: build in memory, serve on one local origin, watch the site and rebuild on
 //! every change, reloading open pages. A broken edit prints the error and shows it in the page;
-//! the server keeps running with the last good build.
+//! the server keeps running with the last good build. Connections, timeouts and the security
+//! headers are `crate::http_server`'s.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -25,6 +26,14 @@ use crate::cli::ServeArgs;
 use crate::progress::{self, Lines};
 
 const RELOAD_PATH: &str = "/__zhibu/livereload";
+/// The live-reload script, a file of its own so that pages keep their `script-src 'self'`.
+const RELOAD_SCRIPT_PATH: &str = "/__zhibu/livereload.js";
+const RELOAD_SCRIPT: &str = "// zhibu serve: reload the page after every rebuild.\n\
+    new EventSource(\"/__zhibu/livereload\").onmessage = function () { location.reload(); };\n";
+/// How the build error shows over a page (a stylesheet, as pages allow no inline style).
+const ERROR_STYLE_PATH: &str = "/__zhibu/build-error.css";
+const ERROR_STYLE: &str = "#zhibu-build-error { position: fixed; inset: 0; overflow: auto; background: #fff; \
+    color: #900; padding: 1em; z-index: 99999; font: 14px/1.5 monospace; white-space: pre-wrap; }\n";
 
 /// What the server shows: the last good build, and the error of the latest one if it failed.
 struct Current {
@@ -45,15 +54,10 @@ fn functions_catalog(built: &Built) -> anyhow::Result<zhibu_functions::catalog::
     zhibu_functions::catalog::Catalog::from_json(&built.catalog.to_json())
 }
 
-/// What the server answers with: the built files, less the catalog (quiz answer keys are for
-/// the functions only).
+/// What the server answers with: the built files (the catalog, with the quiz answer keys, is
+/// never among them; the functions get it in memory).
 fn files_of(built: Built) -> HashMap<String, Body> {
-    built
-        .files
-        .into_iter()
-        .filter(|f| f.path != zhibu_generator::catalog::FILE_NAME)
-        .map(|f| (f.path, f.body))
-        .collect()
+    built.files.into_iter().map(|f| (f.path, f.body)).collect()
 }
 
 pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
@@ -101,17 +105,29 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
 
     spawn_watcher(options, args.site.quiet, &args.data, state.clone(), cache)?;
 
-    let site =
-        Router::new().route(RELOAD_PATH, get(live_reload)).fallback(get(static_file)).with_state(state);
+    let site = Router::new()
+        .route(RELOAD_PATH, get(live_reload))
+        .route(
+            RELOAD_SCRIPT_PATH,
+            get(|| async { own_file("text/javascript; charset=utf-8", RELOAD_SCRIPT) }),
+        )
+        .route(ERROR_STYLE_PATH, get(|| async { own_file("text/css; charset=utf-8", ERROR_STYLE) }))
+        .fallback(get(static_file))
+        .with_state(state);
     let app = api.merge(site);
+    let limits = crate::http_server::Limits::from_env()?;
     // `serve` prints where it listens on stdout, so scripts and tests can read the port.
     println!("Serving {} on {base_url}/ (Ctrl+C to stop)", args.site.root.display());
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
-    Ok(())
+    let options = crate::http_server::Options { limits, https: false };
+    crate::http_server::serve(listener, app, options, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// One of `serve`'s own files (the live-reload script, the build error's style).
+fn own_file(content_type: &'static str, text: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-store")], text).into_response()
 }
 
 /// Watches the site folder and rebuilds on changes, coalescing bursts of events.
@@ -244,14 +260,13 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// The live-reload script and, when the latest build failed, its error over the page.
+/// The live-reload script and, when the latest build failed, its error over the page: files
+/// of `serve`'s own, never inline, so the page's Content-Security-Policy holds.
 fn inject(html: &[u8], error: Option<&str>) -> Vec<u8> {
-    let mut extra = format!(
-        "<script>(function(){{var s=new EventSource(\"{RELOAD_PATH}\");s.onmessage=function(){{location.reload();}};}})();</script>"
-    );
+    let mut extra = format!("<script src=\"{RELOAD_SCRIPT_PATH}\"></script>");
     if let Some(e) = error {
         extra.push_str(&format!(
-            "<div id=\"zhibu-build-error\" style=\"position:fixed;inset:0;overflow:auto;background:#fff;color:#900;padding:1em;z-index:99999;font:14px/1.5 monospace;white-space:pre-wrap\"><strong>构建失败 / build failed</strong>\n\n{}</div>",
+            "<link rel=\"stylesheet\" href=\"{ERROR_STYLE_PATH}\"><div id=\"zhibu-build-error\"><strong>构建失败 / build failed</strong>\n\n{}</div>",
             escape(e)
         ));
     }
@@ -285,7 +300,7 @@ async fn static_file(State(state): State<AppState>, uri: Uri) -> Response {
                     // A folder asked without its slash: send the browser to the slashed URL.
                     return Response::builder()
                         .status(StatusCode::MOVED_PERMANENTLY)
-                        .header(header::LOCATION, format!("{raw}/"))
+                        .header(header::LOCATION, slashed(raw))
                         .body(HttpBody::empty())
                         .unwrap_or_default();
                 }
@@ -317,6 +332,12 @@ async fn static_file(State(state): State<AppState>, uri: Uri) -> Response {
         .header(header::CACHE_CONTROL, "no-store")
         .body(HttpBody::from(bytes))
         .unwrap_or_default()
+}
+
+/// A folder's URL with its slash, on this origin: one leading slash only, since `//host/` (or
+/// `/\host/`) in a Location sends the browser to another host.
+fn slashed(path: &str) -> String {
+    format!("/{}/", path.trim_start_matches(['/', '\\']))
 }
 
 /// Decodes %XX escapes (Chinese term URLs arrive percent-encoded).
@@ -353,8 +374,17 @@ mod tests {
     #[test]
     fn injection_goes_before_body_end_and_escapes_errors() {
         let out = String::from_utf8(inject(b"<html><body>x</body></html>", Some("<bad>"))).unwrap();
-        assert!(out.contains("EventSource"));
+        assert!(out.contains("<script src=\"/__zhibu/livereload.js\"></script>"));
         assert!(out.contains("&lt;bad&gt;"));
+        assert!(!out.contains("style=") && !out.contains("<script>"), "nothing inline: {out}");
         assert!(out.ends_with("</body></html>"));
+    }
+
+    #[test]
+    fn a_folder_redirect_stays_on_this_origin() {
+        assert_eq!(slashed("/notices"), "/notices/");
+        assert_eq!(slashed("//notices"), "/notices/");
+        assert_eq!(slashed("/\\evil.example"), "/evil.example/");
+        assert_eq!(slashed("/tags/%E5%85%9A"), "/tags/%E5%85%9A/");
     }
 }

@@ -6,7 +6,7 @@
 // results (and reveals them), the roster and the audit log. Screenshots: admin-NN-*.png.
 
 import { chromium } from "playwright-core";
-import { PHONE, FLAGS, check, Steps, client, waitText, login } from "./harness.mjs";
+import { PHONE, FLAGS, check, Steps, client, waitText, login, watchCsp } from "./harness.mjs";
 
 const cfg = JSON.parse(process.env.E2E_CONFIG);
 const { base, pages } = cfg;
@@ -25,9 +25,11 @@ const browser = await chromium.launch({ executablePath: cfg.chromium, headless: 
 let failed = false;
 try {
   const errors = [];
+  const blocked = [];
   const watch = (page) => {
     page.setDefaultTimeout(15000);
     page.on("pageerror", (e) => errors.push(page.url() + ": " + e.message));
+    watchCsp(page, blocked);
   };
   const memberToken = await token(cfg.member);
   const otherToken = await token(cfg.other);
@@ -116,6 +118,9 @@ try {
     check(!nav.includes("管理"), "not in the site's navigation: " + nav);
     const sitemap = await (await fetch(base + "/sitemap.xml")).text();
     check(sitemap.includes("<loc>") && !sitemap.includes("/admin/"), "not in the sitemap");
+    // The admin pages' own stylesheet (a file: the CSP allows no inline <style>) is applied.
+    const links = await page.locator(".admin-nav ul").evaluate((e) => getComputedStyle(e).display);
+    check(links === "flex", "css/admin.css applied to the admin links: display " + links);
     await shot(page, "admin-home");
   });
 
@@ -264,6 +269,7 @@ try {
   });
 
   await step("no script errors on any admin page", async () => check(errors.length === 0, errors.join("; ")));
+  await step("nothing blocked by the Content-Security-Policy", async () => check(blocked.length === 0, blocked.join("; ")));
   console.log("all admin steps passed; screenshots in " + cfg.shots);
 } catch (e) {
   failed = true;

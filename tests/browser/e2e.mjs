@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { PHONE, FLAGS, check, Steps, client, waitText, login } from "./harness.mjs";
+import { PHONE, FLAGS, check, Steps, client, waitText, login, watchCsp } from "./harness.mjs";
 
 const cfg = JSON.parse(process.env.E2E_CONFIG);
 const { base, pages } = cfg;
@@ -29,9 +29,20 @@ try {
   page.setDefaultTimeout(15000);
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  const blocked = [];
+  watchCsp(page, blocked);
   page.on("dialog", (d) => d.accept());
   const memberToken = await token(cfg.member);
   const adminToken = await token(cfg.admin);
+
+  await step("the home page's script runs under the site's Content-Security-Policy", async () => {
+    const answer = await page.goto(base + "/");
+    const csp = answer.headers()["content-security-policy"] || "";
+    check(/script-src 'self'/.test(csp) && /frame-ancestors 'none'/.test(csp), "a CSP on the page: " + csp);
+    await waitText(page, "[data-zhibu=events] [data-status]", /签到进行中/);
+    check(blocked.length === 0, "nothing blocked: " + blocked.join("; "));
+    await shot(page, "home");
+  });
 
   await step("signed out, the forms ask for a login", async () => {
     await page.goto(base + pages.online);
@@ -53,6 +64,35 @@ try {
     check(await page.locator("button.member-logout").isVisible(), "a logout button");
     check(!(await page.locator(".login-needed").first().isVisible()), "login notices hidden once logged in");
     await shot(page, "logged-in-header");
+  });
+
+  await step("login never leaves the site, whatever ?next= says", async () => {
+    // Browsers drop tabs and newlines from a URL and read a backslash as "/": each of these
+    // would become "//evil.example/…", another host, if the login page went to `next` as given.
+    const probe = await browser.newContext(PHONE);
+    const p = await probe.newPage();
+    p.setDefaultTimeout(15000);
+    p.on("pageerror", (e) => errors.push(e.message));
+    watchCsp(p, blocked);
+    const away = [];
+    p.on("request", (r) => r.isNavigationRequest() && new URL(r.url()).origin !== origin && away.push(r.url()));
+    const offsite = ["/\t/evil.example/phish", "/\n/evil.example/", "/\r\\evil.example/", "/\\evil.example/", "//evil.example/", "https://evil.example/", "javascript:alert(1)"];
+    for (const next of offsite) {
+      await p.goto(base + pages.login + "?next=" + encodeURIComponent(next));
+      await login(p, cfg.member);
+      // Either back on the login page (no usable `next`) or gone elsewhere (where loading
+      // fails: evil.example never resolves).
+      await p.waitForURL((u) => u.origin !== origin || (u.pathname === pages.login && !u.search)).catch(() => {});
+      check(away.length === 0 && new URL(p.url()).origin === origin, "next=" + JSON.stringify(next) + " led off the site, to " + [...away, p.url()].join(", "));
+      await waitText(p, ".form-title", /当前登录/);
+      await p.evaluate(() => localStorage.clear());
+    }
+    await shot(p, "login-next-offsite-refused");
+    // A path on the site, with its query and fragment, is still where the member goes.
+    await p.goto(base + pages.login + "?next=" + encodeURIComponent(pages.quiz + "?from=login#quiz"));
+    await login(p, cfg.member);
+    await p.waitForURL(base + pages.quiz + "?from=login#quiz");
+    await probe.close();
   });
 
   await step("a token the server no longer accepts sends the member to log in and back", async () => {
@@ -413,6 +453,7 @@ try {
   });
 
   await step("no script errors on any page", async () => check(errors.length === 0, errors.join("; ")));
+  await step("nothing blocked by the Content-Security-Policy", async () => check(blocked.length === 0, blocked.join("; ")));
   console.log("all steps passed; screenshots in " + cfg.shots);
 } catch (e) {
   failed = true;

@@ -18,6 +18,14 @@ export function check(ok, what) {
   if (!ok) throw new Error(what);
 }
 
+/** Collects into `into` every Content-Security-Policy violation Chromium reports on `page`
+ *  (an inline script or style, or a request to another origin, that the site's policy blocked). */
+export function watchCsp(page, into) {
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) into.push(page.url() + ": " + m.text());
+  });
+}
+
 /** Numbered steps, each leaving screenshots named `<prefix><NN>-<name>.png` in `dir`; a failing
  *  step is reported once and shot on `current`, the page it happened on. */
 export class Steps {

@@ -33,6 +33,12 @@ impl Site {
         std::fs::write(p, text).expect("write");
     }
 
+    /// The catalog the last build wrote for the functions (beside the output, never in it).
+    pub fn read_catalog(&self) -> String {
+        let path = self.root().join(".zhibu/zhibu-catalog.json");
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+    }
+
     pub fn read_out(&self, rel: &str) -> String {
         std::fs::read_to_string(self.out().join(rel)).unwrap_or_else(|e| panic!("reading public/{rel}: {e}"))
     }

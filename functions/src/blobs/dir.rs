@@ -1,5 +1,6 @@
 //! Blobs in a local folder: written to a temporary file and renamed, so a reader never sees half
-//! a photo and a crash leaves either the old or the new one.
+//! a photo and a crash leaves either the old or the new one. Folders are 0700 and photos 0600:
+//! members' photos are not for other accounts on the machine.
 
 use std::path::{Path, PathBuf};
 
@@ -7,6 +8,7 @@ use anyhow::Context as _;
 use async_trait::async_trait;
 
 use super::{Blobs, valid_key};
+use crate::private_files;
 
 pub struct DirBlobs {
     root: PathBuf,
@@ -14,7 +16,7 @@ pub struct DirBlobs {
 
 impl DirBlobs {
     pub fn open(root: &Path) -> anyhow::Result<DirBlobs> {
-        std::fs::create_dir_all(root).with_context(|| format!("cannot create {}", root.display()))?;
+        private_files::create_dir_all(root).with_context(|| format!("cannot create {}", root.display()))?;
         Ok(DirBlobs { root: root.to_path_buf() })
     }
 
@@ -30,10 +32,10 @@ impl Blobs for DirBlobs {
         let path = self.path(key)?;
         tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
+                private_files::create_dir_all(dir)?;
             }
             let tmp = path.with_extension("tmp-upload");
-            std::fs::write(&tmp, &bytes).with_context(|| format!("writing {}", tmp.display()))?;
+            private_files::write_new(&tmp, &bytes).with_context(|| format!("writing {}", tmp.display()))?;
             std::fs::rename(&tmp, &path).with_context(|| format!("renaming to {}", path.display()))?;
             Ok(())
         })

@@ -129,6 +129,8 @@ pub async fn upload(
     if photos::sniff(&photo).is_none() {
         return Err(ApiError::UnsupportedMediaType("只能上传 JPEG、PNG 或 WebP 照片".into()));
     }
+    // Blocking: decoding is CPU work, and `process` waits there for one of the process's decode
+    // slots (photos::DECODE_SLOTS), which bounds the memory of parallel uploads.
     let processed =
         tokio::task::spawn_blocking(move || photos::process(&photo)).await.map_err(ApiError::internal)?;
     let processed = match processed {
@@ -139,6 +141,14 @@ pub async fn upload(
         Err(PhotoError::TooManyPixels { width, height }) => {
             return Err(ApiError::TooLarge(format!("照片为 {width}×{height} 像素，超过 4000 万像素上限")));
         }
+        Err(PhotoError::TooManyBytes { width, height, bytes }) => {
+            return Err(ApiError::TooLarge(format!(
+                "照片为 {width}×{height} 像素，数据量过大（解码需约 {} MB，上限 {} MB），请缩小或转为普通 JPEG 后再传",
+                bytes.div_ceil(1 << 20),
+                photos::DECODE_BUDGET >> 20
+            )));
+        }
+        Err(PhotoError::Busy) => return Err(ApiError::Busy { retry_after_secs: 5 }),
         Err(PhotoError::Corrupt(_)) => {
             return Err(ApiError::field("photo", "照片已损坏，无法读取，请重新拍摄"));
         }
@@ -259,7 +269,7 @@ pub async fn photo(
     if !crate::blobs::valid_key(&key)
         || !state.tokens.verify_url(&path, expires, sig, state.clock.now().timestamp())
     {
-        return Err(ApiError::Forbidden);
+        return Err(ApiError::LinkInvalid);
     }
     let bytes =
         state.blobs.get(&key).await?.ok_or_else(|| ApiError::NotFound("照片不存在或已被替换".into()))?;

@@ -4,34 +4,94 @@
 use std::collections::HashMap;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use serde::de::DeserializeOwned;
 
 use super::{AppState, JSON_LIMIT};
 use crate::domain::{MemberId, Role};
 use crate::error::{ApiError, FieldError};
-use crate::store::Member;
+use crate::store::{Member, UNKNOWN_ADDRESS};
 
 /// The signed-in member making the request. Checked against the store on every request, so a
-/// removed member or a changed role takes effect at once.
+/// removed member, a changed role or an ended session takes effect at once.
 pub struct Caller(pub Member);
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ")) else {
-            return Err(ApiError::Unauthorized("请先登录"));
-        };
-        let now = state.clock.now().timestamp();
-        let claims =
-            state.tokens.verify(token.trim(), now).ok_or(ApiError::Unauthorized("登录已过期，请重新登录"))?;
-        let record =
-            state.store.member(&claims.sub).await?.ok_or(ApiError::Unauthorized("登录已失效，请重新登录"))?;
-        Ok(Caller(record.member))
+        authenticate(state, &parts.headers).await.map(Caller)
     }
+}
+
+/// The member a request's bearer token names, if the token is signed, unexpired, and of the
+/// member's current session generation; the contract's 401 otherwise.
+pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Member, ApiError> {
+    let header = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ")) else {
+        return Err(ApiError::Unauthorized("请先登录"));
+    };
+    let now = state.clock.now().timestamp();
+    let claims =
+        state.tokens.verify(token.trim(), now).ok_or(ApiError::Unauthorized("登录已过期，请重新登录"))?;
+    let record = state.store.member(&claims.sub).await?;
+    match record {
+        Some(record) if record.session_gen == claims.sgen => Ok(record.member),
+        _ => Err(ApiError::Unauthorized("登录已失效，请重新登录")),
+    }
+}
+
+/// The client's address (IP), for the login throttle and the log: from the header named by
+/// `ZHIBU_CLIENT_IP_HEADER` when one is configured (set only where a proxy you run writes it:
+/// the template's CloudFront function writes the viewer's address into `x-zhibu-client-ip`), else
+/// the connection's peer (`zhibu serve`); [`UNKNOWN_ADDRESS`] when neither is known (a Lambda
+/// behind CloudFront without the header sees only CloudFront's own address, which many members
+/// share, so it is not used).
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(client_address(parts, state.client_ip_header.as_ref())))
+    }
+}
+
+fn client_address(parts: &Parts, configured: Option<&axum::http::HeaderName>) -> String {
+    let from_header = configured.and_then(|name| parts.headers.get(name)?.to_str().ok().and_then(ip_of));
+    let from_peer = || {
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|axum::extract::ConnectInfo(peer)| peer.ip())
+    };
+    from_header.or_else(from_peer).map(network_of).unwrap_or_else(|| UNKNOWN_ADDRESS.into())
+}
+
+/// What the throttle counts by: an IPv4 address, or an IPv6 address's /64 (one subscriber's
+/// network; the host part is the subscriber's to change at will).
+fn network_of(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
+/// An IP address from a header value: `203.0.113.9`, `203.0.113.9:46532`, `[2001:db8::1]:443`,
+/// `2001:db8::1`, or the first of a comma-separated list.
+/// (CloudFront's `2001:db8::1:443` reads as an IPv6 address whose last group is the port; only
+/// the /64 counts, so that does not matter.)
+fn ip_of(value: &str) -> Option<std::net::IpAddr> {
+    use std::net::{IpAddr, SocketAddr};
+    let first = value.split(',').next()?.trim();
+    if let Ok(ip) = first.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    first.parse::<SocketAddr>().ok().map(|addr| addr.ip())
 }
 
 /// An admin (the branch secretary or the instructor).
@@ -108,4 +168,21 @@ pub fn member_id_field(field: &str, value: Option<&str>) -> Result<MemberId, Fie
 
 pub async fn no_such_endpoint() -> ApiError {
     ApiError::NotFound("没有这个接口".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_addresses_are_read_from_the_usual_forms() {
+        let of = |v: &str| ip_of(v).map(network_of);
+        assert_eq!(of("203.0.113.9").as_deref(), Some("203.0.113.9"));
+        assert_eq!(of("203.0.113.9:46532").as_deref(), Some("203.0.113.9"));
+        assert_eq!(of("[2001:db8::1]:443").as_deref(), Some("2001:db8:0:0::/64"));
+        assert_eq!(of("2001:db8:0:0:aaaa::1:443").as_deref(), Some("2001:db8:0:0::/64"));
+        assert_eq!(of("198.51.100.1, 10.0.0.1").as_deref(), Some("198.51.100.1"));
+        assert_eq!(of("evil.example"), None);
+        assert_eq!(of(""), None);
+    }
 }

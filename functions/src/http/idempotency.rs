@@ -11,8 +11,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
-use super::{AppState, UPLOAD_LIMIT};
-use crate::domain::MemberId;
+use super::extract::authenticate;
+use super::{AppState, JSON_LIMIT, UPLOAD_LIMIT};
 use crate::error::ApiError;
 use crate::store::{Idempotent, KeptAnswer};
 
@@ -33,11 +33,15 @@ fn parse_key(value: &HeaderValue) -> Option<String> {
     ok.then(|| key.to_string())
 }
 
-/// The member a bearer token names, if it is valid; the handler checks the member itself.
-fn token_subject(state: &AppState, request: &Request) -> Option<MemberId> {
-    let header = request.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let token = header.strip_prefix("Bearer ")?.trim();
-    state.tokens.verify(token, state.clock.now().timestamp()).map(|claims| claims.sub)
+/// Requests whose answers are never kept: a login's answer is a fresh token, which must not be
+/// stored or handed out twice; logouts have nothing to replay.
+fn never_kept(path: &str) -> bool {
+    path == "/api/session" || path.starts_with("/api/session/")
+}
+
+/// The most a request to this path may send: uploads are photos, everything else JSON.
+fn body_limit(path: &str) -> usize {
+    if path == "/api/copies" { UPLOAD_LIMIT + 64 * 1024 } else { JSON_LIMIT }
 }
 
 /// What makes two requests the same: method, path, content type and body. A multipart body's
@@ -91,13 +95,24 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         return ApiError::field("Idempotency-Key", "幂等键应为 1–100 位字母、数字、下划线或连字符")
             .into_response();
     };
-    let Some(member) = token_subject(&state, &request) else {
-        // No valid token: the handler answers 401, and there is nothing to keep.
+    if never_kept(request.uri().path()) {
+        return next.run(request).await;
+    }
+    // Only a caller whose session is valid now gets a kept answer; anyone else gets the
+    // handler's own 401.
+    let Ok(member) = authenticate(&state, request.headers()).await.map(|m| m.id) else {
         return next.run(request).await;
     };
+    let limit = body_limit(request.uri().path());
+    let declared =
+        request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    let too_large = || ApiError::TooLarge(format!("提交的内容超过 {} KB 上限", limit / 1024)).into_response();
+    if declared.is_some_and(|len| len > limit) {
+        return too_large();
+    }
     let (mut parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, UPLOAD_LIMIT + 64 * 1024).await else {
-        return ApiError::TooLarge("提交的内容过大".into()).into_response();
+    let Ok(bytes) = to_bytes(body, limit).await else {
+        return too_large();
     };
     let fingerprint = fingerprint(&parts, &bytes);
     match state.store.begin_idempotent(&member, &key, &fingerprint, state.clock.now()).await {

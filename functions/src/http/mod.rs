@@ -5,10 +5,12 @@
 mod audit;
 mod copies;
 mod extract;
+pub mod headers;
 pub mod idempotency;
 mod me;
 mod notes;
 mod quizzes;
+mod rejections;
 mod request_id;
 mod session;
 mod signins;
@@ -41,6 +43,12 @@ pub struct AppState {
     pub tokens: TokenKey,
     pub words: Arc<SensitiveWords>,
     pub clock: Arc<dyn Clock>,
+    /// A header that carries the client's address, written by a proxy in front of the
+    /// functions (`ZHIBU_CLIENT_IP_HEADER`); None: the connection's peer is the client.
+    pub client_ip_header: Option<axum::http::HeaderName>,
+    /// Slots for access-code checks ([`crate::auth::verification_slots`]): bounds the memory and
+    /// CPU a login flood can take.
+    pub code_checks: Arc<tokio::sync::Semaphore>,
 }
 
 /// The API's routes, all under `/api`.
@@ -48,6 +56,8 @@ pub fn router(state: AppState) -> Router {
     let idempotency = axum::middleware::from_fn_with_state(state.clone(), idempotency::guard);
     Router::new()
         .route("/api/session", post(session::create))
+        .route("/api/session/logout", post(session::logout))
+        .route("/api/admin/members/{id}/logout", post(session::logout_member))
         .route("/api/me", get(me::show))
         .route("/api/signins", post(signins::create).get(signins::mine))
         .route("/api/events", get(signins::list))
@@ -70,6 +80,10 @@ pub fn router(state: AppState) -> Router {
         // whoever mounts the router (the site under `zhibu serve`).
         .route("/api", any(extract::no_such_endpoint))
         .route("/api/{*rest}", any(extract::no_such_endpoint))
+        // After every route: a method a path does not take is the contract's 405, and any
+        // plain-text rejection of axum's (a path that is not UTF-8) the contract's error body.
+        .method_not_allowed_fallback(rejections::method_not_allowed)
+        .layer(axum::middleware::map_response(rejections::as_contract_error))
         .layer(idempotency)
         .layer(axum::middleware::from_fn(request_id::tag))
         .layer(DefaultBodyLimit::max(JSON_LIMIT))

@@ -13,7 +13,11 @@ use super::extract::{Admin, Caller, JsonBody, query};
 use super::idempotency::IdempotencyKey;
 use crate::domain::{NoteBody, NoteStatus, Role, page_path};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::store::{Member, Note};
+use crate::store::{Member, Note, Quota};
+
+/// A member may post this many notes an hour: plenty for real writing, and a bound on what a
+/// script (or a stuck phone) can pour into the moderation queue.
+pub const NOTE_QUOTA: Quota = Quota { kind: "notes", window_seconds: 3600, limit: 10 };
 
 #[derive(Deserialize)]
 pub struct NoteDto {
@@ -73,13 +77,19 @@ pub async fn create(
     {
         return Ok((StatusCode::CREATED, Json(json!({ "note": own(&existing) }))));
     }
+    let now = state.clock.now();
+    if !state.store.take_quota(&me.id, &NOTE_QUOTA, now).await? {
+        let ends = NOTE_QUOTA.window_start(now) + NOTE_QUOTA.window_seconds;
+        let retry_after_secs = (ends - now.timestamp()).max(1) as u64;
+        return Err(ApiError::RateLimited { retry_after_secs, what: "提交心得过于频繁" });
+    }
     let note = Note {
         id,
         page,
         member_id: me.id,
         body: body.into_string(),
         status: NoteStatus::Pending,
-        at: state.clock.now(),
+        at: now,
         flagged_words,
         review_reason: None,
         reviewed_by: None,

@@ -5,7 +5,9 @@
 //! |---|---|---|---|---|---|
 //! | member | `MEMBER#<id>` | `MEMBER` | | `ROSTER` / `<order>` | |
 //! | roster counter | `ROSTER` | `COUNTER` | | | |
-//! | login failure | `MEMBER#<id>` | `FAIL#<unix>#<uuid>` (TTL `expires_at`) | | | |
+//! | login failure | `MEMBER#<id>` | `FAIL#<unix>#<nonce>` (TTL `expires_at`) | | | |
+//! | login failure by address | `ADDR#<address>` | `FAIL#<unix>#<nonce>` (TTL `expires_at`) | | | |
+//! | quota | `MEMBER#<id>` | `QUOTA#<kind>#<window start>` (TTL `expires_at`) | | | |
 //! | sign-in | `EVENT#<event>` | `SIGNIN#<member>` | `MEMBER#<id>` / `SIGNIN#<unix>#<event>` | | `LOCATED` / `<unix>#…` while it has a location |
 //! | note | `NOTE#<id>` | `NOTE` | `MEMBER#<id>` / `NOTE#<unix>#<id>` | `NOTES#<status>` / `<unix>#<id>` | `PAGE#<page>#<status>` / `<unix>#<id>` |
 //! | copy | `COPY#<campaign>#<member>` | `DAY#<day>` | `MEMBER#<id>` / `COPY#<campaign>#<day>` | `CAMPAIGN#<campaign>` / `<member>#<day>` | |
@@ -36,8 +38,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AuditEntry, Copy, IDEMPOTENCY_TTL_SECONDS, Idempotent, Inserted, KeptAnswer, Member, MemberRecord, Note,
-    QuizAnswers, QuizReveal, Signin, Store, StoreResult, idempotent_decision,
+    AuditEntry, Copy, IDEMPOTENCY_TTL_SECONDS, Idempotent, Inserted, KeptAnswer, LoginAttempt, LoginGate,
+    LoginLimits, LoginOutcome, Member, MemberRecord, Note, QuizAnswers, QuizReveal, Quota, Signin, Store,
+    StoreResult, idempotent_decision, login_gate, new_session_gen,
 };
 use crate::aws;
 use crate::domain::{MemberId, NoteStatus};
@@ -290,6 +293,25 @@ impl DynamoStore {
         Ok(())
     }
 
+    /// Writes a login attempt's failure records (by member and by address); returns their keys.
+    async fn put_failure(&self, attempt: &LoginAttempt) -> StoreResult<Vec<(String, String)>> {
+        let sk = format!("FAIL#{}#{}", unix(attempt.at), attempt.nonce);
+        let mut keys = Vec::new();
+        for pk in [member_pk(&attempt.member_id), address_pk(&attempt.address)] {
+            let item = FailureItem {
+                pk: pk.clone(),
+                sk: sk.clone(),
+                at: attempt.at,
+                expires_at: attempt.at.timestamp() + FAILURE_TTL_SECONDS,
+                address: attempt.address.clone(),
+                nonce: attempt.nonce.clone(),
+            };
+            self.put_new(to_item(&item)?).await?;
+            keys.push((pk, sk.clone()));
+        }
+        Ok(keys)
+    }
+
     fn put(&self, item: Item, condition: Option<(&str, Item)>) -> anyhow::Result<TransactWriteItem> {
         let mut put = Put::builder().table_name(&self.table).set_item(Some(item));
         if let Some((expression, values)) = condition {
@@ -414,6 +436,9 @@ struct MemberItem {
     member: Member,
     code_hash: String,
     roster_order: i64,
+    /// Absent on items written before sessions could be ended: generation 0.
+    #[serde(default)]
+    session_gen: i64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -422,6 +447,14 @@ struct FailureItem {
     sk: String,
     at: DateTime<FixedOffset>,
     expires_at: i64,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    nonce: String,
+}
+
+fn address_pk(address: &str) -> String {
+    format!("ADDR#{address}")
 }
 
 #[derive(Serialize, Deserialize)]
@@ -597,6 +630,7 @@ impl Store for DynamoStore {
                 .key("sk", s("MEMBER"))
                 .condition_expression("attribute_exists(pk)")
                 .update_expression("SET #name = :name, #role = :role, profile = :profile")
+                .return_values(ReturnValue::UpdatedOld)
                 .expression_attribute_names("#name", "name")
                 .expression_attribute_names("#role", "role")
                 .expression_attribute_values(":name", s(&member.name))
@@ -607,8 +641,17 @@ impl Store for DynamoStore {
                 )
                 .send()
                 .await;
-            if written(update, "updating a member")? {
-                return Ok(false);
+            match update {
+                Ok(out) => {
+                    // A changed role ends the member's sessions.
+                    let old_role = out.attributes().and_then(|a| a.get("role")).and_then(|v| v.as_s().ok());
+                    if old_role.is_some_and(|r| r != member.role.as_str()) {
+                        self.end_sessions(&member.id).await?;
+                    }
+                    return Ok(false);
+                }
+                Err(e) if e.code() == Some("ConditionalCheckFailedException") => {}
+                Err(e) => return Err(aws::error("updating a member", e)),
             }
             let order = self.next_roster_order().await?;
             let item = MemberItem {
@@ -619,6 +662,7 @@ impl Store for DynamoStore {
                 member: member.clone(),
                 code_hash: new_code_hash.to_string(),
                 roster_order: order,
+                session_gen: new_session_gen(),
             };
             if self.put_new(to_item(&item)?).await? {
                 return Ok(true);
@@ -637,31 +681,89 @@ impl Store for DynamoStore {
         Ok(items.into_iter().map(record).collect())
     }
 
-    async fn record_login_failure(&self, id: &MemberId, at: DateTime<FixedOffset>) -> StoreResult<()> {
-        let item = FailureItem {
-            pk: member_pk(id),
-            sk: format!("FAIL#{}#{}", unix(at), uuid::Uuid::new_v4().simple()),
-            at,
-            expires_at: at.timestamp() + FAILURE_TTL_SECONDS,
-        };
-        self.put_new(to_item(&item)?).await.map(|_| ())
+    async fn begin_login(&self, attempt: &LoginAttempt, limits: &LoginLimits) -> StoreResult<LoginGate> {
+        // Record first, then count what is recorded (strongly consistent reads by key): of any
+        // number of parallel attempts, the k-th to be written sees at least k-1 others, so no
+        // more than the limit can pass. A refused attempt takes its records back.
+        let keys = self.put_failure(attempt).await?;
+        let since = attempt.at.timestamp() - limits.window_seconds;
+        let of_id: Vec<FailureItem> =
+            self.query_all(Query::table(member_pk(&attempt.member_id)).begins_with("FAIL#")).await?;
+        let of_address: Vec<FailureItem> =
+            self.query_all(Query::table(address_pk(&attempt.address)).begins_with("FAIL#")).await?;
+        // TTL deletion is lazy, and the window is narrower than the TTL: filter by time.
+        let others = |f: &FailureItem| f.nonce != attempt.nonce && f.at.timestamp() > since;
+        let of_id: Vec<(String, i64)> =
+            of_id.iter().filter(|f| others(f)).map(|f| (f.address.clone(), f.at.timestamp())).collect();
+        let of_address: Vec<i64> =
+            of_address.iter().filter(|f| others(f)).map(|f| f.at.timestamp()).collect();
+        let gate = login_gate(limits, attempt, &of_id, &of_address);
+        if gate != LoginGate::Proceed {
+            self.delete_keys(keys).await?;
+        }
+        Ok(gate)
     }
 
-    async fn login_failures_since(
-        &self,
-        id: &MemberId,
-        since: DateTime<FixedOffset>,
-    ) -> StoreResult<Vec<DateTime<FixedOffset>>> {
+    async fn end_login(&self, attempt: &LoginAttempt, outcome: LoginOutcome) -> StoreResult<()> {
         let items: Vec<FailureItem> =
-            self.query_all(Query::table(member_pk(id)).begins_with("FAIL#")).await?;
-        // TTL deletion is lazy, and the window is narrower than the TTL: filter by time.
-        Ok(items.into_iter().map(|f| f.at).filter(|at| *at >= since).collect())
+            self.query_all(Query::table(member_pk(&attempt.member_id)).begins_with("FAIL#")).await?;
+        let mine = |f: &FailureItem| match outcome {
+            LoginOutcome::Succeeded => f.address == attempt.address || f.nonce == attempt.nonce,
+            LoginOutcome::NotChecked => f.nonce == attempt.nonce,
+        };
+        let mut keys: Vec<(String, String)> = Vec::new();
+        for f in items.into_iter().filter(mine) {
+            keys.push((address_pk(&f.address), f.sk.clone()));
+            keys.push((f.pk, f.sk));
+        }
+        self.delete_keys(keys).await
     }
 
     async fn clear_login_failures(&self, id: &MemberId) -> StoreResult<()> {
         let items: Vec<FailureItem> =
             self.query_all(Query::table(member_pk(id)).begins_with("FAIL#")).await?;
-        self.delete_keys(items.into_iter().map(|f| (f.pk, f.sk)).collect()).await
+        let mut keys: Vec<(String, String)> = Vec::new();
+        for f in items {
+            keys.push((address_pk(&f.address), f.sk.clone()));
+            keys.push((f.pk, f.sk));
+        }
+        self.delete_keys(keys).await
+    }
+
+    async fn end_sessions(&self, id: &MemberId) -> StoreResult<bool> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(member_pk(id)))
+            .key("sk", s("MEMBER"))
+            .condition_expression("attribute_exists(pk)")
+            .update_expression("SET session_gen = :gen")
+            .expression_attribute_values(":gen", AttributeValue::N(new_session_gen().to_string()))
+            .send()
+            .await;
+        written(result, "ending a member's sessions")
+    }
+
+    async fn take_quota(&self, id: &MemberId, quota: &Quota, at: DateTime<FixedOffset>) -> StoreResult<bool> {
+        let window = quota.window_start(at);
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(member_pk(id)))
+            .key("sk", s(format!("QUOTA#{}#{window:012}", quota.kind)))
+            .condition_expression("attribute_not_exists(used) OR used < :limit")
+            .update_expression("ADD used :one SET expires_at = :expires")
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":limit", AttributeValue::N(quota.limit.to_string()))
+            .expression_attribute_values(
+                ":expires",
+                AttributeValue::N((window + quota.window_seconds + FAILURE_TTL_SECONDS).to_string()),
+            )
+            .send()
+            .await;
+        written(result, "counting a quota")
     }
 
     async fn insert_signin(&self, signin: &Signin) -> StoreResult<Inserted<Signin>> {
@@ -888,8 +990,9 @@ impl Store for DynamoStore {
             .key("pk", s(member_pk(id)))
             .key("sk", s("MEMBER"))
             .condition_expression("attribute_exists(pk)")
-            .update_expression("SET code_hash = :hash")
+            .update_expression("SET code_hash = :hash, session_gen = :gen")
             .expression_attribute_values(":hash", s(code_hash))
+            .expression_attribute_values(":gen", AttributeValue::N(new_session_gen().to_string()))
             .send()
             .await;
         written(result, "setting a code")
@@ -921,7 +1024,7 @@ impl Store for DynamoStore {
                 self.query_all(Query::index("gsi1", member_pk(id)).begins_with(prefix)).await?;
             keys.extend(found.into_iter().map(|k| (k.pk, k.sk)));
         }
-        for prefix in ["FAIL#", "IDEM#"] {
+        for prefix in ["FAIL#", "IDEM#", "QUOTA#"] {
             let found: Vec<Keys> = self.query_all(Query::table(member_pk(id)).begins_with(prefix)).await?;
             keys.extend(found.into_iter().map(|k| (k.pk, k.sk)));
         }
@@ -1027,5 +1130,10 @@ impl Store for DynamoStore {
 }
 
 fn record(item: MemberItem) -> MemberRecord {
-    MemberRecord { member: item.member, code_hash: item.code_hash, roster_order: item.roster_order }
+    MemberRecord {
+        member: item.member,
+        code_hash: item.code_hash,
+        roster_order: item.roster_order,
+        session_gen: item.session_gen,
+    }
 }

@@ -31,6 +31,132 @@ pub struct MemberRecord {
     pub code_hash: String,
     /// Position in the roster, for lists in roster order.
     pub roster_order: i64,
+    /// The member's session generation: carried in every token and compared on every request,
+    /// so replacing it ends every session at once (logout, a new code, a role change). A new
+    /// member gets a random one, so a removed and re-imported member's old tokens stay dead.
+    pub session_gen: i64,
+}
+
+/// A fresh session generation (random, so it never repeats an earlier one).
+pub fn new_session_gen() -> i64 {
+    use rand::Rng as _;
+    rand::rng().random_range(1..i64::MAX)
+}
+
+/// The address of a client whose address is not known: the per-address limit does not apply to
+/// it, and "per id from this address" becomes "per id" (the contract's 5 failures).
+pub const UNKNOWN_ADDRESS: &str = "unknown";
+
+/// One login attempt, recorded before its code is checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoginAttempt {
+    pub member_id: MemberId,
+    /// The client's address (IP), as the HTTP edge determined it.
+    pub address: String,
+    pub at: DateTime<FixedOffset>,
+    /// Unique per attempt, so the adapter can tell its own record from others.
+    pub nonce: String,
+}
+
+/// The login throttle: failed attempts counted in a sliding window, per member id from one
+/// address (the contract's "5 failures for one id"), per address whatever the id, and per id
+/// from everywhere at a much higher threshold — so someone guessing from elsewhere cannot lock
+/// a member out, and a distributed guess still stops long before a code could be found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoginLimits {
+    pub window_seconds: i64,
+    pub per_id_and_address: usize,
+    pub per_address: usize,
+    pub per_id: usize,
+}
+
+impl LoginLimits {
+    pub const DEFAULT: LoginLimits =
+        LoginLimits { window_seconds: 15 * 60, per_id_and_address: 5, per_address: 20, per_id: 50 };
+}
+
+/// What the throttle says about an attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoginGate {
+    /// Recorded (as a failure until [`Store::end_login`]): check the code.
+    Proceed,
+    /// Too many failures: nothing recorded; try again after this many seconds.
+    Locked { retry_after_secs: u64, scope: LockScope },
+}
+
+/// How a recorded login attempt ended, when it was not a wrong code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginOutcome {
+    Succeeded,
+    NotChecked,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockScope {
+    IdFromAddress,
+    Address,
+    Id,
+}
+
+impl LockScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LockScope::IdFromAddress => "id_from_address",
+            LockScope::Address => "address",
+            LockScope::Id => "id",
+        }
+    }
+}
+
+/// The throttle's decision from the failures already recorded in the window (not counting the
+/// attempt itself), the same for every adapter. `of_id` holds the member's failures with their
+/// addresses, `of_address` the address's failures (any id); both oldest first.
+pub fn login_gate(
+    limits: &LoginLimits,
+    attempt: &LoginAttempt,
+    of_id: &[(String, i64)],
+    of_address: &[i64],
+) -> LoginGate {
+    let since = attempt.at.timestamp() - limits.window_seconds;
+    let from_here: Vec<i64> =
+        of_id.iter().filter(|(a, at)| *a == attempt.address && *at > since).map(|(_, at)| *at).collect();
+    let anywhere: Vec<i64> = of_id.iter().map(|(_, at)| *at).filter(|at| *at > since).collect();
+    let address: Vec<i64> = if attempt.address == UNKNOWN_ADDRESS {
+        Vec::new()
+    } else {
+        of_address.iter().copied().filter(|at| *at > since).collect()
+    };
+    let checks = [
+        (LockScope::IdFromAddress, from_here, limits.per_id_and_address),
+        (LockScope::Address, address, limits.per_address),
+        (LockScope::Id, anywhere, limits.per_id),
+    ];
+    for (scope, mut times, limit) in checks {
+        if limit > 0 && times.len() >= limit {
+            times.sort_unstable();
+            // Unlocks when the oldest failure that keeps the count at the limit leaves the window.
+            let unlock = times[times.len() - limit] + limits.window_seconds;
+            let retry_after_secs = (unlock - attempt.at.timestamp()).max(1) as u64;
+            return LoginGate::Locked { retry_after_secs, scope };
+        }
+    }
+    LoginGate::Proceed
+}
+
+/// A fixed-window quota of a member's submissions of one kind (e.g. notes per hour).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quota {
+    /// What is counted: `notes`, ...
+    pub kind: &'static str,
+    pub window_seconds: i64,
+    pub limit: u32,
+}
+
+impl Quota {
+    /// The start of the window that `at` falls in.
+    pub fn window_start(&self, at: DateTime<FixedOffset>) -> i64 {
+        at.timestamp().div_euclid(self.window_seconds) * self.window_seconds
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -147,20 +273,28 @@ pub const IDEMPOTENCY_LEASE_SECONDS: i64 = 60;
 #[async_trait]
 pub trait Store: Send + Sync {
     /// Adds a member with this code hash, or updates the name, role and profile of an existing
-    /// one and never touches its code. True when the member is new.
+    /// one and never touches its code (a changed role ends the member's sessions). True when the
+    /// member is new.
     async fn upsert_member(&self, member: &Member, new_code_hash: &str) -> StoreResult<bool>;
     async fn member(&self, id: &MemberId) -> StoreResult<Option<MemberRecord>>;
     /// Every member, in roster order.
     async fn members(&self) -> StoreResult<Vec<MemberRecord>>;
 
-    async fn record_login_failure(&self, id: &MemberId, at: DateTime<FixedOffset>) -> StoreResult<()>;
-    /// Failed logins of `id` at or after `since`, oldest first.
-    async fn login_failures_since(
-        &self,
-        id: &MemberId,
-        since: DateTime<FixedOffset>,
-    ) -> StoreResult<Vec<DateTime<FixedOffset>>>;
+    /// Records a login attempt as a failure *before* its code is checked, unless the throttle
+    /// ([`login_gate`]) refuses it; checking and recording are one step, so parallel attempts
+    /// cannot all pass the check.
+    async fn begin_login(&self, attempt: &LoginAttempt, limits: &LoginLimits) -> StoreResult<LoginGate>;
+    /// After the check: a right code forgets the member's failures from this address (the
+    /// attempt included; failures from elsewhere keep counting against the id); an attempt that
+    /// was never checked (no free slot) forgets just itself. A wrong code leaves the failure.
+    async fn end_login(&self, attempt: &LoginAttempt, outcome: LoginOutcome) -> StoreResult<()>;
+    /// Forgets every failed login of a member (after a new code).
     async fn clear_login_failures(&self, id: &MemberId) -> StoreResult<()>;
+    /// Ends every session of a member (a new session generation). False for an unknown id.
+    async fn end_sessions(&self, id: &MemberId) -> StoreResult<bool>;
+    /// Counts one submission against a member's quota in the current window; false (and nothing
+    /// counted) when the window's limit is reached. Atomic, so parallel requests cannot exceed it.
+    async fn take_quota(&self, id: &MemberId, quota: &Quota, at: DateTime<FixedOffset>) -> StoreResult<bool>;
 
     /// At most one sign-in per member per event, enforced by the store itself.
     async fn insert_signin(&self, signin: &Signin) -> StoreResult<Inserted<Signin>>;
@@ -208,13 +342,14 @@ pub trait Store: Send + Sync {
     /// Every quiz a member answered.
     async fn quiz_answers_of_member(&self, id: &MemberId) -> StoreResult<Vec<QuizAnswers>>;
 
-    /// Gives a member a new access code (the old one stops working). False for an unknown id.
+    /// Gives a member a new access code (the old one stops working, and so does every session
+    /// made with it). False for an unknown id.
     async fn set_code_hash(&self, id: &MemberId, code_hash: &str) -> StoreResult<bool>;
     /// Removes a member from the roster (they can no longer log in); their records stay until
     /// [`Store::erase_member`]. False for an unknown id.
     async fn remove_member(&self, id: &MemberId) -> StoreResult<bool>;
     /// Deletes every record of a member: sign-ins, notes, copies, quiz answers, failed logins,
-    /// idempotency records. Returns the photo keys that the caller must delete from the blobs.
+    /// quotas, idempotency records. Returns the photo keys that the caller must delete from the blobs.
     async fn erase_member_records(&self, id: &MemberId) -> StoreResult<Vec<String>>;
 
     async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()>;
@@ -259,5 +394,36 @@ pub fn idempotent_decision(
         Idempotent::Fresh
     } else {
         Idempotent::InProgress
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attempt(address: &str) -> LoginAttempt {
+        LoginAttempt {
+            member_id: MemberId::parse("m001").expect("valid id"),
+            address: address.into(),
+            at: DateTime::parse_from_rfc3339("2026-12-09T10:00:00+08:00").expect("valid time"),
+            nonce: "n".into(),
+        }
+    }
+
+    #[test]
+    fn an_unknown_address_is_not_one_client() {
+        let now = attempt(UNKNOWN_ADDRESS).at.timestamp();
+        let many: Vec<i64> = (1..=30).map(|s| now - s).collect();
+        let limits = LoginLimits::DEFAULT;
+        assert_eq!(login_gate(&limits, &attempt(UNKNOWN_ADDRESS), &[], &many), LoginGate::Proceed);
+        assert!(matches!(
+            login_gate(&limits, &attempt("198.51.100.1"), &[], &many),
+            LoginGate::Locked { scope: LockScope::Address, .. }
+        ));
+        let five: Vec<(String, i64)> = (1..=5).map(|s| (UNKNOWN_ADDRESS.to_string(), now - s)).collect();
+        assert!(matches!(
+            login_gate(&limits, &attempt(UNKNOWN_ADDRESS), &five, &[]),
+            LoginGate::Locked { scope: LockScope::IdFromAddress, .. }
+        ));
     }
 }

@@ -11,10 +11,12 @@ use chrono::{DateTime, FixedOffset};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{
-    AuditEntry, Copy, IDEMPOTENCY_TTL_SECONDS, Idempotent, Inserted, KeptAnswer, Member, MemberRecord, Note,
-    QuizAnswers, QuizReveal, Signin, Store, StoreResult, idempotent_decision,
+    AuditEntry, Copy, IDEMPOTENCY_TTL_SECONDS, Idempotent, Inserted, KeptAnswer, LoginAttempt, LoginGate,
+    LoginLimits, LoginOutcome, Member, MemberRecord, Note, QuizAnswers, QuizReveal, Quota, Signin, Store,
+    StoreResult, idempotent_decision, login_gate, new_session_gen,
 };
 use crate::domain::{MemberId, NoteStatus, Role};
+use crate::private_files;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS members (
@@ -23,14 +25,24 @@ CREATE TABLE IF NOT EXISTS members (
     role TEXT NOT NULL,
     profile TEXT NOT NULL,
     code_hash TEXT NOT NULL,
-    roster_order INTEGER NOT NULL
+    roster_order INTEGER NOT NULL,
+    session_gen INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS login_failures (
     member_id TEXT NOT NULL,
     at TEXT NOT NULL,
-    at_unix INTEGER NOT NULL
+    at_unix INTEGER NOT NULL,
+    address TEXT NOT NULL DEFAULT '',
+    nonce TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS login_failures_member ON login_failures (member_id, at_unix);
+CREATE TABLE IF NOT EXISTS quotas (
+    member_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    window_start INTEGER NOT NULL,
+    used INTEGER NOT NULL,
+    PRIMARY KEY (member_id, kind, window_start)
+);
 CREATE TABLE IF NOT EXISTS signins (
     event TEXT NOT NULL,
     member_id TEXT NOT NULL,
@@ -105,6 +117,27 @@ CREATE INDEX IF NOT EXISTS copies_photo ON copies (photo_key);
 CREATE INDEX IF NOT EXISTS copies_thumb ON copies (thumb_key);
 ";
 
+/// Columns added after the first release, for files made by it: (table, column, definition).
+const ADDED_COLUMNS: [(&str, &str, &str); 3] = [
+    ("members", "session_gen", "INTEGER NOT NULL DEFAULT 0"),
+    ("login_failures", "address", "TEXT NOT NULL DEFAULT ''"),
+    ("login_failures", "nonce", "TEXT NOT NULL DEFAULT ''"),
+];
+/// Indexes on added columns, made once the columns exist.
+const ADDED_INDEXES: &str = "
+CREATE INDEX IF NOT EXISTS login_failures_address ON login_failures (address, at_unix);
+";
+
+fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
+    for (table, column, definition) in ADDED_COLUMNS {
+        let mut st = conn.prepare(&format!("SELECT 1 FROM pragma_table_info('{table}') WHERE name = ?1"))?;
+        if !st.exists([column])? {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {definition}"))?;
+        }
+    }
+    conn.execute_batch(ADDED_INDEXES)
+}
+
 #[derive(Clone)]
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
@@ -113,8 +146,19 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) the database file.
     pub fn open(path: &Path) -> anyhow::Result<SqliteStore> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            private_files::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        // Members' data: the file (and so its WAL and shared-memory files) is the owner's only.
+        private_files::touch(path).with_context(|| format!("cannot create {}", path.display()))?;
+        for extra in ["-wal", "-shm", "-journal"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(extra);
+            let file = std::path::PathBuf::from(name);
+            if file.exists() {
+                private_files::restrict(&file, 0o600)
+                    .with_context(|| format!("cannot restrict {}", file.display()))?;
+            }
         }
         let conn = Connection::open(path).with_context(|| format!("cannot open {}", path.display()))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -125,6 +169,7 @@ impl SqliteStore {
         conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA).context("creating the schema")?;
+        add_missing_columns(&conn).context("updating the schema")?;
         Ok(SqliteStore { conn: Arc::new(Mutex::new(conn)) })
     }
 
@@ -166,6 +211,7 @@ fn member_row(row: &rusqlite::Row) -> rusqlite::Result<MemberRecord> {
         },
         code_hash: row.get("code_hash")?,
         roster_order: row.get("roster_order")?,
+        session_gen: row.get("session_gen")?,
     })
 }
 
@@ -240,15 +286,20 @@ impl Store for SqliteStore {
         self.with(move |c| {
             let tx = c.transaction()?;
             let profile = serde_json::to_string(&m.profile).unwrap_or_else(|_| "{}".into());
+            // A changed role ends the member's sessions.
             let updated = tx.execute(
-                "UPDATE members SET name = ?2, role = ?3, profile = ?4 WHERE id = ?1",
-                params![m.id.as_str(), m.name, m.role.as_str(), profile],
+                "UPDATE members SET name = ?2, role = ?3, profile = ?4,
+                   session_gen = CASE WHEN role = ?3 THEN session_gen ELSE ?5 END
+                 WHERE id = ?1",
+                params![m.id.as_str(), m.name, m.role.as_str(), profile, new_session_gen()],
             )?;
             if updated == 0 {
-                let order: i64 = tx.query_row("SELECT COALESCE(MAX(roster_order), 0) + 1 FROM members", [], |r| r.get(0))?;
+                let order: i64 =
+                    tx.query_row("SELECT COALESCE(MAX(roster_order), 0) + 1 FROM members", [], |r| r.get(0))?;
                 tx.execute(
-                    "INSERT INTO members (id, name, role, profile, code_hash, roster_order) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![m.id.as_str(), m.name, m.role.as_str(), profile, hash, order],
+                    "INSERT INTO members (id, name, role, profile, code_hash, roster_order, session_gen)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![m.id.as_str(), m.name, m.role.as_str(), profile, hash, order, new_session_gen()],
                 )?;
             }
             tx.commit()?;
@@ -273,31 +324,53 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn record_login_failure(&self, id: &MemberId, at: DateTime<FixedOffset>) -> StoreResult<()> {
-        let id = id.clone();
+    async fn begin_login(&self, attempt: &LoginAttempt, limits: &LoginLimits) -> StoreResult<LoginGate> {
+        let (a, limits) = (attempt.clone(), *limits);
         self.with(move |c| {
-            c.execute(
-                "INSERT INTO login_failures (member_id, at, at_unix) VALUES (?1, ?2, ?3)",
-                params![id.as_str(), at.to_rfc3339(), at.timestamp()],
-            )?;
+            let tx = c.transaction()?;
+            let now = a.at.timestamp();
             // Old failures are of no use: keep the table small.
-            c.execute("DELETE FROM login_failures WHERE at_unix < ?1", [at.timestamp() - 86_400])?;
-            Ok(())
+            tx.execute("DELETE FROM login_failures WHERE at_unix < ?1", [now - 86_400])?;
+            let since = now - limits.window_seconds;
+            let of_id = {
+                let mut st = tx.prepare_cached(
+                    "SELECT address, at_unix FROM login_failures WHERE member_id = ?1 AND at_unix > ?2",
+                )?;
+                collect(st.query_map(params![a.member_id.as_str(), since], |r| Ok((r.get(0)?, r.get(1)?)))?)?
+            };
+            let of_address = {
+                let mut st = tx
+                    .prepare_cached("SELECT at_unix FROM login_failures WHERE address = ?1 AND at_unix > ?2")?;
+                collect(st.query_map(params![a.address, since], |r| r.get(0))?)?
+            };
+            let gate = login_gate(&limits, &a, &of_id, &of_address);
+            if gate == LoginGate::Proceed {
+                tx.execute(
+                    "INSERT INTO login_failures (member_id, at, at_unix, address, nonce) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![a.member_id.as_str(), a.at.to_rfc3339(), now, a.address, a.nonce],
+                )?;
+            }
+            tx.commit()?;
+            Ok(gate)
         })
         .await
     }
 
-    async fn login_failures_since(
-        &self,
-        id: &MemberId,
-        since: DateTime<FixedOffset>,
-    ) -> StoreResult<Vec<DateTime<FixedOffset>>> {
-        let id = id.clone();
+    async fn end_login(&self, attempt: &LoginAttempt, outcome: LoginOutcome) -> StoreResult<()> {
+        let a = attempt.clone();
         self.with(move |c| {
-            let mut st = c.prepare_cached(
-                "SELECT at FROM login_failures WHERE member_id = ?1 AND at_unix >= ?2 ORDER BY at_unix",
-            )?;
-            collect(st.query_map(params![id.as_str(), since.timestamp()], |r| time(r.get(0)?))?)
+            let id = a.member_id.as_str();
+            match outcome {
+                LoginOutcome::Succeeded => c.execute(
+                    "DELETE FROM login_failures WHERE member_id = ?1 AND (address = ?2 OR nonce = ?3)",
+                    params![id, a.address, a.nonce],
+                )?,
+                LoginOutcome::NotChecked => c.execute(
+                    "DELETE FROM login_failures WHERE member_id = ?1 AND nonce = ?2",
+                    params![id, a.nonce],
+                )?,
+            };
+            Ok(())
         })
         .await
     }
@@ -306,6 +379,37 @@ impl Store for SqliteStore {
         let id = id.clone();
         self.with(move |c| {
             c.execute("DELETE FROM login_failures WHERE member_id = ?1", [id.as_str()]).map(|_| ())
+        })
+        .await
+    }
+
+    async fn end_sessions(&self, id: &MemberId) -> StoreResult<bool> {
+        let id = id.clone();
+        self.with(move |c| {
+            let changed = c.execute(
+                "UPDATE members SET session_gen = ?2 WHERE id = ?1",
+                params![id.as_str(), new_session_gen()],
+            )?;
+            Ok(changed == 1)
+        })
+        .await
+    }
+
+    async fn take_quota(&self, id: &MemberId, quota: &Quota, at: DateTime<FixedOffset>) -> StoreResult<bool> {
+        let (id, kind, limit, window) = (id.clone(), quota.kind, quota.limit, quota.window_start(at));
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "DELETE FROM quotas WHERE member_id = ?1 AND kind = ?2 AND window_start < ?3",
+                params![id.as_str(), kind, window],
+            )?;
+            let taken = tx.execute(
+                "INSERT INTO quotas (member_id, kind, window_start, used) VALUES (?1, ?2, ?3, 1)
+                 ON CONFLICT (member_id, kind, window_start) DO UPDATE SET used = used + 1 WHERE used < ?4",
+                params![id.as_str(), kind, window, limit],
+            )?;
+            tx.commit()?;
+            Ok(taken == 1)
         })
         .await
     }
@@ -608,7 +712,11 @@ impl Store for SqliteStore {
     async fn set_code_hash(&self, id: &MemberId, code_hash: &str) -> StoreResult<bool> {
         let (id, hash) = (id.clone(), code_hash.to_string());
         self.with(move |c| {
-            Ok(c.execute("UPDATE members SET code_hash = ?2 WHERE id = ?1", params![id.as_str(), hash])? == 1)
+            let changed = c.execute(
+                "UPDATE members SET code_hash = ?2, session_gen = ?3 WHERE id = ?1",
+                params![id.as_str(), hash, new_session_gen()],
+            )?;
+            Ok(changed == 1)
         })
         .await
     }
@@ -627,7 +735,9 @@ impl Store for SqliteStore {
                 let pairs = collect(st.query_map([id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?)?;
                 pairs.into_iter().flat_map(|(p, t): (String, String)| [p, t]).collect()
             };
-            for table in ["signins", "notes", "copies", "quiz_answers", "login_failures", "idempotency"] {
+            for table in
+                ["signins", "notes", "copies", "quiz_answers", "login_failures", "quotas", "idempotency"]
+            {
                 tx.execute(&format!("DELETE FROM {table} WHERE member_id = ?1"), [id.as_str()])?;
             }
             tx.commit()?;

@@ -78,6 +78,8 @@ pub fn state_on(store: Arc<dyn Store>, blobs: Arc<dyn Blobs>, clock: Arc<FixedCl
         tokens: TokenKey::new(&[42u8; 32]).unwrap(),
         words: Arc::new(SensitiveWords::parse("翻墙\n")),
         clock,
+        client_ip_header: Some(axum::http::HeaderName::from_static("x-test-client")),
+        code_checks: zhibu_functions::auth::verification_slots(),
     }
 }
 

@@ -28,7 +28,8 @@ impl Date {
         if let Ok(d) = DateTime::parse_from_rfc3339(text) {
             return Some(Date { instant: d, original: text.into(), date_only: false });
         }
-        for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        // `%.f`: optional fractions of a second, which TOML allows in a local date-time.
+        for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
             if let Ok(n) = NaiveDateTime::parse_from_str(text, fmt) {
                 let instant = n.and_local_timezone(china).single()?;
                 return Some(Date { instant, original: text.into(), date_only: false });
@@ -145,7 +146,9 @@ fn take_date(
     key: &str,
 ) -> Result<Option<Date>, Problem> {
     let Some(value) = table.remove(key) else { return Ok(None) };
-    let line = find_key_line(split.front_matter, key).map(|l| l + split.front_matter_line - 1).unwrap_or(1);
+    let line = find_key_line(split.front_matter, key)
+        .map(|l| l + split.front_matter_line - 1)
+        .unwrap_or(split.front_matter_line);
     let text = match &value {
         toml::Value::Datetime(d) => d.to_string(),
         toml::Value::String(s) => s.clone(),
@@ -354,9 +357,10 @@ impl SectionFrontMatter {
         drop(table);
         let fm: SectionFrontMatter = deserialize(file, split)?;
         if fm.paginate_by == Some(0) {
-            let line =
-                find_key_line(split.front_matter, "paginate_by").map(|l| l + split.front_matter_line - 1);
-            return Err(Problem { line, ..Problem::in_file(file, "`paginate_by` must be at least 1") });
+            let line = find_key_line(split.front_matter, "paginate_by")
+                .map(|l| l + split.front_matter_line - 1)
+                .unwrap_or(split.front_matter_line);
+            return Err(Problem::at(file, line, "`paginate_by` must be at least 1"));
         }
         Ok((fm, warnings))
     }

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::front_matter::{self, Date, PageFrontMatter};
+use crate::config::find_key_line;
 use crate::problems::{Problem, Warnings};
 use crate::slug::path_slug;
 
@@ -71,7 +72,14 @@ impl Page {
             Some(s) => {
                 let s = path_slug(s);
                 if s.is_empty() {
-                    return Err(Problem::in_file(file, "`slug` is empty once unsafe characters are removed"));
+                    let line = find_key_line(&front_matter_text, "slug")
+                        .map(|l| l + front_matter_line - 1)
+                        .unwrap_or(front_matter_line);
+                    return Err(Problem::at(
+                        file,
+                        line,
+                        "`slug` is empty once unsafe characters are removed",
+                    ));
                 }
                 s
             }

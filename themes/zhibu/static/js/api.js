@@ -39,9 +39,19 @@ export function toLogin(expired) {
   location.assign(loginHref() + (expired ? "&expired=1" : ""));
 }
 
-/** A same-origin path to go to after login, or null. */
+/** Where to go after login: `value` as a full URL on this origin, or null. It must be a path
+ *  ("/…") without control characters or backslashes (browsers drop tabs and newlines and read
+ *  a backslash as "/", so "/%09/evil.example" would become "//evil.example"), and resolve to this
+ *  origin; the resolved URL is returned, never the raw text. */
 export function safeNext(value) {
-  return value && /^\/(?![/\\])/.test(value) ? value : null;
+  if (typeof value !== "string" || !value.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(value)) return null;
+  let url;
+  try {
+    url = new URL(value, location.origin);
+  } catch (e) {
+    return null;
+  }
+  return url.origin === location.origin ? url.href : null;
 }
 
 export class ApiError extends Error {
@@ -161,12 +171,15 @@ export async function waiting() {
   return items.filter((i) => s && i.member === s.member.id).sort((a, b) => (a.at < b.at ? -1 : 1));
 }
 
-/** Ends the session, after a warning when submissions are still waiting (they go with it). */
+/** Ends the session, after a warning when submissions are still waiting (they go with it): the
+ *  server ends it on every device (POST /api/session/logout), then the phone forgets it. Without
+ *  a connection the phone still forgets it; the token then lapses by itself. */
 export async function logout() {
   const n = (await waiting()).length;
   if (n && !window.confirm("还有 " + n + " 条离线保存的内容没有提交，退出登录后将被删除。确定退出吗？")) return;
   const items = await all().catch(() => []);
   await Promise.all(items.map((i) => remove(i.key)));
+  if (session()) await send("POST", "/api/session/logout", {}).catch(() => {});
   clearSession();
   location.reload();
 }
