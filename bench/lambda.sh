@@ -24,13 +24,13 @@ ensure_cargo_lambda
 
 step "cargo lambda build --release --arm64 --output-format zip (zhibu-api)"
 rm -f target/lambda/zhibu-api/bootstrap.zip
-cargo lambda build --release --arm64 --output-format zip -p zhibu-functions --features lambda --bin zhibu-api
+cargo lambda build --release --arm64 --output-format zip -p zhibu-functions --no-default-features --features lambda --bin zhibu-api
 ZIP=target/lambda/zhibu-api/bootstrap.zip
 ZIP_BYTES=$(stat -c %s "$ZIP")
 UNZIPPED_BYTES=$(python3 -c 'import sys, zipfile; print(sum(i.file_size for i in zipfile.ZipFile(sys.argv[1]).infolist()))' "$ZIP")
 
 step "cargo build --release (zhibu-api, native, for the cold start)"
-cargo build --release -p zhibu-functions --features lambda --bin zhibu-api
+cargo build --release -p zhibu-functions --no-default-features --features lambda --bin zhibu-api
 
 step "building the branch's site for its catalog"
 cargo run --release -q -- build --output "$WORK/public" --catalog "$WORK/zhibu-catalog.json" 2>"$WORK/build.log" || { cat "$WORK/build.log"; exit 1; }

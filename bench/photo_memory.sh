@@ -7,7 +7,7 @@
 #   COPIES=16 bash bench/photo_memory.sh        # 16 parallel uploads instead of 8
 #   WORK=/tmp/inputs bash bench/photo_memory.sh  # keep the inputs there (else a removed temp dir)
 #
-# The inputs (written by `photo_bench inputs`, made by functions/tests/crafted/) are ordinary
+# The inputs (written by `photo_bench inputs`, made by functions/tests/suite/crafted.rs) are ordinary
 # photos and files that are small on the wire but large once decoded: a 12-megapixel phone JPEG,
 # a 3999×3999 JPEG, the largest accepted JPEG (8000×5000), a 16-bit RGBA PNG of exactly the
 # decode budget (4096×4096), a 235 KB progressive 40-megapixel JPEG, a 308 KB 6300×6300 16-bit

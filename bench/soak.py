@@ -31,7 +31,6 @@ import json
 import os
 import random
 import sqlite3
-import statistics
 import sys
 import threading
 import time
@@ -264,7 +263,7 @@ def plan(members: list[str], args: argparse.Namespace, rng: random.Random) -> li
     def add(at: float, kind: str, member: str, **data) -> None:
         nonlocal seq
         seq += 1
-        actions.append(Action(min(max(at, 0.0), seconds * 0.98), seq, kind, member, data))
+        actions.append(Action(min(max(at, 0.0), seconds * 0.999), seq, kind, member, data))
 
     def later(t: float) -> float:
         return t + rng.uniform(0.5, max(1.0, min(60.0, (seconds - t) * 0.5)))
@@ -296,7 +295,8 @@ def plan(members: list[str], args: argparse.Namespace, rng: random.Random) -> li
             add(t, "copy", m, key=key, day=day, nonce=uuid.uuid4().hex)
             if i == 0:
                 add(later(t), "copy_retry", m, key=key or uuid.uuid4().hex, day=day, nonce=None, pair=seq)
-        add(rng.uniform(0, seconds), "copy_future", m, day=args.open_days + 1, nonce=uuid.uuid4().hex)
+        # Two days ahead: a run that passes midnight in Beijing opens one more day on the way.
+        add(rng.uniform(0, seconds), "copy_future", m, day=args.open_days + 2, nonce=uuid.uuid4().hex)
     submissions = len(actions)
     reads = max(0, int(args.rate * seconds) - submissions)
     for _ in range(reads):
@@ -645,18 +645,14 @@ def main() -> int:
 
     verdicts = checks(args, results, admin)
 
-    # Memory: flat when the last tenth of the run is within 20% (or 16 MiB) of the second tenth
-    # (the first holds the warm-up: page cache, connection buffers, the allocator's arenas).
+    # Memory: flat when the second half's peak is within 25% (or 16 MiB) of the first half's.
+    # The first minutes are warm-up (the allocator's arenas grow to what photo decoding needs,
+    # then stay); a leak keeps climbing through the second half.
     rss = [(t, r / 1024) for t, r, _ in samples if r is not None]
-    in_run = [(t, r) for t, r in rss if t <= elapsed]
-
-    def mean_between(a: float, b: float) -> float:
-        vals = [r for t, r in in_run if a * elapsed <= t <= b * elapsed]
-        return statistics.fmean(vals) if vals else float("nan")
-
-    early, late = mean_between(0.1, 0.2), mean_between(0.9, 1.0)
-    flat = late <= max(early * 1.2, early + 16)
-    verdicts.append(("memory flat (last tenth vs second tenth)", flat, f"{early:.1f} → {late:.1f} MiB"))
+    first = max((r for t, r in rss if t <= elapsed / 2), default=float("nan"))
+    second = max((r for t, r in rss if t > elapsed / 2), default=float("nan"))
+    flat = second <= max(first * 1.25, first + 16)
+    verdicts.append(("memory flat (peak of the second half vs the first)", flat, f"{first:.1f} → {second:.1f} MiB"))
 
     # The report.
     all_lat = [x for kind, v in results.latencies.items() if kind != "session" for x in v]

@@ -66,7 +66,7 @@ ensure_cargo_lambda
 # ------------------------------------------------------------------ build
 step "building the functions for Lambda (arm64)"
 rm -rf target/lambda/zhibu-api target/lambda/zhibu-retention
-cargo lambda build --release --arm64 -p zhibu-functions --features lambda \
+cargo lambda build --release --arm64 -p zhibu-functions --no-default-features --features lambda \
   --bin zhibu-api --bin zhibu-retention
 
 step "building the site (for the catalog the API reads)"

@@ -21,7 +21,7 @@ step "servers for the DynamoDB and S3 adapters (moto, s3s-fs)"
 install_servers
 start_servers
 
-step "headless Chromium and playwright-core for the browser tests (tests/browser.rs)"
+step "headless Chromium and playwright-core for the browser tests (tests/e2e/browser.rs)"
 if [ ! -x /usr/bin/chromium ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null

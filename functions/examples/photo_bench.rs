@@ -14,7 +14,7 @@
 //! phones write when held upright.
 //!
 //! **Memory.** `inputs DIR` writes the inputs of `bench/photo_memory.sh` (see [`write_inputs`];
-//! `tests/crafted/` makes them, for the tests too): ordinary photos, and files that are small on
+//! `tests/suite/crafted.rs` makes them, for the tests too): ordinary photos, and files that are small on
 //! the wire but large once decoded. `peak FILE [COPIES]` reads one file, resets the process's
 //! peak resident set size (Linux: `/proc/self/clear_refs`), processes the file COPIES times at
 //! once (one thread each, as parallel uploads are) and prints one tab-separated line: the file,
@@ -27,7 +27,7 @@ use std::time::Instant;
 
 use zhibu_functions::photos;
 
-#[path = "../tests/crafted/mod.rs"]
+#[path = "../tests/suite/crafted.rs"]
 mod crafted;
 
 fn main() -> anyhow::Result<()> {

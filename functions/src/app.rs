@@ -10,14 +10,21 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{BlobsConfig, Config, StoreConfig};
 use crate::http::AppState;
 use crate::store::Store;
-use crate::store::sqlite::SqliteStore;
 use crate::words::SensitiveWords;
 
 /// Opens the configured store. DynamoDB needs the `aws` feature (on for the Lambda binaries;
-/// `cargo run --features aws -- …` for the command line).
+/// `cargo run --features aws -- …` for the command line); SQLite the `sqlite` feature (on by
+/// default; off in the Lambda binaries).
 pub async fn open_store(config: &StoreConfig) -> anyhow::Result<Arc<dyn Store>> {
     match config {
-        StoreConfig::Sqlite(path) => Ok(Arc::new(SqliteStore::open(path)?)),
+        #[cfg(feature = "sqlite")]
+        StoreConfig::Sqlite(path) => Ok(Arc::new(crate::store::sqlite::SqliteStore::open(path)?)),
+        #[cfg(not(feature = "sqlite"))]
+        StoreConfig::Sqlite(path) => anyhow::bail!(
+            "ZHIBU_STORE=sqlite:{} needs the SQLite adapter, which this binary was built without \
+             (the Lambda binaries are); set ZHIBU_STORE=dynamodb:<table>",
+            path.display()
+        ),
         #[cfg(feature = "aws")]
         StoreConfig::Dynamodb(table) => {
             Ok(Arc::new(crate::store::dynamo::DynamoStore::new(&crate::aws::load().await, table)))
@@ -73,9 +80,10 @@ pub async fn state(config: &Config, catalog: Arc<SharedCatalog>) -> anyhow::Resu
 /// what it did.
 pub async fn prepare_store(config: &StoreConfig) -> anyhow::Result<(Arc<dyn Store>, String)> {
     match config {
+        #[cfg(feature = "sqlite")]
         StoreConfig::Sqlite(path) => {
             let existed = path.exists();
-            let store = SqliteStore::open(path)?;
+            let store = crate::store::sqlite::SqliteStore::open(path)?;
             let what = if existed { "ready" } else { "created" };
             Ok((Arc::new(store), format!("store sqlite:{} {what}", path.display())))
         }
@@ -88,6 +96,8 @@ pub async fn prepare_store(config: &StoreConfig) -> anyhow::Result<(Arc<dyn Stor
                 format!("store dynamodb:{table} {what} (indexes, TTL, point-in-time recovery)"),
             ))
         }
+        #[cfg(not(feature = "sqlite"))]
+        StoreConfig::Sqlite(_) => Ok((open_store(config).await?, String::new())),
         #[cfg(not(feature = "aws"))]
         StoreConfig::Dynamodb(_) => Ok((open_store(config).await?, String::new())),
     }

@@ -32,12 +32,14 @@ async fn resolve() -> SdkConfig {
         .await
 }
 
-/// An SDK error with its whole chain (the SDK's own `Display` says only "service error").
+/// An SDK error under what was being done. The error itself is kept, typed, as the cause: the
+/// chain (`{:#}`, as the logs and the command line print it) reads "storing a copy: service
+/// error: TransactionCanceledException: …", and a caller can still `downcast_ref` the `SdkError`.
 pub fn error<E>(what: &str, e: E) -> anyhow::Error
 where
     E: std::error::Error + Send + Sync + 'static,
 {
-    anyhow::anyhow!("{what}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e))
+    anyhow::Error::new(e).context(what.to_string())
 }
 
 /// A configuration for a DynamoDB/S3-compatible server at `endpoint` with fixed credentials:

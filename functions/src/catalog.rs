@@ -1,83 +1,13 @@
-//! The catalog written by `zhibu build` (`zhibu-catalog.json`): the single source of truth for
-//! which events, campaigns and note pages the functions accept. Windows are enforced in the
-//! branch's zone.
+//! The catalog as the functions use it: the build's `zhibu-catalog.json`, read with the
+//! `zhibu-catalog` crate's types (the format the generator writes with, its version and id rule)
+//! and indexed by id for lookups; the single source of truth for which events, campaigns, quiz
+//! rounds and note pages the functions accept. Windows are enforced in the branch's zone.
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
-use serde::Deserialize;
-
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct Geofence {
-    pub lat: f64,
-    pub lon: f64,
-    pub radius_m: f64,
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct Event {
-    pub id: String,
-    pub title: String,
-    pub page: String,
-    pub opens: DateTime<FixedOffset>,
-    pub closes: DateTime<FixedOffset>,
-    pub geofence: Option<Geofence>,
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct Campaign {
-    pub id: String,
-    pub title: String,
-    pub page: String,
-    pub starts: NaiveDate,
-    pub days: u32,
-}
-
-impl Campaign {
-    /// The campaign day of a date (1 on `starts`); may be outside 1..=days.
-    pub fn day_of(&self, date: NaiveDate) -> i64 {
-        (date - self.starts).num_days() + 1
-    }
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct NotePage {
-    pub path: String,
-    pub title: String,
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct QuizQuestion {
-    pub question: String,
-    pub options: Vec<String>,
-    /// 1-based index into `options`.
-    pub answer: u32,
-    pub source: String,
-    pub explain: String,
-}
-
-/// A quiz round (测一测): answered alone while open; the distribution and the answer key are
-/// shown once it closes or an admin reveals them.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct Quiz {
-    pub id: String,
-    pub title: String,
-    pub page: String,
-    pub opens: DateTime<FixedOffset>,
-    pub closes: DateTime<FixedOffset>,
-    pub questions: Vec<QuizQuestion>,
-}
-
-#[derive(Debug, Deserialize)]
-struct File {
-    version: u32,
-    events: Vec<Event>,
-    campaigns: Vec<Campaign>,
-    note_pages: Vec<NotePage>,
-    /// Added after version 1's first release; older catalogs have none.
-    #[serde(default)]
-    quizzes: Vec<Quiz>,
-}
+pub use zhibu_catalog::{
+    Campaign, DEFAULT_PATH, Event, FILE_NAME, Geofence, NotePage, Quiz, QuizQuestion, VERSION,
+};
 
 /// What the site accepts, indexed.
 #[derive(Debug, Clone, Default)]
@@ -89,15 +19,9 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// Reads the catalog's JSON; one of another format version is refused.
     pub fn from_json(text: &str) -> anyhow::Result<Catalog> {
-        let file: File = serde_json::from_str(text)?;
-        anyhow::ensure!(file.version == 1, "catalog version {} is not supported (expected 1)", file.version);
-        Ok(Catalog {
-            events: file.events.into_iter().map(|e| (e.id.clone(), e)).collect(),
-            campaigns: file.campaigns.into_iter().map(|c| (c.id.clone(), c)).collect(),
-            note_pages: file.note_pages.into_iter().map(|p| (p.path.clone(), p)).collect(),
-            quizzes: file.quizzes.into_iter().map(|q| (q.id.clone(), q)).collect(),
-        })
+        Ok(Catalog::from(zhibu_catalog::Catalog::from_json(text)?))
     }
 
     pub fn from_file(path: &std::path::Path) -> anyhow::Result<Catalog> {
@@ -106,6 +30,18 @@ impl Catalog {
             format!("cannot read the catalog {} (run `zhibu build` first)", path.display())
         })?;
         Catalog::from_json(&text).with_context(|| format!("invalid catalog {}", path.display()))
+    }
+}
+
+/// Indexes a catalog as written (events, campaigns and quizzes by id, note pages by path).
+impl From<zhibu_catalog::Catalog> for Catalog {
+    fn from(file: zhibu_catalog::Catalog) -> Catalog {
+        Catalog {
+            events: file.events.into_iter().map(|e| (e.id.clone(), e)).collect(),
+            campaigns: file.campaigns.into_iter().map(|c| (c.id.clone(), c)).collect(),
+            note_pages: file.note_pages.into_iter().map(|p| (p.path.clone(), p)).collect(),
+            quizzes: file.quizzes.into_iter().map(|q| (q.id.clone(), q)).collect(),
+        }
     }
 }
 
@@ -129,6 +65,8 @@ impl SharedCatalog {
 
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveDate;
+
     use super::*;
 
     #[test]

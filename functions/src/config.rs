@@ -83,7 +83,7 @@ impl Config {
         };
         let catalog = var("ZHIBU_CATALOG")
             .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(".zhibu/zhibu-catalog.json"));
+            .unwrap_or_else(|| PathBuf::from(crate::catalog::DEFAULT_PATH));
         let sensitive_words = var("ZHIBU_SENSITIVE_WORDS").map(PathBuf::from);
         let client_ip_header = var("ZHIBU_CLIENT_IP_HEADER");
         if let Some(name) = &client_ip_header {

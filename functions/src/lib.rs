@@ -2,7 +2,6 @@
 //! handwritten copies, as one axum router over a store and a blob trait. The same router runs on
 //! AWS Lambda (`src/bin/api.rs`) and inside `zhibu serve`.
 
-pub mod admin;
 pub mod app;
 pub mod auth;
 #[cfg(feature = "aws")]
@@ -14,12 +13,11 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod http;
-pub mod migrate;
 pub mod photos;
 pub mod private_files;
-pub mod publish;
-pub mod reports;
-pub mod retention;
-pub mod roster;
+pub mod secretary;
 pub mod store;
+pub mod upload;
 pub mod words;
+
+pub use secretary::{admin, migrate, publish, reports, retention, roster};

@@ -6,103 +6,25 @@
 //!
 //! Validated here, at build time: an event that closes before it opens, a duplicate id, a bad
 //! geofence, a form that names an event or campaign nobody declared.
+//!
+//! The JSON's shape, its version and the id rule are the `zhibu-catalog` crate's, which the
+//! functions read it with; this module builds the catalog from the content and checks it.
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, FixedOffset};
 
-use crate::config::find_key_line;
 use crate::content::front_matter::Date;
 use crate::content::{Library, Page};
 use crate::markdown::Rendered;
 use crate::problems::{Problem, Problems};
+use crate::strict_toml::{self, find_key_line};
 
-/// The file name of the catalog.
-pub const FILE_NAME: &str = "zhibu-catalog.json";
-/// Where `zhibu build` writes the catalog by default, relative to the site folder: never in the
-/// output folder, which is published (the catalog holds the quiz rounds' answer keys).
-pub const DEFAULT_PATH: &str = ".zhibu/zhibu-catalog.json";
-/// Catalog format version, bumped on an incompatible change.
-pub const VERSION: u32 = 1;
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Geofence {
-    pub lat: f64,
-    pub lon: f64,
-    pub radius_m: f64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Event {
-    pub id: String,
-    pub title: String,
-    /// Site path of the page that declares it.
-    pub page: String,
-    pub opens: DateTime<FixedOffset>,
-    pub closes: DateTime<FixedOffset>,
-    pub geofence: Option<Geofence>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Campaign {
-    pub id: String,
-    pub title: String,
-    pub page: String,
-    pub starts: NaiveDate,
-    pub days: u32,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct NotePage {
-    pub path: String,
-    pub title: String,
-}
-
-/// A question of a quiz round, with its answer key (kept from members until the round closes or
-/// an admin reveals it).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct QuizQuestion {
-    pub question: String,
-    pub options: Vec<String>,
-    /// 1-based index into `options`.
-    pub answer: u32,
-    pub source: String,
-    /// The explanation as plain text (Markdown markup removed).
-    pub explain: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Quiz {
-    pub id: String,
-    pub title: String,
-    pub page: String,
-    pub opens: DateTime<FixedOffset>,
-    pub closes: DateTime<FixedOffset>,
-    pub questions: Vec<QuizQuestion>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
-pub struct Catalog {
-    pub version: u32,
-    pub events: Vec<Event>,
-    pub campaigns: Vec<Campaign>,
-    pub note_pages: Vec<NotePage>,
-    pub quizzes: Vec<Quiz>,
-}
-
-impl Catalog {
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("the catalog is plain data") + "\n"
-    }
-}
-
-/// Event and campaign ids: lower-case ASCII, digits and `-`, 3–64 characters.
-pub fn valid_id(id: &str) -> bool {
-    (3..=64).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !id.starts_with('-')
-}
+// The format is the `zhibu-catalog` crate's, shared with the functions.
+pub use zhibu_catalog::{
+    Campaign, Catalog, DEFAULT_PATH, Event, FILE_NAME, Geofence, NotePage, Quiz, QuizQuestion, VERSION,
+    valid_id,
+};
 
 /// A problem with a value of `[extra.<table>]` in a page's front matter, at the line of `key`
 /// (or of the table's header when the key is not written out).
@@ -174,7 +96,7 @@ impl<'a> Declaration<'a> {
 
     fn only_keys(&mut self, known: &[&str]) {
         let unknown: Vec<String> =
-            self.table_value.keys().filter(|k| !known.contains(&k.as_str())).cloned().collect();
+            strict_toml::unknown_keys(self.table_value, known).into_iter().map(str::to_string).collect();
         for key in unknown {
             let message = format!("[extra.{}] unknown key `{key}` (known: {})", self.table, known.join(", "));
             self.fail(&key, message);

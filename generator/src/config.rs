@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::problems::{Problem, Warnings};
+use crate::strict_toml::{self, Keys, find_key_line};
 
 /// One taxonomy, e.g. `{ name = "tags", paginate_by = 10, feed = true }`.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -177,24 +178,26 @@ const HIGHLIGHTING_IMPLEMENTED: &[&str] =
     &["theme", "light_theme", "dark_theme", "style", "error_on_missing_language"];
 const HIGHLIGHTING_NOT_YET: &[&str] = &["extra_grammars", "extra_themes"];
 
+/// The keys of a table of config.toml, named in messages with the tables above it (`prefix`).
+const fn settings<'a>(implemented: &'a [&'a str], not_yet: &'a [&'a str], prefix: &'a str) -> Keys<'a> {
+    Keys { implemented, not_yet, prefix, noun: "setting", known: "settings here", zola: "setting" }
+}
+
+const TOP: Keys = settings(IMPLEMENTED, NOT_YET, "");
+const MARKDOWN: Keys = settings(MARKDOWN_IMPLEMENTED, MARKDOWN_NOT_YET, "markdown.");
+const HIGHLIGHTING: Keys = settings(HIGHLIGHTING_IMPLEMENTED, HIGHLIGHTING_NOT_YET, "markdown.highlighting.");
+
 impl Config {
     /// Parses `config.toml` text. `file` names it in messages.
     pub fn parse(file: &Path, text: &str) -> Result<(Config, Warnings), Problem> {
         let table: toml::Table = toml::from_str(text).map_err(|e| toml_problem(file, text, &e))?;
         let mut warnings = Vec::new();
-        check_keys(file, text, &table, "", IMPLEMENTED, NOT_YET, &mut warnings)?;
+        let line_of = |key: &str| find_key_line(text, key);
+        TOP.check(&table, file, line_of, &mut warnings)?;
         if let Some(toml::Value::Table(md)) = table.get("markdown") {
-            check_keys(file, text, md, "markdown.", MARKDOWN_IMPLEMENTED, MARKDOWN_NOT_YET, &mut warnings)?;
+            MARKDOWN.check(md, file, line_of, &mut warnings)?;
             if let Some(toml::Value::Table(hl)) = md.get("highlighting") {
-                check_keys(
-                    file,
-                    text,
-                    hl,
-                    "markdown.highlighting.",
-                    HIGHLIGHTING_IMPLEMENTED,
-                    HIGHLIGHTING_NOT_YET,
-                    &mut warnings,
-                )?;
+                HIGHLIGHTING.check(hl, file, line_of, &mut warnings)?;
                 if let Some(style) = hl.get("style").and_then(|s| s.as_str())
                     && style != "class"
                 {
@@ -224,10 +227,7 @@ impl Config {
         let config: Config = known.try_into().map_err(|e: toml::de::Error| {
             // The table has no positions; the text gives the same error with its line (the keys
             // removed above are ignored there too).
-            let line = toml::from_str::<Config>(text)
-                .err()
-                .and_then(|e| e.span())
-                .map(|s| line_of_offset(text, s.start));
+            let line = toml::from_str::<Config>(text).err().and_then(|e| strict_toml::error_line(text, &e));
             Problem { line, ..Problem::in_file(file, format!("invalid configuration: {}", e.message())) }
         })?;
         config.validate(file)?;
@@ -287,85 +287,10 @@ impl Config {
     }
 }
 
-fn check_keys(
-    file: &Path,
-    text: &str,
-    table: &toml::Table,
-    prefix: &str,
-    implemented: &[&str],
-    not_yet: &[&str],
-    warnings: &mut Warnings,
-) -> Result<(), Problem> {
-    for key in table.keys() {
-        if implemented.contains(&key.as_str()) {
-            continue;
-        }
-        let line = find_key_line(text, key);
-        if not_yet.contains(&key.as_str()) {
-            let mut p = Problem::in_file(
-                file,
-                format!("`{prefix}{key}` is a Zola setting that zhibu does not implement yet; it is ignored"),
-            );
-            p.line = line;
-            warnings.push(p);
-        } else {
-            let mut p = Problem::in_file(
-                file,
-                format!(
-                    "unknown setting `{prefix}{key}`; known settings here are: {}. Put your own values under [extra]",
-                    implemented.join(", ")
-                ),
-            );
-            p.line = line;
-            return Err(p);
-        }
-    }
-    Ok(())
-}
-
-/// Best-effort line of `key = ` or `[a.key]` in TOML text, the key bare or quoted, for messages.
-pub(crate) fn find_key_line(text: &str, key: &str) -> Option<usize> {
-    let after_key = |l: &str| -> Option<usize> {
-        let rest = l.strip_prefix(key).or_else(|| {
-            let quote = l.chars().next().filter(|c| matches!(c, '"' | '\''))?;
-            l[1..].strip_prefix(key)?.strip_prefix(quote)
-        })?;
-        Some(l.len() - rest.len())
-    };
-    // The last key of a `[table]` or `[[array]]` header.
-    fn header_key(l: &str) -> Option<&str> {
-        let inner = l.strip_prefix('[')?.trim_start_matches('[');
-        let inner = inner[..inner.rfind(']')?].trim_end_matches(']').trim();
-        for quote in ['"', '\''] {
-            if let Some(body) = inner.strip_suffix(quote)
-                && let Some(open) = body.rfind(quote)
-            {
-                return Some(&body[open + 1..]);
-            }
-        }
-        inner.rsplit('.').next().map(str::trim)
-    }
-    text.lines()
-        .position(|l| {
-            let l = l.trim_start();
-            after_key(l).is_some_and(|end| l[end..].trim_start().starts_with('='))
-                || header_key(l) == Some(key)
-        })
-        .map(|i| i + 1)
-}
-
 /// A TOML parse error as a problem with the line it happened on.
-pub(crate) fn toml_problem(file: &Path, text: &str, e: &toml::de::Error) -> Problem {
-    let line = e.span().map(|s| line_of_offset(text, s.start));
-    let mut p = Problem::in_file(file, format!("invalid TOML: {}", e.message()));
-    p.line = line;
-    p
-}
-
-/// 1-based line number of a byte offset.
-pub fn line_of_offset(text: &str, offset: usize) -> usize {
-    let offset = offset.min(text.len());
-    text.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count() + 1
+fn toml_problem(file: &Path, text: &str, e: &toml::de::Error) -> Problem {
+    let line = strict_toml::error_line(text, e);
+    Problem { line, ..Problem::in_file(file, format!("invalid TOML: {}", e.message())) }
 }
 
 #[cfg(test)]

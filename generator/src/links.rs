@@ -2,8 +2,8 @@
 //! must exist. Targets themselves were resolved while rendering Markdown.
 
 use crate::content::{Item, Library};
+use crate::data::Contents;
 use crate::problems::Problem;
-use crate::site::Contents;
 
 fn has_anchor(rendered: &crate::markdown::Rendered, anchor: &str) -> bool {
     rendered.heading_ids.iter().any(|id| id == anchor)

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::content::{Page, Section};
-use crate::site::SiteData;
+use crate::data::SiteData;
 
 /// How much of a page or section to include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,8 +1,9 @@
-//! The build pipeline: config → templates → content → Markdown → checks → templates rendered,
-//! all in memory. Nothing here writes a file; [`crate::output`] does, and only after everything
-//! succeeded.
+//! The build pipeline, on top of every other module: config → templates → content → Markdown
+//! (with shortcodes) → checks → every output rendered, all in memory. What the phases share is
+//! [`crate::data`]; what a build under `serve` lends the next is [`crate::cache`]. Nothing here
+//! writes a file; [`crate::output`] does, and only after everything succeeded.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -10,13 +11,19 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde_json::Value;
 
+use crate::cache::Key;
 use crate::catalog::{self, Catalog};
 use crate::config::Config;
-use crate::content::{self, Item, Library};
-use crate::markdown::{self, RenderContext, Rendered, ShortcodeOutput};
+use crate::content::{self, Item};
+use crate::data::{Contents, SiteData};
+use crate::markdown::{self, RenderContext, ShortcodeOutput};
 use crate::problems::{BuildError, Problem, Problems, Warnings};
-use crate::render::{self, RenderCache};
+use crate::render;
+use crate::serialize::{self, Mode};
 use crate::templates::{self, Templates};
+
+pub use crate::cache::Cache;
+pub use crate::data::{Body, OutputFile};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -39,41 +46,6 @@ impl Progress for Silent {
     fn phase(&self, _: &str, _: &str, _: Duration) {}
 }
 
-/// Rendered Markdown of every page and section, by index.
-#[derive(Debug, Default)]
-pub struct Contents {
-    pub pages: Vec<Rendered>,
-    pub sections: Vec<Rendered>,
-}
-
-/// Everything templates may read, shared by reference by every render.
-pub struct SiteData {
-    pub root: PathBuf,
-    pub config: Config,
-    pub config_value: Value,
-    pub library: Library,
-    pub contents: OnceLock<Contents>,
-    /// Static file (relative path) → content hash, for `get_url(cachebust=true)`.
-    pub static_hashes: BTreeMap<String, String>,
-    /// Static file (relative path) → absolute source, site over theme.
-    pub static_files: BTreeMap<String, PathBuf>,
-}
-
-/// One file of the output.
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    /// Relative to the output folder, `/`-separated.
-    pub path: String,
-    pub body: Body,
-}
-
-#[derive(Debug, Clone)]
-pub enum Body {
-    Bytes(Vec<u8>),
-    /// Copied from this file as is.
-    Copy(PathBuf),
-}
-
 /// The result of a successful build, still in memory.
 pub struct Built {
     /// Sorted by path.
@@ -91,28 +63,6 @@ fn timed<T>(progress: &dyn Progress, name: &str, f: impl FnOnce() -> (T, String)
     let (value, detail) = f();
     progress.phase(name, &detail, start.elapsed());
     value
-}
-
-/// What a build keeps for the next one under `serve`, so that editing one page re-renders
-/// only what shows it. Invalidated as a whole when the config, templates or static files change.
-#[derive(Default)]
-pub struct Cache {
-    /// Config, templates and static files.
-    inputs: u64,
-    /// Every content file's site path.
-    paths: u64,
-    /// Content path → (hash of the file, its rendered Markdown).
-    markdown: HashMap<String, (u64, Rendered)>,
-    /// Content path → hash of its front matter: equal for all means the same structure.
-    structure: HashMap<String, u64>,
-    render: Option<RenderCache>,
-}
-
-impl Cache {
-    /// Forgets everything (the next build is a full one).
-    pub fn clear(&mut self) {
-        *self = Cache::default();
-    }
 }
 
 /// Reads `config.toml`.
@@ -147,53 +97,13 @@ fn build_inner(
     progress: &dyn Progress,
     cache: Option<&mut Cache>,
 ) -> Result<Built, BuildError> {
-    let root = &options.root;
-    let (mut config, mut warnings) = load_config(root)?;
-    if let Some(base) = &options.base_url {
-        config.base_url = base.clone();
-    }
-    let templates = timed(progress, "templates", || {
-        let t = Templates::load(root, config.theme.as_deref());
-        let n = t.as_ref().map(|t| t.sources.len()).unwrap_or(0);
-        (t, format!("{n} templates"))
-    })?;
-    let (library, w) = timed(progress, "content", || {
-        let r = content::load::load(root, &config, options.drafts);
-        let detail = match &r {
-            Ok((l, _)) => format!("{} pages, {} sections", l.pages.len(), l.sections.len()),
-            Err(_) => "failed".into(),
-        };
-        (r, detail)
-    })?;
-    warnings.extend(w);
-    // Markdown bodies are only needed until they are rendered: keep them out of the shared
-    // library so they can be dropped right after (a third of a big site's memory).
-    let mut library = library;
-    let page_bodies: Vec<String> = library.pages.iter_mut().map(|p| std::mem::take(&mut p.raw)).collect();
-    let section_bodies: Vec<String> =
-        library.sections.iter_mut().map(|s| std::mem::take(&mut s.raw)).collect();
-    let (static_files, static_hashes) = collect_static(root, config.theme.as_deref());
-    let config_value = serde_json::to_value(&config).unwrap_or(Value::Null);
-    let data = Arc::new(SiteData {
-        root: root.clone(),
-        config,
-        config_value,
-        library,
-        contents: OnceLock::new(),
-        static_hashes,
-        static_files,
-    });
-    let mut tera = templates.tera.clone();
-    templates::functions::register(&mut tera, data.clone());
-    let templates = Templates { tera, sources: templates.sources, fingerprint: templates.fingerprint };
+    let Loaded { data, templates, page_bodies, section_bodies, mut warnings } = load(options, progress)?;
 
     // What the previous build (under `serve`) may lend this one.
-    let inputs = inputs_fingerprint(&data, &templates);
-    let paths = paths_fingerprint(&data.library);
-    let previous = cache.as_deref().filter(|c| c.inputs == inputs && c.paths == paths);
+    let key = Key::of(&data, &templates);
+    let previous = cache.as_deref().and_then(|c| c.lend(&key));
     let contents = timed(progress, "markdown", || {
-        let c =
-            render_markdown(&data, &templates, &page_bodies, &section_bodies, previous.map(|c| &c.markdown));
+        let c = render_markdown(&data, &templates, &page_bodies, &section_bodies, previous);
         let n = c.pages.len() + c.sections.len();
         (c, format!("{n} files"))
     });
@@ -222,73 +132,13 @@ fn build_inner(
     }
     let _ = data.contents.set(contents);
 
-    let structure: HashMap<String, u64> = data
-        .library
-        .pages
-        .iter()
-        .map(|p| (p.content_path.clone(), p.front_matter_hash))
-        .chain(data.library.sections.iter().map(|s| (s.content_path.clone(), s.front_matter_hash)))
-        .collect();
-    let reuse = previous.filter(|c| c.structure == structure).and_then(|c| {
-        let changed = |path: &str, hash: u64| c.markdown.get(path).is_none_or(|(h, _)| *h != hash);
-        Some(render::Reuse {
-            previous: c.render.as_ref()?,
-            changed_pages: (data.library.pages.iter().enumerate())
-                .filter(|(_, p)| changed(&p.content_path, p.source_hash))
-                .map(|(i, _)| i)
-                .collect(),
-            changed_sections: (data.library.sections.iter().enumerate())
-                .filter(|(_, s)| changed(&s.content_path, s.source_hash))
-                .map(|(i, _)| i)
-                .collect(),
-        })
-    });
-    let keep = cache.is_some();
-    let (mut files, render_cache) = timed(progress, "render", || {
-        let r = render::render_all(&data, &templates, reuse.as_ref(), keep);
-        let detail = match &r {
-            Ok((f, _)) => match &reuse {
-                Some(r) => format!(
-                    "{} files ({} pages changed)",
-                    f.len(),
-                    r.changed_pages.len() + r.changed_sections.len()
-                ),
-                None => format!("{} files", f.len()),
-            },
-            Err(e) => format!("{} problems", e.problems().len()),
-        };
-        (r, detail)
-    })?;
+    let reuse = previous.and_then(|c| c.reuse(&key, &data.library));
+    let (files, render_cache) = render_outputs(&data, &templates, reuse.as_ref(), cache.is_some(), progress)?;
     drop(reuse);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    for pair in files.windows(2) {
-        if pair[0].path == pair[1].path {
-            problems.push(Problem::new(format!(
-                "two outputs want {}: a static file and a page, or two pages; rename one",
-                pair[0].path
-            )));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems.into_error());
-    }
     warnings.sort();
     warnings.dedup();
     if let Some(cache) = cache {
-        let contents = data.contents.get().expect("set before rendering");
-        let sources = (data.library.pages.iter().map(|p| (&p.content_path, p.source_hash)))
-            .chain(data.library.sections.iter().map(|s| (&s.content_path, s.source_hash)));
-        let rendered = contents.pages.iter().chain(contents.sections.iter());
-        *cache = Cache {
-            inputs,
-            paths,
-            markdown: sources
-                .zip(rendered)
-                .map(|((path, hash), r)| (path.clone(), (hash, r.clone())))
-                .collect(),
-            structure,
-            render: Some(render_cache),
-        };
+        cache.keep(key, &data, render_cache);
     }
     Ok(Built {
         files,
@@ -300,28 +150,94 @@ fn build_inner(
     })
 }
 
-fn inputs_fingerprint(data: &SiteData, templates: &Templates) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    h.update(data.config_value.to_string().as_bytes());
-    h.update(&templates.fingerprint.to_le_bytes());
-    for (path, hash) in &data.static_hashes {
-        h.update(path.as_bytes());
-        h.update(hash.as_bytes());
-    }
-    h.digest()
+/// The loaded site: its shared data, its templates (with the template functions over that
+/// data) and the Markdown bodies still to render.
+struct Loaded {
+    data: Arc<SiteData>,
+    templates: Templates,
+    page_bodies: Vec<String>,
+    section_bodies: Vec<String>,
+    warnings: Warnings,
 }
 
-fn paths_fingerprint(library: &Library) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    let items = (library.pages.iter().map(|p| (&p.content_path, &p.path)))
-        .chain(library.sections.iter().map(|s| (&s.content_path, &s.path)));
-    for (content_path, path) in items {
-        h.update(content_path.as_bytes());
-        h.update(&[0]);
-        h.update(path.as_bytes());
-        h.update(&[0]);
+/// Reads config, templates, content and static files into the immutable site data.
+fn load(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded, BuildError> {
+    let root = &options.root;
+    let (mut config, mut warnings) = load_config(root)?;
+    if let Some(base) = &options.base_url {
+        config.base_url = base.clone();
     }
-    h.digest()
+    let templates = timed(progress, "templates", || {
+        let t = Templates::load(root, config.theme.as_deref());
+        let n = t.as_ref().map(|t| t.sources.len()).unwrap_or(0);
+        (t, format!("{n} templates"))
+    })?;
+    let (mut library, w) = timed(progress, "content", || {
+        let r = content::load::load(root, &config, options.drafts);
+        let detail = match &r {
+            Ok((l, _)) => format!("{} pages, {} sections", l.pages.len(), l.sections.len()),
+            Err(_) => "failed".into(),
+        };
+        (r, detail)
+    })?;
+    warnings.extend(w);
+    // Markdown bodies are only needed until they are rendered: keep them out of the shared
+    // library so they can be dropped right after (a third of a big site's memory).
+    let page_bodies: Vec<String> = library.pages.iter_mut().map(|p| std::mem::take(&mut p.raw)).collect();
+    let section_bodies: Vec<String> =
+        library.sections.iter_mut().map(|s| std::mem::take(&mut s.raw)).collect();
+    let (static_files, static_hashes) = collect_static(root, config.theme.as_deref());
+    let config_value = serde_json::to_value(&config).unwrap_or(Value::Null);
+    let data = Arc::new(SiteData {
+        root: root.clone(),
+        config,
+        config_value,
+        library,
+        contents: OnceLock::new(),
+        static_hashes,
+        static_files,
+    });
+    let mut tera = templates.tera.clone();
+    templates::functions::register(&mut tera, data.clone());
+    let templates = Templates { tera, sources: templates.sources, fingerprint: templates.fingerprint };
+    Ok(Loaded { data, templates, page_bodies, section_bodies, warnings })
+}
+
+/// Renders every output (reusing what `reuse` allows), sorted by path; two outputs on one path
+/// are a problem.
+fn render_outputs(
+    data: &SiteData,
+    templates: &Templates,
+    reuse: Option<&render::Reuse>,
+    keep: bool,
+    progress: &dyn Progress,
+) -> Result<(Vec<OutputFile>, render::RenderCache), BuildError> {
+    let (mut files, render_cache) = timed(progress, "render", || {
+        let r = render::render_all(data, templates, reuse, keep);
+        let detail = match &r {
+            Ok((f, _)) => match reuse {
+                Some(r) => format!(
+                    "{} files ({} pages changed)",
+                    f.len(),
+                    r.changed_pages.len() + r.changed_sections.len()
+                ),
+                None => format!("{} files", f.len()),
+            },
+            Err(e) => format!("{} problems", e.problems().len()),
+        };
+        (r, detail)
+    })?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut problems = Problems::default();
+    for pair in files.windows(2) {
+        if pair[0].path == pair[1].path {
+            problems.push(Problem::new(format!(
+                "two outputs want {}: a static file and a page, or two pages; rename one",
+                pair[0].path
+            )));
+        }
+    }
+    problems.into_result((files, render_cache))
 }
 
 fn render_markdown(
@@ -329,7 +245,7 @@ fn render_markdown(
     templates: &Templates,
     page_bodies: &[String],
     section_bodies: &[String],
-    previous: Option<&HashMap<String, (u64, Rendered)>>,
+    previous: Option<&Cache>,
 ) -> Contents {
     let lib = &data.library;
     let pages = lib
@@ -337,9 +253,7 @@ fn render_markdown(
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            if let Some((hash, r)) = previous.and_then(|m| m.get(&p.content_path))
-                && *hash == p.source_hash
-            {
+            if let Some(r) = previous.and_then(|c| c.markdown(&p.content_path, p.source_hash)) {
                 return r.clone();
             }
             let permalink = data.config.make_permalink(&p.path);
@@ -353,9 +267,7 @@ fn render_markdown(
         .par_iter()
         .enumerate()
         .map(|(i, s)| {
-            if let Some((hash, r)) = previous.and_then(|m| m.get(&s.content_path))
-                && *hash == s.source_hash
-            {
+            if let Some(r) = previous.and_then(|c| c.markdown(&s.content_path, s.source_hash)) {
                 return r.clone();
             }
             let permalink = data.config.make_permalink(&s.path);
@@ -371,14 +283,6 @@ struct ShortcodeContext<'a> {
     data: &'a SiteData,
     templates: &'a Templates,
     item: Item,
-}
-
-impl SiteData {
-    /// The permalink of a content file named as in `@/notices/a.md` (without the `@/`).
-    pub fn permalink_of(&self, content_path: &str) -> Option<String> {
-        let item = self.library.get(content_path)?;
-        Some(self.config.make_permalink(self.library.path_of(item)))
-    }
 }
 
 impl RenderContext for ShortcodeContext<'_> {
@@ -409,10 +313,8 @@ impl RenderContext for ShortcodeContext<'_> {
         ctx.insert("config", &self.data.config_value);
         ctx.insert("lang", &self.data.config.default_language);
         let (key, value) = match self.item {
-            Item::Page(i) => ("page", crate::serialize::page(self.data, i, crate::serialize::Mode::Meta)),
-            Item::Section(i) => {
-                ("section", crate::serialize::section(self.data, i, crate::serialize::Mode::Meta, false))
-            }
+            Item::Page(i) => ("page", serialize::page(self.data, i, Mode::Meta)),
+            Item::Section(i) => ("section", serialize::section(self.data, i, Mode::Meta, false)),
         };
         ctx.insert(key, &value);
         match self.templates.tera.render(&name, &ctx) {

@@ -49,9 +49,9 @@ struct AppState {
     catalog: Arc<zhibu_functions::catalog::SharedCatalog>,
 }
 
-/// The build's catalog in the functions' terms (through its JSON, the contract between them).
+/// The build's catalog in the functions' terms (both speak `zhibu-catalog`'s types).
 fn functions_catalog(built: &Built) -> anyhow::Result<zhibu_functions::catalog::Catalog> {
-    zhibu_functions::catalog::Catalog::from_json(&built.catalog.to_json())
+    Ok(built.catalog.clone().into())
 }
 
 /// What the server answers with: the built files (the catalog, with the quiz answer keys, is
@@ -234,25 +234,16 @@ async fn live_reload(
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
-fn content_type(path: &str) -> &'static str {
-    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json; charset=utf-8",
-        "xml" => "application/xml; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "webp" => "image/webp",
-        "gif" => "image/gif",
-        "ico" => "image/x-icon",
-        "csv" => "text/csv; charset=utf-8",
-        "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
-        _ => "application/octet-stream",
+/// The Content-Type of a built file, from its extension (mime_guess's table); text is UTF-8.
+fn content_type(path: &str) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let text = mime.type_() == mime_guess::mime::TEXT
+        || matches!(mime.subtype().as_str(), "json" | "xml" | "javascript")
+        || mime.suffix().is_some_and(|s| s == "xml" || s == "json");
+    if text && mime.get_param("charset").is_none() && mime.subtype() != "svg" {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
     }
 }
 
@@ -340,30 +331,27 @@ fn slashed(path: &str) -> String {
     format!("/{}/", path.trim_start_matches(['/', '\\']))
 }
 
-/// Decodes %XX escapes (Chinese term URLs arrive percent-encoded).
+/// Decodes %XX escapes (Chinese term URLs arrive percent-encoded); bytes that are not UTF-8
+/// become U+FFFD.
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(v) =
-                std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn content_types_come_from_the_extension_and_text_is_utf8() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("css/site.css"), "text/css; charset=utf-8");
+        assert!(content_type("js/api.js").ends_with("javascript; charset=utf-8"));
+        assert_eq!(content_type("atom.xml"), "text/xml; charset=utf-8");
+        assert_eq!(content_type("qr.svg"), "image/svg+xml");
+        assert_eq!(content_type("p.PNG"), "image/png");
+        assert_eq!(content_type("font.woff2"), "font/woff2");
+        assert_eq!(content_type("LICENSE"), "application/octet-stream");
+    }
 
     #[test]
     fn percent_decoding_restores_chinese_paths() {

@@ -1,4 +1,4 @@
-// The secretary's pages under /admin/ in headless Chromium: run by tests/browser.rs on a site of
+// The secretary's pages under /admin/ in headless Chromium: run by tests/e2e/browser.rs on a site of
 // its own (the same fixture as e2e.mjs, with the branch's content/admin/ and a sensitive-word
 // list), config in E2E_CONFIG (JSON: base, chromium, shots, member, other, admin, pages,
 // events, campaign, quiz, flagged). The members' records are made through the API first; then

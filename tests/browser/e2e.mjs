@@ -1,5 +1,5 @@
 // The member's side of the site in headless Chromium, as a phone in WeChat: run by
-// tests/browser.rs, which builds the site, imports the members, starts `zhibu serve` and passes
+// tests/e2e/browser.rs, which builds the site, imports the members, starts `zhibu serve` and passes
 // everything in E2E_CONFIG (JSON: base, chromium, shots, member, other, admin, pages, events,
 // campaign, quiz). Each step leaves a screenshot in `shots`; the first failure ends the run
 // with a screenshot of where it happened.

@@ -4,9 +4,17 @@
 use std::path::Path;
 
 use lambda_http::{LambdaEvent, service_fn};
+use serde::Serialize;
 use zhibu_functions::admin::{self, Actor};
 use zhibu_functions::clock::{Clock, SystemClock};
 use zhibu_functions::{app, config, retention};
+
+/// What a run reports (the invocation's result).
+#[derive(Serialize)]
+struct Purged {
+    purged: usize,
+    retention_days: u32,
+}
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
@@ -20,7 +28,7 @@ async fn main() -> Result<(), lambda_http::Error> {
             let actor = Actor("scheduler:retention".into());
             let purged = admin::purge(store.as_ref(), &actor, days, SystemClock.now()).await?;
             tracing::info!(purged, days, "locations past retention removed");
-            Ok::<_, lambda_http::Error>(serde_json::json!({ "purged": purged, "retention_days": days }))
+            Ok::<_, lambda_http::Error>(Purged { purged, retention_days: days })
         }
     }))
     .await

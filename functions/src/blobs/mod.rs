@@ -1,5 +1,5 @@
 //! Blobs: the photos. One trait, two adapters (a local folder; S3 with the `aws` feature); one
-//! contract suite (`tests/blobs_contract.rs`) runs against each.
+//! contract suite (`tests/suite/blobs_contract.rs`) runs against each.
 
 pub mod dir;
 #[cfg(feature = "aws")]

@@ -1,29 +1,137 @@
-//! Handwritten copies (手抄党章): a photo per campaign day. The bytes decide what an upload is,
-//! never its name; photos are re-encoded (EXIF and GPS gone) and served only through short-lived
+//! Handwritten copies (手抄党章): `POST /api/copies` (a photo per campaign day), `GET
+//! /api/copies?campaign=` (the caller's own days), `GET /api/campaigns/{id}/progress` (admins)
+//! and `GET /api/photos/{key}?expires=&sig=`. The upload itself is [`crate::upload`]; here the
+//! multipart form is read and answers are shaped. Photos are served only through short-lived
 //! signed URLs handed to their owner and admins.
-
-use std::collections::BTreeSet;
 
 use axum::Json;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
-use super::extract::{Admin, Caller, query};
+use super::extract::{Admin, Caller};
 use super::{AppState, UPLOAD_LIMIT};
-use crate::catalog::Campaign;
-use crate::domain::{CampaignDay, Role, Slug};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::catalog::{Campaign, Catalog};
+use crate::domain::{MemberId, Progress, Role};
+use crate::error::{ApiError, ApiResult};
 use crate::photos::{self, PhotoError};
 use crate::store::Copy;
+use crate::upload::{CopyForm, UploadError, upload_copy};
 
 /// How long a photo URL works.
 pub const PHOTO_URL_SECONDS: i64 = 3600;
 
+/// `GET /api/copies`'s query.
+#[derive(Deserialize)]
+pub struct CopiesQuery {
+    campaign: Option<String>,
+}
+
+/// A photo URL's signature.
+#[derive(Deserialize)]
+pub struct PhotoLink {
+    expires: Option<i64>,
+    sig: Option<String>,
+}
+
+/// A copy as its member sees it after uploading.
+#[derive(Serialize)]
+pub struct CopyView {
+    at: String,
+    bytes: u64,
+    campaign: String,
+    day: u32,
+    height: u32,
+    thumb_url: String,
+    url: String,
+    width: u32,
+}
+
+/// `POST /api/copies`.
+#[derive(Serialize)]
+pub struct CopyAnswer {
+    copy: CopyView,
+}
+
+/// A day the member has handed in.
+#[derive(Serialize)]
+pub struct DayView {
+    at: String,
+    day: u32,
+    thumb_url: String,
+    url: String,
+}
+
+/// `GET /api/copies?campaign=`: the caller's days, days done and streak.
+#[derive(Serialize)]
+pub struct MyCopiesAnswer {
+    campaign: String,
+    days: Vec<DayView>,
+    days_done: usize,
+    streak: u32,
+}
+
+/// A member's photo in the campaign's progress, for admins to look at.
+#[derive(Serialize)]
+pub struct PhotoView {
+    day: u32,
+    thumb_url: String,
+    url: String,
+}
+
+/// A member's row of the campaign's progress.
+#[derive(Serialize)]
+pub struct MemberProgress {
+    copies: Vec<PhotoView>,
+    days: Vec<u32>,
+    days_done: usize,
+    member_id: MemberId,
+    name: String,
+}
+
+/// `GET /api/campaigns/{id}/progress`: per member days done, in roster order (no ranking).
+#[derive(Serialize)]
+pub struct ProgressAnswer {
+    campaign: String,
+    days: u32,
+    members: Vec<MemberProgress>,
+}
+
 fn too_large() -> ApiError {
     ApiError::TooLarge(format!("照片超过 {} MB 上限，请压缩后再传", UPLOAD_LIMIT / 1024 / 1024))
+}
+
+fn not_an_image() -> ApiError {
+    ApiError::UnsupportedMediaType("只能上传 JPEG、PNG 或 WebP 照片".into())
+}
+
+impl From<UploadError> for ApiError {
+    fn from(e: UploadError) -> ApiError {
+        match e {
+            UploadError::UnknownCampaign(_) => ApiError::NotFound("没有这个活动".into()),
+            UploadError::Day(field) => ApiError::Invalid(vec![field]),
+            UploadError::DayNotYet(day) => ApiError::NotOpen(format!("第 {day} 天还没到，到那天再上传")),
+            UploadError::Photo(PhotoError::NotAnImage) => not_an_image(),
+            UploadError::Photo(PhotoError::TooManyPixels { width, height }) => {
+                ApiError::TooLarge(format!("照片为 {width}×{height} 像素，超过 4000 万像素上限"))
+            }
+            UploadError::Photo(PhotoError::TooManyBytes { width, height, bytes }) => {
+                ApiError::TooLarge(format!(
+                    "照片为 {width}×{height} 像素，数据量过大（解码需约 {} MB，上限 {} MB），请缩小或转为普通 JPEG 后再传",
+                    bytes.div_ceil(1 << 20),
+                    photos::DECODE_BUDGET >> 20
+                ))
+            }
+            UploadError::Photo(PhotoError::Busy) => ApiError::Busy { retry_after_secs: 5 },
+            UploadError::Photo(PhotoError::Corrupt(_)) => {
+                ApiError::field("photo", "照片已损坏，无法读取，请重新拍摄")
+            }
+            UploadError::Failed(e) => ApiError::Internal(e),
+        }
+    }
 }
 
 fn signed_url(state: &AppState, key: &str) -> String {
@@ -33,196 +141,94 @@ fn signed_url(state: &AppState, key: &str) -> String {
     format!("{path}?expires={expires}&sig={sig}")
 }
 
-fn copy_json(state: &AppState, c: &Copy) -> Value {
-    json!({
-        "campaign": c.campaign,
-        "day": c.day,
-        "url": signed_url(state, &c.photo_key),
-        "thumb_url": signed_url(state, &c.thumb_key),
-        "width": c.width,
-        "height": c.height,
-        "bytes": c.bytes,
-        "at": c.at.to_rfc3339(),
-    })
+fn campaign_of<'a>(catalog: &'a Catalog, id: &str) -> ApiResult<&'a Campaign> {
+    catalog.campaigns.get(id).ok_or_else(|| ApiError::NotFound("没有这个活动".into()))
 }
 
-/// The run of consecutive days ending today (or yesterday, while today is still to do).
-pub fn streak(done: &BTreeSet<u32>, today: i64) -> u32 {
-    let mut day = today.min(i64::from(u32::MAX));
-    if day < 1 {
-        return 0;
+/// The form's fields, read whole (within the upload limit).
+async fn read_form(multipart: Result<Multipart, MultipartRejection>) -> ApiResult<CopyForm> {
+    let mut multipart = multipart.map_err(|_| {
+        ApiError::UnsupportedMediaType("请以 multipart/form-data 上传（字段 campaign、day、photo）".into())
+    })?;
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            ApiError::BadRequest(format!("上传内容无法读取：{e}"))
+        }
+    };
+    let mut form = CopyForm::default();
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or("").to_string();
+        let bytes = field.bytes().await.map_err(unreadable)?;
+        let text = || String::from_utf8_lossy(&bytes).trim().to_string();
+        match name.as_str() {
+            "campaign" => form.campaign = Some(text()),
+            "day" => form.day = Some(text()),
+            "photo" => form.photo = Some(Vec::from(bytes)),
+            _ => {}
+        }
     }
-    if !done.contains(&(day as u32)) {
-        day -= 1;
-    }
-    let mut n = 0;
-    while day >= 1 && done.contains(&(day as u32)) {
-        n += 1;
-        day -= 1;
-    }
-    n
-}
-
-fn campaign_today(state: &AppState, campaign: &Campaign) -> i64 {
-    campaign.day_of(state.clock.now().date_naive()).min(i64::from(campaign.days))
+    Ok(form)
 }
 
 pub async fn upload(
     State(state): State<AppState>,
     Caller(me): Caller,
     multipart: Result<Multipart, MultipartRejection>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
-    let mut multipart = multipart.map_err(|_| {
-        ApiError::UnsupportedMediaType("请以 multipart/form-data 上传（字段 campaign、day、photo）".into())
-    })?;
-    let (mut campaign, mut day, mut photo) = (None, None, None);
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
-            Err(e) => return Err(ApiError::BadRequest(format!("上传内容无法读取：{e}"))),
-        };
-        let name = field.name().unwrap_or("").to_string();
-        let bytes = match field.bytes().await {
-            Ok(b) => b,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
-            Err(e) => return Err(ApiError::BadRequest(format!("上传内容无法读取：{e}"))),
-        };
-        match name.as_str() {
-            "campaign" => campaign = Some(String::from_utf8_lossy(&bytes).trim().to_string()),
-            "day" => day = Some(String::from_utf8_lossy(&bytes).trim().to_string()),
-            "photo" => photo = Some(bytes),
-            _ => {}
-        }
-    }
-    let mut errors = Vec::new();
-    let campaign_id = match campaign.as_deref() {
-        Some(c) => Slug::parse("campaign", c).map_err(|e| errors.push(e)).ok(),
-        None => {
-            errors.push(FieldError::new("campaign", "缺少活动编号"));
-            None
-        }
-    };
-    if day.is_none() {
-        errors.push(FieldError::new("day", "缺少天数"));
-    }
-    if photo.as_ref().is_none_or(|p| p.is_empty()) {
-        errors.push(FieldError::new("photo", "请选择照片"));
-    }
-    let (Some(campaign_id), Some(day), Some(photo)) = (campaign_id.filter(|_| errors.is_empty()), day, photo)
-    else {
-        return Err(ApiError::Invalid(errors));
-    };
-    if photo.len() > UPLOAD_LIMIT {
+) -> ApiResult<(StatusCode, Json<CopyAnswer>)> {
+    let upload = read_form(multipart).await?.check().map_err(ApiError::Invalid)?;
+    if upload.photo_len() > UPLOAD_LIMIT {
         return Err(too_large());
     }
     let catalog = state.catalog.get();
-    let campaign = catalog
-        .campaigns
-        .get(campaign_id.as_str())
-        .ok_or_else(|| ApiError::NotFound("没有这个活动".into()))?;
-    let day = CampaignDay::parse(&day, campaign.days).map_err(|e| ApiError::Invalid(vec![e]))?;
-    if i64::from(day.get()) > campaign.day_of(state.clock.now().date_naive()) {
-        return Err(ApiError::NotOpen(format!("第 {} 天还没到，到那天再上传", day.get())));
-    }
-    if photos::sniff(&photo).is_none() {
-        return Err(ApiError::UnsupportedMediaType("只能上传 JPEG、PNG 或 WebP 照片".into()));
-    }
-    // Blocking: decoding is CPU work, and `process` waits there for one of the process's decode
-    // slots (photos::DECODE_SLOTS), which bounds the memory of parallel uploads.
-    let processed =
-        tokio::task::spawn_blocking(move || photos::process(&photo)).await.map_err(ApiError::internal)?;
-    let processed = match processed {
-        Ok(p) => p,
-        Err(PhotoError::NotAnImage) => {
-            return Err(ApiError::UnsupportedMediaType("只能上传 JPEG、PNG 或 WebP 照片".into()));
-        }
-        Err(PhotoError::TooManyPixels { width, height }) => {
-            return Err(ApiError::TooLarge(format!("照片为 {width}×{height} 像素，超过 4000 万像素上限")));
-        }
-        Err(PhotoError::TooManyBytes { width, height, bytes }) => {
-            return Err(ApiError::TooLarge(format!(
-                "照片为 {width}×{height} 像素，数据量过大（解码需约 {} MB，上限 {} MB），请缩小或转为普通 JPEG 后再传",
-                bytes.div_ceil(1 << 20),
-                photos::DECODE_BUDGET >> 20
-            )));
-        }
-        Err(PhotoError::Busy) => return Err(ApiError::Busy { retry_after_secs: 5 }),
-        Err(PhotoError::Corrupt(_)) => {
-            return Err(ApiError::field("photo", "照片已损坏，无法读取，请重新拍摄"));
-        }
+    let copy = upload_copy(
+        state.store.as_ref(),
+        state.blobs.as_ref(),
+        &catalog,
+        state.clock.as_ref(),
+        &me.id,
+        upload,
+    )
+    .await?;
+    let view = CopyView {
+        at: copy.at.to_rfc3339(),
+        bytes: copy.bytes,
+        url: signed_url(&state, &copy.photo_key),
+        thumb_url: signed_url(&state, &copy.thumb_key),
+        campaign: copy.campaign,
+        day: copy.day,
+        height: copy.height,
+        width: copy.width,
     };
-
-    // New blobs first, then the record (one atomic replacement), then the old blobs: a failure
-    // at any step leaves the previous copy intact.
-    let stem = format!("copies/{}/{}/{}-{}", campaign.id, me.id, day.get(), uuid::Uuid::new_v4().simple());
-    let (photo_key, thumb_key) = (format!("{stem}.jpg"), format!("{stem}-thumb.jpg"));
-    let bytes = processed.jpeg.len() as u64;
-    state.blobs.put(&photo_key, processed.jpeg, "image/jpeg").await?;
-    if let Err(e) = state.blobs.put(&thumb_key, processed.thumb, "image/jpeg").await {
-        let _ = state.blobs.delete(&photo_key).await;
-        return Err(e.into());
-    }
-    let copy = Copy {
-        campaign: campaign.id.clone(),
-        member_id: me.id.clone(),
-        day: day.get(),
-        photo_key: photo_key.clone(),
-        thumb_key: thumb_key.clone(),
-        width: processed.width,
-        height: processed.height,
-        bytes,
-        at: state.clock.now(),
-    };
-    let previous = match state.store.put_copy(&copy).await {
-        Ok(p) => p,
-        Err(e) => {
-            let _ = state.blobs.delete(&photo_key).await;
-            let _ = state.blobs.delete(&thumb_key).await;
-            return Err(e.into());
-        }
-    };
-    if let Some(old) = previous {
-        for key in [&old.photo_key, &old.thumb_key] {
-            if let Err(e) = state.blobs.delete(key).await {
-                tracing::warn!(
-                    key = key.as_str(),
-                    error = format!("{e:#}"),
-                    "could not remove a replaced photo"
-                );
-            }
-        }
-    }
-    Ok((StatusCode::CREATED, Json(json!({ "copy": copy_json(&state, &copy) }))))
-}
-
-/// The campaign named by `?campaign=`.
-fn campaign_param<'a>(raw: Option<&str>, catalog: &'a crate::catalog::Catalog) -> ApiResult<&'a Campaign> {
-    let q = query(raw);
-    let id = q.get("campaign").ok_or_else(|| ApiError::field("campaign", "请指定活动编号（campaign）"))?;
-    catalog.campaigns.get(id).ok_or_else(|| ApiError::NotFound("没有这个活动".into()))
+    Ok((StatusCode::CREATED, Json(CopyAnswer { copy: view })))
 }
 
 pub async fn mine(
     State(state): State<AppState>,
     Caller(me): Caller,
-    RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Value>> {
+    Query(query): Query<CopiesQuery>,
+) -> ApiResult<Json<MyCopiesAnswer>> {
+    let id = query.campaign.ok_or_else(|| ApiError::field("campaign", "请指定活动编号（campaign）"))?;
     let catalog = state.catalog.get();
-    let campaign = campaign_param(raw.as_deref(), &catalog)?;
+    let campaign = campaign_of(&catalog, &id)?;
     let copies = state.store.copies_of(&me.id, &campaign.id).await?;
-    let done: BTreeSet<u32> = copies.iter().map(|c| c.day).collect();
-    let days: Vec<Value> = copies
+    let progress = Progress::of(campaign, copies.iter().map(|c| c.day), state.clock.now().date_naive());
+    let days = copies
         .iter()
-        .map(|c| json!({ "day": c.day, "thumb_url": signed_url(&state, &c.thumb_key), "url": signed_url(&state, &c.photo_key), "at": c.at.to_rfc3339() }))
+        .map(|c| DayView {
+            at: c.at.to_rfc3339(),
+            day: c.day,
+            thumb_url: signed_url(&state, &c.thumb_key),
+            url: signed_url(&state, &c.photo_key),
+        })
         .collect();
-    Ok(Json(json!({
-        "campaign": campaign.id,
-        "days": days,
-        "days_done": done.len(),
-        "streak": streak(&done, campaign_today(&state, campaign)),
-    })))
+    Ok(Json(MyCopiesAnswer {
+        campaign: campaign.id.clone(),
+        days,
+        days_done: progress.days_done,
+        streak: progress.streak,
+    }))
 }
 
 /// Per member days done, in roster order: no ranking.
@@ -230,11 +236,11 @@ pub async fn progress(
     State(state): State<AppState>,
     Admin(_): Admin,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ProgressAnswer>> {
     let catalog = state.catalog.get();
-    let campaign = catalog.campaigns.get(&id).ok_or_else(|| ApiError::NotFound("没有这个活动".into()))?;
+    let campaign = campaign_of(&catalog, &id)?;
     let copies = state.store.copies_of_campaign(&campaign.id).await?;
-    let members: Vec<Value> = state
+    let members = state
         .store
         .members()
         .await?
@@ -243,31 +249,39 @@ pub async fn progress(
         .map(|m| {
             let own: Vec<&Copy> = copies.iter().filter(|c| c.member_id == m.member.id).collect();
             // Admins may look at the photos: signed URLs, like the owner's.
-            let photos: Vec<Value> = own
+            let photos = own
                 .iter()
-                .map(|c| {
-                    json!({ "day": c.day, "thumb_url": signed_url(&state, &c.thumb_key), "url": signed_url(&state, &c.photo_key) })
+                .map(|c| PhotoView {
+                    day: c.day,
+                    thumb_url: signed_url(&state, &c.thumb_key),
+                    url: signed_url(&state, &c.photo_key),
                 })
                 .collect();
             let days: Vec<u32> = own.iter().map(|c| c.day).collect();
-            json!({ "member_id": m.member.id, "name": m.member.name, "days_done": days.len(), "days": days, "copies": photos })
+            MemberProgress {
+                copies: photos,
+                days_done: days.len(),
+                days,
+                member_id: m.member.id,
+                name: m.member.name,
+            }
         })
         .collect();
-    Ok(Json(json!({ "campaign": campaign.id, "days": campaign.days, "members": members })))
+    Ok(Json(ProgressAnswer { campaign: campaign.id.clone(), days: campaign.days, members }))
 }
 
-/// A photo through its signed URL.
+/// A photo through its signed URL; a missing, malformed, wrong or expired signature is 403.
 pub async fn photo(
     State(state): State<AppState>,
     Path(key): Path<String>,
-    RawQuery(raw): RawQuery,
+    link: Result<Query<PhotoLink>, QueryRejection>,
 ) -> ApiResult<Response> {
-    let q = query(raw.as_deref());
-    let expires = q.get("expires").and_then(|e| e.parse::<i64>().ok()).unwrap_or(0);
-    let sig = q.get("sig").map(String::as_str).unwrap_or("");
+    let Ok(Query(PhotoLink { expires, sig })) = link else { return Err(ApiError::LinkInvalid) };
+    let expires = expires.unwrap_or(0);
     let path = format!("/api/photos/{key}");
+    let now = state.clock.now().timestamp();
     if !crate::blobs::valid_key(&key)
-        || !state.tokens.verify_url(&path, expires, sig, state.clock.now().timestamp())
+        || !state.tokens.verify_url(&path, expires, sig.as_deref().unwrap_or(""), now)
     {
         return Err(ApiError::LinkInvalid);
     }
@@ -283,18 +297,4 @@ pub async fn photo(
         bytes,
     )
         .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn streak_counts_back_from_today_or_yesterday() {
-        let done: BTreeSet<u32> = [1, 2, 4, 5, 6].into_iter().collect();
-        assert_eq!(streak(&done, 6), 3);
-        assert_eq!(streak(&done, 7), 3, "today not done yet: the run up to yesterday");
-        assert_eq!(streak(&done, 8), 0);
-        assert_eq!(streak(&done, 0), 0);
-    }
 }

@@ -1,7 +1,7 @@
 //! Extractors that turn a request into validated inputs or the contract's errors: the caller
-//! (from the bearer token), JSON bodies (content type, size, shape), query strings.
-
-use std::collections::HashMap;
+//! (from the bearer token), the client's address, JSON bodies (content type, size, shape).
+//! Query strings are axum's `Query` of a serde struct per endpoint; its rejection (a 400 in
+//! plain text) becomes the contract's JSON in `rejections`.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -9,8 +9,8 @@ use axum::http::{HeaderMap, header};
 use serde::de::DeserializeOwned;
 
 use super::{AppState, JSON_LIMIT};
-use crate::domain::{MemberId, Role};
-use crate::error::{ApiError, FieldError};
+use crate::domain::{FieldError, MemberId, Role};
+use crate::error::ApiError;
 use crate::store::{Member, UNKNOWN_ADDRESS};
 
 /// The signed-in member making the request. Checked against the store on every request, so a
@@ -148,15 +148,6 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
 
 fn too_large() -> ApiError {
     ApiError::TooLarge(format!("提交的内容超过 {} KB 上限", JSON_LIMIT / 1024))
-}
-
-/// The query string as a map (first value of each key).
-pub fn query(parts_query: Option<&str>) -> HashMap<String, String> {
-    let mut map = HashMap::new();
-    for (k, v) in form_urlencoded::parse(parts_query.unwrap_or("").as_bytes()) {
-        map.entry(k.into_owned()).or_insert_with(|| v.into_owned());
-    }
-    map
 }
 
 pub fn member_id_field(field: &str, value: Option<&str>) -> Result<MemberId, FieldError> {

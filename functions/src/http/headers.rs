@@ -1,6 +1,6 @@
 //! The security headers of every answer, the site's pages and the API's alike: the one
 //! definition that `zhibu serve` sends and that `deploy/template.yaml`'s CloudFront response
-//! headers policy repeats (`functions/tests/deploy_template.rs` checks that the two agree).
+//! headers policy repeats (`functions/tests/suite/deploy_template.rs` checks that the two agree).
 
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 

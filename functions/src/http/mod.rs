@@ -1,6 +1,12 @@
 //! The HTTP API (`../shared/API.md`): one axum router over the store and blob traits. On AWS a
 //! thin binary hands it to `lambda_http::run`; `zhibu serve` mounts the very same router next
 //! to the site.
+//!
+//! A handler parses its input (a serde DTO of `Option`s, a path, a `Query` struct), asks the
+//! domain (`crate::domain`, `crate::upload`) and the store, and answers with a typed struct per
+//! answer, declared next to it (`SigninAnswer { signin: SigninView }`): the contract is in the
+//! types. Fields are declared in the order each answer has always had — alphabetical where it
+//! was a serde_json map, which sorts its keys — so every answer keeps its bytes.
 
 mod audit;
 mod copies;

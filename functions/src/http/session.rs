@@ -18,10 +18,10 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::extract::{Admin, Caller, ClientAddress, JsonBody, member_id_field};
-use crate::admin::{self, Actor};
 use crate::auth::{self, Claims};
-use crate::domain::MemberId;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::domain::{FieldError, MemberId};
+use crate::error::{ApiError, ApiResult};
+use crate::secretary::admin::{self, Actor};
 use crate::store::{LoginAttempt, LoginGate, LoginLimits, LoginOutcome, Member};
 
 #[derive(Deserialize)]

@@ -8,8 +8,8 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
-use crate::config::{find_key_line, line_of_offset};
 use crate::problems::{Problem, Warnings};
+use crate::strict_toml::{self, Keys, find_key_line};
 
 /// A front-matter date as written (`2026-12-09` or `2026-12-09T19:00:00+08:00`) plus a sortable
 /// value. Dates without an offset are taken in the branch's zone (Asia/Shanghai, +08:00).
@@ -91,52 +91,25 @@ pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Problem> {
     Err(Problem::at(file, 1, "the front matter opened with `+++` is never closed: add a `+++` line after it"))
 }
 
-fn parse_table(file: &Path, split: &Split) -> Result<toml::Table, Problem> {
-    toml::from_str(split.front_matter).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| split.front_matter_line + line_of_offset(split.front_matter, s.start) - 1)
-            .unwrap_or(split.front_matter_line);
+impl Split<'_> {
+    /// The line of `key` in the file (the front matter's first line when it is not written out).
+    pub fn key_line(&self, key: &str) -> usize {
+        find_key_line(self.front_matter, key)
+            .map(|l| l + self.front_matter_line - 1)
+            .unwrap_or(self.front_matter_line)
+    }
+
+    /// A TOML error in the front matter, at its line in the file.
+    fn toml_problem(&self, file: &Path, e: &toml::de::Error) -> Problem {
+        let line = strict_toml::error_line(self.front_matter, e)
+            .map(|l| self.front_matter_line + l - 1)
+            .unwrap_or(self.front_matter_line);
         Problem::at(file, line, format!("invalid front matter: {}", e.message().trim()))
-    })
+    }
 }
 
-fn check_keys(
-    file: &Path,
-    split: &Split,
-    table: &mut toml::Table,
-    implemented: &[&str],
-    not_yet: &[&str],
-    kind: &str,
-    warnings: &mut Warnings,
-) -> Result<(), Problem> {
-    let keys: Vec<String> = table.keys().cloned().collect();
-    for key in keys {
-        if implemented.contains(&key.as_str()) {
-            continue;
-        }
-        let line = find_key_line(split.front_matter, &key)
-            .map(|l| l + split.front_matter_line - 1)
-            .unwrap_or(split.front_matter_line);
-        if not_yet.contains(&key.as_str()) {
-            warnings.push(Problem::at(
-                file,
-                line,
-                format!("`{key}` is a Zola {kind} setting that zhibu does not implement yet; it is ignored"),
-            ));
-            table.remove(&key);
-        } else {
-            return Err(Problem::at(
-                file,
-                line,
-                format!(
-                    "unknown {kind} front matter key `{key}`; known keys are: {}. Put your own values under [extra]",
-                    implemented.join(", ")
-                ),
-            ));
-        }
-    }
-    Ok(())
+fn parse_table(file: &Path, split: &Split) -> Result<toml::Table, Problem> {
+    toml::from_str(split.front_matter).map_err(|e| split.toml_problem(file, &e))
 }
 
 fn take_date(
@@ -146,9 +119,7 @@ fn take_date(
     key: &str,
 ) -> Result<Option<Date>, Problem> {
     let Some(value) = table.remove(key) else { return Ok(None) };
-    let line = find_key_line(split.front_matter, key)
-        .map(|l| l + split.front_matter_line - 1)
-        .unwrap_or(split.front_matter_line);
+    let line = split.key_line(key);
     let text = match &value {
         toml::Value::Datetime(d) => d.to_string(),
         toml::Value::String(s) => s.clone(),
@@ -166,13 +137,7 @@ fn take_date(
 /// Deserializes the front matter text itself (not the checked table) so type errors keep their
 /// position in the file.
 fn deserialize<T: for<'de> Deserialize<'de>>(file: &Path, split: &Split) -> Result<T, Problem> {
-    toml::from_str(split.front_matter).map_err(|e: toml::de::Error| {
-        let line = e
-            .span()
-            .map(|s| split.front_matter_line + line_of_offset(split.front_matter, s.start) - 1)
-            .unwrap_or(split.front_matter_line);
-        Problem::at(file, line, format!("invalid front matter: {}", e.message().trim()))
-    })
+    toml::from_str(split.front_matter).map_err(|e| split.toml_problem(file, &e))
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -232,12 +197,20 @@ const PAGE_KEYS: &[&str] = &[
     "extra",
 ];
 const PAGE_NOT_YET: &[&str] = &["in_search_index"];
+const PAGE: Keys = Keys {
+    implemented: PAGE_KEYS,
+    not_yet: PAGE_NOT_YET,
+    prefix: "",
+    noun: "page front matter key",
+    known: "keys",
+    zola: "page setting",
+};
 
 impl PageFrontMatter {
     pub fn parse(file: &Path, split: &Split) -> Result<(PageFrontMatter, Warnings), Problem> {
         let mut table = parse_table(file, split)?;
         let mut warnings = Vec::new();
-        check_keys(file, split, &mut table, PAGE_KEYS, PAGE_NOT_YET, "page", &mut warnings)?;
+        PAGE.check(&table, file, |key| Some(split.key_line(key)), &mut warnings)?;
         let date = take_date(file, split, &mut table, "date")?;
         let updated = take_date(file, split, &mut table, "updated")?;
         drop(table);
@@ -348,19 +321,22 @@ const SECTION_KEYS: &[&str] = &[
     "extra",
 ];
 const SECTION_NOT_YET: &[&str] = &["insert_anchor_links", "in_search_index"];
+const SECTION: Keys = Keys {
+    implemented: SECTION_KEYS,
+    not_yet: SECTION_NOT_YET,
+    prefix: "",
+    noun: "section front matter key",
+    known: "keys",
+    zola: "section setting",
+};
 
 impl SectionFrontMatter {
     pub fn parse(file: &Path, split: &Split) -> Result<(SectionFrontMatter, Warnings), Problem> {
-        let mut table = parse_table(file, split)?;
         let mut warnings = Vec::new();
-        check_keys(file, split, &mut table, SECTION_KEYS, SECTION_NOT_YET, "section", &mut warnings)?;
-        drop(table);
+        SECTION.check(&parse_table(file, split)?, file, |key| Some(split.key_line(key)), &mut warnings)?;
         let fm: SectionFrontMatter = deserialize(file, split)?;
         if fm.paginate_by == Some(0) {
-            let line = find_key_line(split.front_matter, "paginate_by")
-                .map(|l| l + split.front_matter_line - 1)
-                .unwrap_or(split.front_matter_line);
-            return Err(Problem::at(file, line, "`paginate_by` must be at least 1"));
+            return Err(Problem::at(file, split.key_line("paginate_by"), "`paginate_by` must be at least 1"));
         }
         Ok((fm, warnings))
     }

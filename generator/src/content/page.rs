@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use super::front_matter::{self, Date, PageFrontMatter};
-use crate::config::find_key_line;
 use crate::problems::{Problem, Warnings};
 use crate::slug::path_slug;
 
@@ -72,12 +71,9 @@ impl Page {
             Some(s) => {
                 let s = path_slug(s);
                 if s.is_empty() {
-                    let line = find_key_line(&front_matter_text, "slug")
-                        .map(|l| l + front_matter_line - 1)
-                        .unwrap_or(front_matter_line);
                     return Err(Problem::at(
                         file,
-                        line,
+                        split.key_line("slug"),
                         "`slug` is empty once unsafe characters are removed",
                     ));
                 }

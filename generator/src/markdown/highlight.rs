@@ -69,6 +69,21 @@ mod tests {
     }
 
     #[test]
+    fn every_grammar_works_with_the_pure_rust_regex_engine() {
+        // fancy-regex, not Oniguruma: a pattern it cannot compile would fail the line it meets.
+        let sample = "fn a(x) { return \"s\" + 'c' + 1.5e3; } // c\n# c\n<a href=\"x\">t</a> /* c */ $v @d\n";
+        for set in [syntaxes(), extra_syntaxes()] {
+            for syntax in set.syntaxes() {
+                let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+                for line in LinesWithEndings::from(sample) {
+                    let parsed = generator.parse_html_for_line_which_includes_newline(line);
+                    assert!(parsed.is_ok(), "{}: {parsed:?}", syntax.name);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn unknown_language_is_none() {
         assert!(highlight("x", "no-such-language").is_none());
     }

@@ -5,19 +5,21 @@
 //! Pure: text in, [`Rendered`] out. What the page links to is returned for the link checker
 //! rather than checked here, because a link's anchor lives in another page's render.
 
+mod headings;
 pub mod highlight;
+mod links;
 pub mod shortcodes;
 
-use std::collections::HashSet;
-use std::fmt::Write as _;
 use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
-use pulldown_cmark_escape::{escape_href, escape_html};
-use serde::Serialize;
+use pulldown_cmark_escape::escape_html;
 
 use crate::config;
 use crate::problems::Problem;
+pub use headings::Heading;
+use headings::assign_heading_ids;
+use links::{link, resolve};
 use shortcodes::{Call, Piece};
 
 /// What a shortcode rendered to.
@@ -34,16 +36,6 @@ pub trait RenderContext {
     fn resolve(&self, content_path: &str) -> Option<String>;
     /// Renders one shortcode call.
     fn shortcode(&self, call: &Call) -> Result<ShortcodeOutput, String>;
-}
-
-/// One heading in the table of contents, Zola's shape.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Heading {
-    pub level: u32,
-    pub id: String,
-    pub permalink: String,
-    pub title: String,
-    pub children: Vec<Heading>,
 }
 
 /// An `@/` link (or a `#anchor` on the same page) for the link checker.
@@ -306,164 +298,6 @@ impl<'a> LineMap<'a> {
             self.shifts.iter().take_while(|(at, _)| *at <= offset).last().map(|(_, s)| *s).unwrap_or(0);
         (self.body_line as i64 + newlines + shift).max(1) as usize
     }
-}
-
-/// Gives every heading a stable id (Chinese kept, repeats numbered) and builds the TOC.
-fn assign_heading_ids(events: &mut [(Event, usize)], source: &Source, out: &mut Rendered) {
-    let mut taken = HashSet::new();
-    // Explicit ids ({#id}) are taken first so generated ones never collide with them.
-    for (e, _) in events.iter() {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
-            taken.insert(id.to_string());
-        }
-    }
-    let mut flat: Vec<Heading> = Vec::new();
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
-            let level = *level as u32;
-            let explicit = id.as_ref().map(|s| s.to_string());
-            let mut title = String::new();
-            let mut j = i + 1;
-            while j < events.len() {
-                match &events[j].0 {
-                    Event::End(TagEnd::Heading(_)) => break,
-                    Event::Text(t) | Event::Code(t) => title.push_str(t),
-                    _ => {}
-                }
-                j += 1;
-            }
-            let id = match explicit {
-                Some(id) => id,
-                None => {
-                    let id = crate::slug::unique_id(&title, &mut taken);
-                    if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i].0 {
-                        *slot = Some(CowStr::from(id.clone()));
-                    }
-                    id
-                }
-            };
-            out.heading_ids.push(id.clone());
-            flat.push(Heading {
-                level,
-                permalink: format!("{}#{}", source.permalink, id),
-                id,
-                title: title.trim().to_string(),
-                children: Vec::new(),
-            });
-            i = j;
-        }
-        i += 1;
-    }
-    out.toc = nest(flat);
-}
-
-/// Nests a flat heading list by level.
-fn nest(flat: Vec<Heading>) -> Vec<Heading> {
-    fn insert(into: &mut Vec<Heading>, h: Heading) {
-        if let Some(last) = into.last_mut()
-            && h.level > last.level
-        {
-            insert(&mut last.children, h);
-            return;
-        }
-        into.push(h);
-    }
-    let mut top = Vec::new();
-    for h in flat {
-        insert(&mut top, h);
-    }
-    top
-}
-
-fn resolve(
-    target: &str,
-    lines: &LineMap,
-    offset: usize,
-    source: &Source,
-    ctx: &dyn RenderContext,
-    out: &mut Rendered,
-) -> Option<String> {
-    let (path, anchor) = match target.split_once('#') {
-        Some((p, a)) => (p, Some(a)),
-        None => (target, None),
-    };
-    let line = lines.line(offset);
-    match ctx.resolve(path) {
-        Some(url) => {
-            out.links.push(InternalLink {
-                target: Some(path.to_string()),
-                anchor: anchor.map(str::to_string),
-                line,
-            });
-            Some(match anchor {
-                Some(a) => format!("{url}#{a}"),
-                None => url,
-            })
-        }
-        None => {
-            out.problems.push(Problem::at(
-                source.file,
-                line,
-                format!("broken internal link `@/{target}`: there is no content/{path}"),
-            ));
-            None
-        }
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn link(
-    dest: &str,
-    title: &str,
-    options: &config::Markdown,
-    lines: &LineMap,
-    offset: usize,
-    source: &Source,
-    ctx: &dyn RenderContext,
-    out: &mut Rendered,
-) -> Option<String> {
-    let mut attrs = String::new();
-    let href: String = if let Some(target) = dest.strip_prefix("@/") {
-        resolve(target, lines, offset, source, ctx, out)?
-    } else if let Some(anchor) = dest.strip_prefix('#') {
-        out.links.push(InternalLink {
-            target: None,
-            anchor: Some(anchor.to_string()),
-            line: lines.line(offset),
-        });
-        return None;
-    } else if dest.starts_with("http://") || dest.starts_with("https://") || dest.starts_with("//") {
-        let mut rel = Vec::new();
-        if options.external_links_target_blank {
-            attrs.push_str(" target=\"_blank\"");
-            rel.push("noopener");
-        }
-        if options.external_links_no_follow {
-            rel.push("nofollow");
-        }
-        if options.external_links_no_referrer {
-            rel.push("noreferrer");
-        }
-        if rel.is_empty() {
-            return None;
-        }
-        let _ = write!(attrs, " rel=\"{}\"", rel.join(" "));
-        dest.to_string()
-    } else {
-        return None;
-    };
-    let mut html = String::from("<a href=\"");
-    let _ = escape_href(&mut html, &href);
-    html.push('"');
-    if !title.is_empty() {
-        html.push_str(" title=\"");
-        let _ = escape_html(&mut html, title);
-        html.push('"');
-    }
-    html.push_str(&attrs);
-    html.push('>');
-    Some(html)
 }
 
 fn code_block(

@@ -3,7 +3,7 @@
 //! `{{/* name() */}}` and `{%/* name() */%}` are written out literally, for documentation.
 //!
 //! This module only finds and parses them (pure); rendering is the caller's through
-//! [`ShortcodeRenderer`].
+//! [`RenderContext::shortcode`](super::RenderContext::shortcode).
 
 use serde_json::{Map, Number, Value};
 

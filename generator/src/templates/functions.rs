@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use tera::{Tera, Value};
 
 use crate::content::Item;
+use crate::data::SiteData;
 use crate::serialize::{self, Mode};
-use crate::site::SiteData;
 
 thread_local! {
     /// Set when a template reads other pages' data (get_page, get_section, get_taxonomy,
@@ -250,41 +250,32 @@ pub fn load_data(root: &Path, path: &str, format: Option<&str>) -> tera::Result<
             .map_err(|e| tera::Error::msg(format!("load_data: `{path}` is not valid TOML: {}", e.message()))),
         "json" => serde_json::from_str(&text)
             .map_err(|e| tera::Error::msg(format!("load_data: `{path}` is not valid JSON: {e}"))),
-        "csv" => Ok(parse_csv(&text)),
+        "csv" => parse_csv(&text)
+            .map_err(|why| tera::Error::msg(format!("load_data: `{path}` is not valid CSV: {why}"))),
         _ => Ok(Value::String(text)),
     }
 }
 
-/// CSV in Zola's shape: `{headers: [...], records: [[...], ...]}`. Quoted fields are supported.
-fn parse_csv(text: &str) -> Value {
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => row.push(std::mem::take(&mut field)),
-            ('\n', false) => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            ('\r', false) => {}
-            (c, _) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
+/// CSV in Zola's shape: `{headers: [...], records: [[...], ...]}`, read by the `csv` crate
+/// (quoted fields, `""` escapes, CRLF, a leading BOM). Every record must have as many fields as
+/// the header; a record that does not is an error naming its line.
+fn parse_csv(text: &str) -> Result<Value, String> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| match e.kind() {
+            csv::ErrorKind::UnequalLengths { pos, expected_len, len } => format!(
+                "line {} has {len} field{} where the header has {expected_len}",
+                pos.as_ref().map_or(0, |p| p.line()),
+                if *len == 1 { "" } else { "s" }
+            ),
+            _ => e.to_string(),
+        })?;
+        rows.push(record.iter().map(str::to_string).collect::<Vec<_>>());
     }
     let mut it = rows.into_iter();
     let headers = it.next().unwrap_or_default();
-    serde_json::json!({ "headers": headers, "records": it.collect::<Vec<_>>() })
+    Ok(serde_json::json!({ "headers": headers, "records": it.collect::<Vec<_>>() }))
 }
 
 #[cfg(test)]
@@ -293,10 +284,23 @@ mod tests {
 
     #[test]
     fn csv_with_quotes_parses() {
-        let v = parse_csv("day,chapters\n1,\"总纲, 第一章\"\n2,第二章\n");
+        let v = parse_csv("day,chapters\n1,\"总纲, 第一章\"\n2,第二章\n").unwrap();
         assert_eq!(v["headers"], serde_json::json!(["day", "chapters"]));
         assert_eq!(v["records"][0][1], "总纲, 第一章");
         assert_eq!(v["records"].as_array().map(Vec::len), Some(2));
+    }
+
+    #[test]
+    fn csv_reads_crlf_and_a_byte_order_mark() {
+        let v = parse_csv("\u{feff}day,chapters\r\n1,\"说 \"\"一\"\"\"\r\n").unwrap();
+        assert_eq!(v["headers"], serde_json::json!(["day", "chapters"]));
+        assert_eq!(v["records"], serde_json::json!([["1", "说 \"一\""]]));
+    }
+
+    #[test]
+    fn csv_record_with_a_missing_field_names_its_line() {
+        let why = parse_csv("day,chapters\n1,总纲\n2\n").unwrap_err();
+        assert_eq!(why, "line 3 has 1 field where the header has 2");
     }
 
     #[test]

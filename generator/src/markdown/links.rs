@@ -1,0 +1,101 @@
+//! Links in Markdown: `@/` links to content files resolved to permalinks (a missing target is a
+//! problem at its line), same-page `#anchor` links recorded for the link checker, and external
+//! links given the `target`/`rel` the config asks for.
+
+use std::fmt::Write as _;
+
+use pulldown_cmark_escape::{escape_href, escape_html};
+
+use super::{InternalLink, LineMap, RenderContext, Rendered, Source};
+use crate::config;
+use crate::problems::Problem;
+
+pub(super) fn resolve(
+    target: &str,
+    lines: &LineMap,
+    offset: usize,
+    source: &Source,
+    ctx: &dyn RenderContext,
+    out: &mut Rendered,
+) -> Option<String> {
+    let (path, anchor) = match target.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (target, None),
+    };
+    let line = lines.line(offset);
+    match ctx.resolve(path) {
+        Some(url) => {
+            out.links.push(InternalLink {
+                target: Some(path.to_string()),
+                anchor: anchor.map(str::to_string),
+                line,
+            });
+            Some(match anchor {
+                Some(a) => format!("{url}#{a}"),
+                None => url,
+            })
+        }
+        None => {
+            out.problems.push(Problem::at(
+                source.file,
+                line,
+                format!("broken internal link `@/{target}`: there is no content/{path}"),
+            ));
+            None
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn link(
+    dest: &str,
+    title: &str,
+    options: &config::Markdown,
+    lines: &LineMap,
+    offset: usize,
+    source: &Source,
+    ctx: &dyn RenderContext,
+    out: &mut Rendered,
+) -> Option<String> {
+    let mut attrs = String::new();
+    let href: String = if let Some(target) = dest.strip_prefix("@/") {
+        resolve(target, lines, offset, source, ctx, out)?
+    } else if let Some(anchor) = dest.strip_prefix('#') {
+        out.links.push(InternalLink {
+            target: None,
+            anchor: Some(anchor.to_string()),
+            line: lines.line(offset),
+        });
+        return None;
+    } else if dest.starts_with("http://") || dest.starts_with("https://") || dest.starts_with("//") {
+        let mut rel = Vec::new();
+        if options.external_links_target_blank {
+            attrs.push_str(" target=\"_blank\"");
+            rel.push("noopener");
+        }
+        if options.external_links_no_follow {
+            rel.push("nofollow");
+        }
+        if options.external_links_no_referrer {
+            rel.push("noreferrer");
+        }
+        if rel.is_empty() {
+            return None;
+        }
+        let _ = write!(attrs, " rel=\"{}\"", rel.join(" "));
+        dest.to_string()
+    } else {
+        return None;
+    };
+    let mut html = String::from("<a href=\"");
+    let _ = escape_href(&mut html, &href);
+    html.push('"');
+    if !title.is_empty() {
+        html.push_str(" title=\"");
+        let _ = escape_html(&mut html, title);
+        html.push('"');
+    }
+    html.push_str(&attrs);
+    html.push('>');
+    Some(html)
+}

@@ -1,0 +1,19 @@
+//! The end-to-end tests of the whole (the `zhibu` binary on fixture sites, the API through
+//! `zhibu serve`, the branch's own site, the browser forms): one test binary, so the workspace
+//! links it once instead of once per file, as mdBook does.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+#[cfg(feature = "aws")]
+#[path = "../../functions/tests/suite/servers.rs"]
+mod servers;
+
+mod api;
+mod browser;
+mod build;
+mod errors;
+mod production;
+mod secretary_cli;
+mod serve;
+mod site;
