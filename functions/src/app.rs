@@ -71,7 +71,7 @@ pub async fn state(config: &Config, catalog: Arc<SharedCatalog>) -> anyhow::Resu
             Some(name) => Some(axum::http::HeaderName::try_from(name.trim())?),
             None => None,
         },
-        code_checks: crate::auth::verification_slots(),
+        code_checks: crate::auth::new_verification_slots(),
     })
 }
 

@@ -32,8 +32,8 @@ pub const MAX_CONCURRENT_VERIFICATIONS: usize = 2;
 /// How long a login waits for a free verification slot before it is told to come back.
 pub const VERIFICATION_QUEUE_MS: u64 = 2_000;
 
-/// The process's verification slots (one set per [`crate::http::AppState`]).
-pub fn verification_slots() -> std::sync::Arc<tokio::sync::Semaphore> {
+/// A new set of verification slots (one per [`crate::http::AppState`], so per process).
+pub fn new_verification_slots() -> std::sync::Arc<tokio::sync::Semaphore> {
     std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_VERIFICATIONS))
 }
 

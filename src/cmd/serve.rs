@@ -50,8 +50,8 @@ struct AppState {
 }
 
 /// The build's catalog in the functions' terms (both speak `zhibu-catalog`'s types).
-fn functions_catalog(built: &Built) -> anyhow::Result<zhibu_functions::catalog::Catalog> {
-    Ok(built.catalog.clone().into())
+fn functions_catalog(built: &Built) -> zhibu_functions::catalog::Catalog {
+    built.catalog.clone().into()
 }
 
 /// What the server answers with: the built files (the catalog, with the quiz answer keys, is
@@ -91,7 +91,7 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     let current = match first {
         Ok(built) => {
             progress::print_warnings(&built.warnings);
-            catalog.replace(functions_catalog(&built)?);
+            catalog.replace(functions_catalog(&built));
             Current { files: files_of(built), error: None }
         }
         Err(e) => {
@@ -177,10 +177,7 @@ fn spawn_watcher(
             match result {
                 Ok(built) => {
                     progress::print_warnings(&built.warnings);
-                    match functions_catalog(&built) {
-                        Ok(c) => state.catalog.replace(c),
-                        Err(e) => eprintln!("Error: the catalog could not be read: {e:#}"),
-                    }
+                    state.catalog.replace(functions_catalog(&built));
                     current.files = files_of(built);
                     current.error = None;
                     eprintln!("Rebuilt in {}", progress::format_duration(start.elapsed()));

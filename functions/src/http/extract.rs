@@ -21,9 +21,18 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        // The Idempotency-Key layer may have authenticated this very request already.
+        if let Some(Authenticated(member)) = parts.extensions.remove::<Authenticated>() {
+            return Ok(Caller(member));
+        }
         authenticate(state, &parts.headers).await.map(Caller)
     }
 }
+
+/// A member [`authenticate`]d earlier in this request (by a layer), kept so the handler does not
+/// read the store a second time. Only server code can put it into a request's extensions.
+#[derive(Clone)]
+pub struct Authenticated(pub Member);
 
 /// The member a request's bearer token names, if the token is signed, unexpired, and of the
 /// member's current session generation; the contract's 401 otherwise.

@@ -11,8 +11,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
-use super::extract::authenticate;
-use super::{AppState, JSON_LIMIT, UPLOAD_LIMIT};
+use super::AppState;
+use super::extract::{Authenticated, authenticate};
 use crate::error::ApiError;
 use crate::store::{Idempotent, KeptAnswer};
 
@@ -31,17 +31,6 @@ fn parse_key(value: &HeaderValue) -> Option<String> {
     let ok = (1..=100).contains(&key.len())
         && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     ok.then(|| key.to_string())
-}
-
-/// Requests whose answers are never kept: a login's answer is a fresh token, which must not be
-/// stored or handed out twice; logouts have nothing to replay.
-fn never_kept(path: &str) -> bool {
-    path == "/api/session" || path.starts_with("/api/session/")
-}
-
-/// The most a request to this path may send: uploads are photos, everything else JSON.
-fn body_limit(path: &str) -> usize {
-    if path == "/api/copies" { UPLOAD_LIMIT + 64 * 1024 } else { JSON_LIMIT }
 }
 
 /// What makes two requests the same: method, path, content type and body. A multipart body's
@@ -84,7 +73,12 @@ fn replay(answer: KeptAnswer) -> Response {
     response
 }
 
-pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// The layer on each submission route (`http::router`), with the most that route may send.
+pub async fn guard(
+    State((state, limit)): State<(AppState, usize)>,
+    request: Request,
+    next: Next,
+) -> Response {
     if request.method() != Method::POST {
         return next.run(request).await;
     }
@@ -95,15 +89,12 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         return ApiError::field("Idempotency-Key", "幂等键应为 1–100 位字母、数字、下划线或连字符")
             .into_response();
     };
-    if never_kept(request.uri().path()) {
-        return next.run(request).await;
-    }
     // Only a caller whose session is valid now gets a kept answer; anyone else gets the
     // handler's own 401.
-    let Ok(member) = authenticate(&state, request.headers()).await.map(|m| m.id) else {
+    let Ok(caller) = authenticate(&state, request.headers()).await else {
         return next.run(request).await;
     };
-    let limit = body_limit(request.uri().path());
+    let member = caller.id.clone();
     let declared =
         request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
     let too_large = || ApiError::TooLarge(format!("提交的内容超过 {} KB 上限", limit / 1024)).into_response();
@@ -125,6 +116,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         Ok(Idempotent::Fresh) => {}
     }
     parts.extensions.insert(IdempotencyKey(key.clone()));
+    parts.extensions.insert(Authenticated(caller));
     let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
     if response.status().is_server_error() {
         if let Err(e) = state.store.finish_idempotent(&member, &key, None).await {

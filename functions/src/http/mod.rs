@@ -52,36 +52,42 @@ pub struct AppState {
     /// A header that carries the client's address, written by a proxy in front of the
     /// functions (`ZHIBU_CLIENT_IP_HEADER`); None: the connection's peer is the client.
     pub client_ip_header: Option<axum::http::HeaderName>,
-    /// Slots for access-code checks ([`crate::auth::verification_slots`]): bounds the memory and
+    /// Slots for access-code checks ([`crate::auth::new_verification_slots`]): bounds the memory and
     /// CPU a login flood can take.
     pub code_checks: Arc<tokio::sync::Semaphore>,
 }
 
 /// The API's routes, all under `/api`.
 pub fn router(state: AppState) -> Router {
-    let idempotency = axum::middleware::from_fn_with_state(state.clone(), idempotency::guard);
+    // The submissions that may be resent with an Idempotency-Key, each with the most it may send.
+    // (Logins are not among them: a token is never kept or handed out twice.)
+    let keyed =
+        |limit: usize| axum::middleware::from_fn_with_state((state.clone(), limit), idempotency::guard);
     Router::new()
         .route("/api/session", post(session::create))
         .route("/api/session/logout", post(session::logout))
         .route("/api/admin/members/{id}/logout", post(session::logout_member))
         .route("/api/me", get(me::show))
-        .route("/api/signins", post(signins::create).get(signins::mine))
+        .route("/api/signins", post(signins::create).get(signins::mine).layer(keyed(JSON_LIMIT)))
         .route("/api/events", get(signins::list))
         .route("/api/events/{event}/signins", get(signins::of_event))
         .route("/api/admin/members", get(me::roster))
-        .route("/api/notes", post(notes::create).get(notes::list))
+        .route("/api/notes", post(notes::create).get(notes::list).layer(keyed(JSON_LIMIT)))
         .route("/api/notes/mine", get(notes::mine))
-        .route("/api/notes/{id}/review", post(notes::review))
+        .route("/api/notes/{id}/review", post(notes::review).layer(keyed(JSON_LIMIT)))
         .route(
             "/api/copies",
-            post(copies::upload).get(copies::mine).layer(DefaultBodyLimit::max(UPLOAD_LIMIT + 64 * 1024)),
+            post(copies::upload)
+                .get(copies::mine)
+                .layer::<_, std::convert::Infallible>(keyed(UPLOAD_LIMIT + 64 * 1024))
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT + 64 * 1024)),
         )
         .route("/api/campaigns/{id}/progress", get(copies::progress))
         .route("/api/photos/{*key}", get(copies::photo))
         .route("/api/audit", get(audit::list))
         .route("/api/quizzes/{id}", get(quizzes::show))
-        .route("/api/quizzes/{id}/answers", post(quizzes::answer))
-        .route("/api/quizzes/{id}/reveal", post(quizzes::reveal))
+        .route("/api/quizzes/{id}/answers", post(quizzes::answer).layer(keyed(JSON_LIMIT)))
+        .route("/api/quizzes/{id}/reveal", post(quizzes::reveal).layer(keyed(JSON_LIMIT)))
         // Unknown API paths get the contract's JSON 404; everything outside /api is left to
         // whoever mounts the router (the site under `zhibu serve`).
         .route("/api", any(extract::no_such_endpoint))
@@ -90,7 +96,6 @@ pub fn router(state: AppState) -> Router {
         // plain-text rejection of axum's (a path that is not UTF-8) the contract's error body.
         .method_not_allowed_fallback(rejections::method_not_allowed)
         .layer(axum::middleware::map_response(rejections::as_contract_error))
-        .layer(idempotency)
         .layer(axum::middleware::from_fn(request_id::tag))
         .layer(DefaultBodyLimit::max(JSON_LIMIT))
         .with_state(state)

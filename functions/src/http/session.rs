@@ -7,7 +7,7 @@
 //! ([`crate::store::LoginLimits`]: per id from one address — the contract's 5 in 15 minutes —,
 //! per address, and per id from everywhere at a higher threshold, so a member keeps logging in
 //! while someone elsewhere guesses at their id). Code checks run a few at a time per process
-//! ([`crate::auth::verification_slots`]); a login that finds no free slot soon is answered 503 with
+//! ([`crate::auth::new_verification_slots`]); a login that finds no free slot soon is answered 503 with
 //! `Retry-After`. Wrong id and wrong code get the same answer in the same time.
 
 use std::time::Duration as StdDuration;

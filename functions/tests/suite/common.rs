@@ -79,7 +79,7 @@ pub fn state_on(store: Arc<dyn Store>, blobs: Arc<dyn Blobs>, clock: Arc<FixedCl
         words: Arc::new(SensitiveWords::parse("翻墙\n")),
         clock,
         client_ip_header: Some(axum::http::HeaderName::from_static("x-test-client")),
-        code_checks: zhibu_functions::auth::verification_slots(),
+        code_checks: zhibu_functions::auth::new_verification_slots(),
     }
 }
 

@@ -55,6 +55,42 @@ struct FailureItem {
 }
 
 impl DynamoStore {
+    /// Updates an existing member item (false for an unknown id), always with a fresh session
+    /// generation (`:gen`) and, when given, a new code hash (`:hash`).
+    async fn update_member(
+        &self,
+        id: &MemberId,
+        expression: &str,
+        code_hash: Option<&str>,
+        what: &str,
+    ) -> StoreResult<bool> {
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(member_pk(id)))
+            .key("sk", s("MEMBER"))
+            .condition_expression("attribute_exists(pk)")
+            .update_expression(expression)
+            .expression_attribute_values(":gen", AttributeValue::N(new_session_gen().to_string()));
+        if let Some(hash) = code_hash {
+            request = request.expression_attribute_values(":hash", s(hash));
+        }
+        written(request.send().await, what)
+    }
+
+    /// Deletes a member's failed logins that `which` picks, with their copies under the address.
+    async fn forget_failures(&self, id: &MemberId, which: impl Fn(&FailureItem) -> bool) -> StoreResult<()> {
+        let items: Vec<FailureItem> =
+            self.query_all(Query::table(member_pk(id)).begins_with("FAIL#")).await?;
+        let mut keys: Vec<(String, String)> = Vec::new();
+        for f in items.into_iter().filter(|f| which(f)) {
+            keys.push((address_pk(&f.address), f.sk.clone()));
+            keys.push((f.pk, f.sk));
+        }
+        self.delete_keys(keys).await
+    }
+
     async fn next_roster_order(&self) -> StoreResult<i64> {
         let out = self
             .client
@@ -161,19 +197,8 @@ impl MemberStore for DynamoStore {
     }
 
     async fn set_code_hash(&self, id: &MemberId, code_hash: &str) -> StoreResult<bool> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", s(member_pk(id)))
-            .key("sk", s("MEMBER"))
-            .condition_expression("attribute_exists(pk)")
-            .update_expression("SET code_hash = :hash, session_gen = :gen")
-            .expression_attribute_values(":hash", s(code_hash))
-            .expression_attribute_values(":gen", AttributeValue::N(new_session_gen().to_string()))
-            .send()
-            .await;
-        written(result, "setting a code")
+        self.update_member(id, "SET code_hash = :hash, session_gen = :gen", Some(code_hash), "setting a code")
+            .await
     }
 
     async fn remove_member(&self, id: &MemberId) -> StoreResult<bool> {
@@ -190,18 +215,7 @@ impl MemberStore for DynamoStore {
     }
 
     async fn end_sessions(&self, id: &MemberId) -> StoreResult<bool> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", s(member_pk(id)))
-            .key("sk", s("MEMBER"))
-            .condition_expression("attribute_exists(pk)")
-            .update_expression("SET session_gen = :gen")
-            .expression_attribute_values(":gen", AttributeValue::N(new_session_gen().to_string()))
-            .send()
-            .await;
-        written(result, "ending a member's sessions")
+        self.update_member(id, "SET session_gen = :gen", None, "ending a member's sessions").await
     }
 
     async fn begin_login(&self, attempt: &LoginAttempt, limits: &LoginLimits) -> StoreResult<LoginGate> {
@@ -228,28 +242,14 @@ impl MemberStore for DynamoStore {
     }
 
     async fn end_login(&self, attempt: &LoginAttempt, outcome: LoginOutcome) -> StoreResult<()> {
-        let items: Vec<FailureItem> =
-            self.query_all(Query::table(member_pk(&attempt.member_id)).begins_with("FAIL#")).await?;
-        let mine = |f: &FailureItem| match outcome {
+        self.forget_failures(&attempt.member_id, |f| match outcome {
             LoginOutcome::Succeeded => f.address == attempt.address || f.nonce == attempt.nonce,
             LoginOutcome::NotChecked => f.nonce == attempt.nonce,
-        };
-        let mut keys: Vec<(String, String)> = Vec::new();
-        for f in items.into_iter().filter(mine) {
-            keys.push((address_pk(&f.address), f.sk.clone()));
-            keys.push((f.pk, f.sk));
-        }
-        self.delete_keys(keys).await
+        })
+        .await
     }
 
     async fn clear_login_failures(&self, id: &MemberId) -> StoreResult<()> {
-        let items: Vec<FailureItem> =
-            self.query_all(Query::table(member_pk(id)).begins_with("FAIL#")).await?;
-        let mut keys: Vec<(String, String)> = Vec::new();
-        for f in items {
-            keys.push((address_pk(&f.address), f.sk.clone()));
-            keys.push((f.pk, f.sk));
-        }
-        self.delete_keys(keys).await
+        self.forget_failures(id, |_| true).await
     }
 }

@@ -6,7 +6,7 @@ use super::*;
 // The catalog the functions read
 
 #[test]
-pub(super) fn catalog_from_json_takes_any_text() {
+fn catalog_from_json_takes_any_text() {
     let text = prop_oneof![
         any_text(200),
         json_value().prop_map(|v| v.to_string()),

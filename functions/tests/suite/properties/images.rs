@@ -162,7 +162,7 @@ pub(super) const MAGIC: &[&[u8]] = &[
 ];
 
 #[test]
-pub(super) fn sniff_and_process_take_any_bytes() {
+fn sniff_and_process_take_any_bytes() {
     let magic = prop::sample::select(MAGIC);
     check(256, (magic, prop::collection::vec(any::<u8>(), 0..300)), |(magic, rest)| {
         let bytes = [magic, &rest[..]].concat();
@@ -189,7 +189,7 @@ pub(super) fn sniff_and_process_take_any_bytes() {
 }
 
 #[test]
-pub(super) fn mutated_images_are_processed_or_refused() {
+fn mutated_images_are_processed_or_refused() {
     check(256, image_bytes(), |bytes| {
         if let Ok(p) = process(bytes) {
             check_processed(&p)?;
@@ -199,7 +199,7 @@ pub(super) fn mutated_images_are_processed_or_refused() {
 }
 
 #[test]
-pub(super) fn valid_small_images_are_processed_at_their_size() {
+fn valid_small_images_are_processed_at_their_size() {
     check(128, (kind(), 1u32..64, 1u32..64, any::<u8>()), |(kind, w, h, seed)| {
         let p = process(encode(kind, w, h, seed))
             .map_err(|e| TestCaseError::fail(format!("{kind:?} {w}×{h}: {e}")))?;
@@ -238,7 +238,7 @@ pub(super) fn announce(kind: Kind, bytes: &mut [u8], width: u32, height: u32) {
 }
 
 #[test]
-pub(super) fn images_announcing_more_than_40_megapixels_are_refused_from_their_header() {
+fn images_announcing_more_than_40_megapixels_are_refused_from_their_header() {
     // The largest each format can announce: 2^31 - 1 (PNG), 65535 (JPEG), 16384 (lossless WebP).
     let sizes = kind().prop_flat_map(|kind| {
         let max = match kind {

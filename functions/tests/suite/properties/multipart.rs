@@ -145,7 +145,7 @@ pub(super) fn upload() -> impl Strategy<Value = Upload> {
 }
 
 #[test]
-pub(super) fn copies_answer_any_multipart_body_with_a_copy_or_a_contract_error() {
+fn copies_answer_any_multipart_body_with_a_copy_or_a_contract_error() {
     let api = Api::new();
     check(256, (upload(), idempotency_key()), |(upload, key)| {
         let answer =
@@ -159,7 +159,7 @@ pub(super) fn copies_answer_any_multipart_body_with_a_copy_or_a_contract_error()
 }
 
 #[test]
-pub(super) fn copies_answer_any_bytes_with_a_contract_error() {
+fn copies_answer_any_bytes_with_a_contract_error() {
     let api = Api::new();
     let content_type = prop_oneof![
         Just("multipart/form-data; boundary=zhibu-boundary".to_string()),

@@ -13,7 +13,7 @@ pub(super) const ROSTER_PIECES: &[&str] = &[
 ];
 
 #[test]
-pub(super) fn roster_parse_gives_members_or_every_bad_row_with_its_line() {
+fn roster_parse_gives_members_or_every_bad_row_with_its_line() {
     let text = prop_oneof![any_text(300), soup(ROSTER_PIECES, 40)];
     check(256, text, |text| {
         let t = text.clone();
@@ -109,7 +109,7 @@ pub(super) fn write_roster(rows: &[Row], bom: bool, crlf: bool) -> String {
 }
 
 #[test]
-pub(super) fn a_roster_written_by_a_csv_writer_parses_back_to_the_same_members() {
+fn a_roster_written_by_a_csv_writer_parses_back_to_the_same_members() {
     check(256, (rows(), any::<bool>(), any::<bool>()), |(rows, bom, crlf)| {
         let text = write_roster(&rows, bom, crlf);
         let members = roster::parse(&text).map_err(|e| TestCaseError::fail(format!("{e:?}\n{text}")))?;
@@ -125,7 +125,7 @@ pub(super) fn a_roster_written_by_a_csv_writer_parses_back_to_the_same_members()
 }
 
 #[test]
-pub(super) fn a_bad_row_is_reported_at_the_line_it_starts_on() {
+fn a_bad_row_is_reported_at_the_line_it_starts_on() {
     let case = (
         rows(),
         any::<prop::sample::Index>(),

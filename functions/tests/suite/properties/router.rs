@@ -159,7 +159,7 @@ pub(super) const NOTE_KEYS: &[(&str, &[&str])] = &[
 ];
 
 #[test]
-pub(super) fn session_answers_any_body_with_a_token_or_a_contract_error() {
+fn session_answers_any_body_with_a_token_or_a_contract_error() {
     let api = Api::new();
     check(192, (json_body(SESSION_KEYS), content_type()), |(body, ct)| {
         let answer = api.post("/api/session", false, ct.as_deref(), None, body)?;
@@ -171,7 +171,7 @@ pub(super) fn session_answers_any_body_with_a_token_or_a_contract_error() {
 }
 
 #[test]
-pub(super) fn signins_answer_any_body_with_a_record_or_a_contract_error() {
+fn signins_answer_any_body_with_a_record_or_a_contract_error() {
     let api = Api::new();
     check(
         256,
@@ -187,7 +187,7 @@ pub(super) fn signins_answer_any_body_with_a_record_or_a_contract_error() {
 }
 
 #[test]
-pub(super) fn notes_answer_any_body_with_a_note_or_a_contract_error() {
+fn notes_answer_any_body_with_a_note_or_a_contract_error() {
     let api = Api::new();
     check(
         256,
