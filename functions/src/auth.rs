@@ -20,7 +20,7 @@ pub const ADMIN_TOKEN_HOURS: i64 = 12;
 /// How long a session of this role lasts.
 pub fn session_lifetime(role: Role) -> chrono::Duration {
     match role {
-        Role::Admin => chrono::Duration::hours(ADMIN_TOKEN_HOURS),
+        Role::Admin | Role::Committee => chrono::Duration::hours(ADMIN_TOKEN_HOURS),
         Role::Member => chrono::Duration::days(TOKEN_DAYS),
     }
 }

@@ -30,6 +30,10 @@ pub enum ApiError {
     Closed(String),
     #[error("the same request is being processed")]
     InProgress,
+    /// The record is not in a state that allows this (a submitted report edited, a report
+    /// withdrawn after it was read, a comment answered twice): 409 with its own `code`.
+    #[error("conflict {code}: {message}")]
+    Conflict { code: &'static str, message: String },
     /// Too many of something (`what`, shown to the member: "登录尝试次数过多").
     #[error("rate limited for {retry_after_secs} s: {what}")]
     RateLimited { retry_after_secs: u64, what: &'static str },
@@ -49,6 +53,10 @@ pub enum ApiError {
 impl ApiError {
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         ApiError::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::Conflict { code, message: message.into() }
     }
 
     pub fn internal(e: impl Into<anyhow::Error>) -> Self {
@@ -80,6 +88,7 @@ impl ApiError {
             }
             ApiError::NotOpen(why) => (StatusCode::CONFLICT, "not_open", why.clone(), None),
             ApiError::Closed(why) => (StatusCode::CONFLICT, "closed", why.clone(), None),
+            ApiError::Conflict { code, message } => (StatusCode::CONFLICT, code, message.clone(), None),
             ApiError::InProgress => (
                 StatusCode::CONFLICT,
                 "in_progress",

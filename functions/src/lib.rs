@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod file;
 pub mod error;
 pub mod http;
 pub mod photos;

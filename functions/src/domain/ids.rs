@@ -32,12 +32,15 @@ impl std::fmt::Display for MemberId {
     }
 }
 
-/// A member's role: admins (the secretary, the instructor) moderate and export.
+/// A member's role: admins (the secretary, the instructor) moderate, manage the roster and
+/// export; committee members (支委) read and comment on the branch's records like an admin — thought
+/// reports, the joining record, talks — but cannot manage the roster or erase data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Member,
     Admin,
+    Committee,
 }
 
 impl Role {
@@ -45,6 +48,7 @@ impl Role {
         match s.trim().to_ascii_lowercase().as_str() {
             "member" | "党员" | "" => Some(Role::Member),
             "admin" | "管理员" => Some(Role::Admin),
+            "committee" | "支委" | "支部委员" => Some(Role::Committee),
             _ => None,
         }
     }
@@ -53,7 +57,13 @@ impl Role {
         match self {
             Role::Member => "member",
             Role::Admin => "admin",
+            Role::Committee => "committee",
         }
+    }
+
+    /// Admins and committee members: those who read members' reports and records.
+    pub fn reviews(self) -> bool {
+        matches!(self, Role::Admin | Role::Committee)
     }
 }
 
@@ -103,6 +113,8 @@ mod tests {
     fn roles_parse_in_english_and_chinese() {
         assert_eq!(Role::parse("Admin"), Some(Role::Admin));
         assert_eq!(Role::parse("党员"), Some(Role::Member));
+        assert_eq!(Role::parse("支委"), Some(Role::Committee));
+        assert!(Role::Committee.reviews() && Role::Admin.reviews() && !Role::Member.reviews());
         assert_eq!(Role::parse("boss"), None);
     }
 

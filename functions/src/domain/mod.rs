@@ -7,20 +7,27 @@
 //! error every parser reports), [`location`] (coordinates, what is kept of them, the one
 //! great-circle distance), [`notes`] (a note's text, page, status and review), [`campaign`]
 //! (campaign days, progress and the streak), [`signin`] (sign-in admission) and [`quiz`] (quiz
-//! rounds' phases, answers and tally). Everything is re-exported here, so callers write
+//! rounds' phases, answers and tally), [`joining`] (stages, the joining record's milestones and
+//! its warnings), [`reports`] (quarters and thought reports) and [`talks`] (谈心谈话). Everything is re-exported here, so callers write
 //! `crate::domain::MemberId`.
 
 pub mod campaign;
 pub mod field;
 pub mod ids;
+pub mod joining;
 pub mod location;
 pub mod notes;
 pub mod quiz;
+pub mod reports;
 pub mod signin;
+pub mod talks;
 
 pub use campaign::{CampaignDay, Progress, streak};
 pub use field::FieldError;
 pub use ids::{MemberId, Role, Slug};
+pub use joining::{Dated, Milestone, Road, Stage, Warning};
+pub use reports::Quarter;
+pub use talks::TalkMode;
 pub use location::{Coordinates, EARTH_RADIUS_M, ReportedLocation, StoredLocation, distance_m};
 pub use notes::{
     NOTE_MAX_CHARS, NOTE_MIN_CHARS, NoteBody, NoteDraft, NoteStatus, REASON_MAX_CHARS, Review, is_invisible,

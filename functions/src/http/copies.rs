@@ -4,6 +4,8 @@
 //! multipart form is read and answers are shaped. Photos are served only through short-lived
 //! signed URLs handed to their owner and admins.
 
+use std::collections::HashMap;
+
 use axum::Json;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::QueryRejection;
@@ -100,7 +102,7 @@ pub struct ProgressAnswer {
     members: Vec<MemberProgress>,
 }
 
-fn too_large() -> ApiError {
+pub(super) fn too_large() -> ApiError {
     ApiError::TooLarge(format!("照片超过 {} MB 上限，请压缩后再传", UPLOAD_LIMIT / 1024 / 1024))
 }
 
@@ -114,27 +116,32 @@ impl From<UploadError> for ApiError {
             UploadError::UnknownCampaign(_) => ApiError::NotFound("没有这个活动".into()),
             UploadError::Day(field) => ApiError::Invalid(vec![field]),
             UploadError::DayNotYet(day) => ApiError::NotOpen(format!("第 {day} 天还没到，到那天再上传")),
-            UploadError::Photo(PhotoError::NotAnImage) => not_an_image(),
-            UploadError::Photo(PhotoError::TooManyPixels { width, height }) => {
-                ApiError::TooLarge(format!("照片为 {width}×{height} 像素，超过 4000 万像素上限"))
-            }
-            UploadError::Photo(PhotoError::TooManyBytes { width, height, bytes }) => {
-                ApiError::TooLarge(format!(
-                    "照片为 {width}×{height} 像素，数据量过大（解码需约 {} MB，上限 {} MB），请缩小或转为普通 JPEG 后再传",
-                    bytes.div_ceil(1 << 20),
-                    photos::DECODE_BUDGET >> 20
-                ))
-            }
-            UploadError::Photo(PhotoError::Busy) => ApiError::Busy { retry_after_secs: 5 },
-            UploadError::Photo(PhotoError::Corrupt(_)) => {
-                ApiError::field("photo", "照片已损坏，无法读取，请重新拍摄")
-            }
+            UploadError::Photo(e) => e.into(),
             UploadError::Failed(e) => ApiError::Internal(e),
         }
     }
 }
 
-fn signed_url(state: &AppState, key: &str) -> String {
+/// A refused photo, wherever it was uploaded (copies, report pages).
+impl From<PhotoError> for ApiError {
+    fn from(e: PhotoError) -> ApiError {
+        match e {
+            PhotoError::NotAnImage => not_an_image(),
+            PhotoError::TooManyPixels { width, height } => {
+                ApiError::TooLarge(format!("照片为 {width}×{height} 像素，超过 4000 万像素上限"))
+            }
+            PhotoError::TooManyBytes { width, height, bytes } => ApiError::TooLarge(format!(
+                "照片为 {width}×{height} 像素，数据量过大（解码需约 {} MB，上限 {} MB），请缩小或转为普通 JPEG 后再传",
+                bytes.div_ceil(1 << 20),
+                photos::DECODE_BUDGET >> 20
+            )),
+            PhotoError::Busy => ApiError::Busy { retry_after_secs: 5 },
+            PhotoError::Corrupt(_) => ApiError::field("photo", "照片已损坏，无法读取，请重新拍摄"),
+        }
+    }
+}
+
+pub(super) fn signed_url(state: &AppState, key: &str) -> String {
     let expires = state.clock.now().timestamp() + PHOTO_URL_SECONDS;
     let path = format!("/api/photos/{key}");
     let sig = state.tokens.sign_url(&path, expires);
@@ -145,10 +152,14 @@ fn campaign_of<'a>(catalog: &'a Catalog, id: &str) -> ApiResult<&'a Campaign> {
     catalog.campaigns.get(id).ok_or_else(|| ApiError::NotFound("没有这个活动".into()))
 }
 
-/// The form's fields, read whole (within the upload limit).
-async fn read_form(multipart: Result<Multipart, MultipartRejection>) -> ApiResult<CopyForm> {
+/// A multipart form's fields, read whole (within the upload limit); `fields` names them for the
+/// error when the body is not a form at all.
+pub(super) async fn form_fields(
+    multipart: Result<Multipart, MultipartRejection>,
+    fields: &str,
+) -> ApiResult<HashMap<String, Vec<u8>>> {
     let mut multipart = multipart.map_err(|_| {
-        ApiError::UnsupportedMediaType("请以 multipart/form-data 上传（字段 campaign、day、photo）".into())
+        ApiError::UnsupportedMediaType(format!("请以 multipart/form-data 上传（字段 {fields}）"))
     })?;
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -157,19 +168,21 @@ async fn read_form(multipart: Result<Multipart, MultipartRejection>) -> ApiResul
             ApiError::BadRequest(format!("上传内容无法读取：{e}"))
         }
     };
-    let mut form = CopyForm::default();
+    let mut form = HashMap::new();
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or("").to_string();
         let bytes = field.bytes().await.map_err(unreadable)?;
-        let text = || String::from_utf8_lossy(&bytes).trim().to_string();
-        match name.as_str() {
-            "campaign" => form.campaign = Some(text()),
-            "day" => form.day = Some(text()),
-            "photo" => form.photo = Some(Vec::from(bytes)),
-            _ => {}
-        }
+        form.insert(name, Vec::from(bytes));
     }
     Ok(form)
+}
+
+/// The copy form's fields.
+async fn read_form(multipart: Result<Multipart, MultipartRejection>) -> ApiResult<CopyForm> {
+    let mut fields = form_fields(multipart, "campaign、day、photo").await?;
+    let text = |name: &str| fields.get(name).map(|b| String::from_utf8_lossy(b).trim().to_string());
+    let (campaign, day) = (text("campaign"), text("day"));
+    Ok(CopyForm { campaign, day, photo: fields.remove("photo") })
 }
 
 pub async fn upload(
@@ -245,7 +258,7 @@ pub async fn progress(
         .members()
         .await?
         .into_iter()
-        .filter(|m| m.member.role == Role::Member)
+        .filter(|m| m.member.role != Role::Admin)
         .map(|m| {
             let own: Vec<&Copy> = copies.iter().filter(|c| c.member_id == m.member.id).collect();
             // Admins may look at the photos: signed URLs, like the owner's.

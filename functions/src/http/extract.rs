@@ -115,6 +115,18 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
+/// An admin or a committee member (支委): reads and comments on members' reports and records.
+pub struct Reviewer(pub Member);
+
+impl FromRequestParts<AppState> for Reviewer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Caller(member) = Caller::from_request_parts(parts, state).await?;
+        if member.role.reviews() { Ok(Reviewer(member)) } else { Err(ApiError::Forbidden) }
+    }
+}
+
 /// A JSON body: `application/json`, at most 64 KiB, of the right shape. Anything else is a 4xx
 /// naming what is wrong; a body is never silently defaulted.
 pub struct JsonBody<T>(pub T);

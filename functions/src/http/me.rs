@@ -11,18 +11,36 @@ use serde::Serialize;
 use super::AppState;
 use super::extract::{Admin, Caller};
 use super::session::MemberView;
-use crate::domain::Progress;
+use crate::domain::{Progress, Quarter, Stage};
 use crate::error::ApiResult;
+use crate::file;
 use crate::secretary::admin::{Overview, overview};
 
-/// `GET /api/me`: who the caller is, how many sign-ins and notes, and each campaign's progress.
+/// `GET /api/me`: who the caller is, how many sign-ins and notes, each campaign's progress, their
+/// stage, how many people they are a contact person for, and what is open for them now.
 #[derive(Serialize)]
 pub struct MeAnswer {
+    contact_for: usize,
     /// By campaign id.
     copies: BTreeMap<String, Progress>,
     member: MemberView,
     notes: usize,
+    open: Vec<OpenItem>,
     signins: usize,
+    stage: Option<Stage>,
+    stage_label: &'static str,
+}
+
+/// Something open for the member now: facts, not chores.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OpenItem {
+    /// An event open for sign-in that they have not signed in to.
+    Signin { closes: DateTime<FixedOffset>, event: String, page: String, title: String },
+    /// This quarter's thought report, not yet submitted (for those who write them).
+    Report { quarter: Quarter, quarter_label: String },
+    /// Their request for a talk, waiting.
+    TalkRequest { id: String },
 }
 
 /// A member of the roster with their last activity.
@@ -47,16 +65,56 @@ pub struct RosterAnswer {
 }
 
 pub async fn show(State(state): State<AppState>, Caller(me): Caller) -> ApiResult<Json<MeAnswer>> {
-    let signins = state.store.signins_of_member(&me.id).await?.len();
-    let notes = state.store.notes_of_member(&me.id).await?.len();
+    let store = state.store.as_ref();
+    let signed_in = store.signins_of_member(&me.id).await?;
+    let notes = store.notes_of_member(&me.id).await?.len();
     let catalog = state.catalog.get();
-    let today = state.clock.now().date_naive();
+    let now = state.clock.now();
+    let today = now.date_naive();
     let mut copies = BTreeMap::new();
     for campaign in catalog.campaigns.values() {
-        let days = state.store.copies_of(&me.id, &campaign.id).await?.into_iter().map(|c| c.day);
+        let days = store.copies_of(&me.id, &campaign.id).await?.into_iter().map(|c| c.day);
         copies.insert(campaign.id.clone(), Progress::of(campaign, days, today));
     }
-    Ok(Json(MeAnswer { copies, member: me.into(), notes, signins }))
+    let mut open: Vec<OpenItem> = catalog
+        .events
+        .values()
+        .filter(|e| e.opens <= now && now < e.closes && !signed_in.iter().any(|s| s.event == e.id))
+        .map(|e| OpenItem::Signin {
+            closes: e.closes,
+            event: e.id.clone(),
+            page: e.page.clone(),
+            title: e.title.clone(),
+        })
+        .collect();
+    let stage = file::joining::road_of(store, &me).await?.stage;
+    let quarter = Quarter::of(today);
+    if stage.is_some_and(Stage::reports_quarterly) {
+        let submitted = file::reports::own(store, &me.id, quarter)
+            .await
+            .is_ok_and(|r| r.status == file::reports::ReportStatus::Submitted);
+        if !submitted {
+            open.push(OpenItem::Report { quarter, quarter_label: quarter.label() });
+        }
+    }
+    let (requests, _) = file::talks::of_member(store, &me.id).await?;
+    open.extend(
+        requests
+            .into_iter()
+            .filter(|r| r.status == file::talks::RequestStatus::Open)
+            .map(|r| OpenItem::TalkRequest { id: r.id }),
+    );
+    let contact_for = store.members().await?.iter().filter(|m| m.member.contacts().contains(&me.id)).count();
+    Ok(Json(MeAnswer {
+        contact_for,
+        copies,
+        member: me.into(),
+        notes,
+        open,
+        signins: signed_in.len(),
+        stage,
+        stage_label: super::joining::stage_label(stage),
+    }))
 }
 
 pub async fn roster(State(state): State<AppState>, Admin(_): Admin) -> ApiResult<Json<RosterAnswer>> {

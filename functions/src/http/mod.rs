@@ -13,19 +13,22 @@ mod copies;
 mod extract;
 pub mod headers;
 pub mod idempotency;
+mod joining;
 mod me;
 mod notes;
 mod quizzes;
 mod rejections;
+mod reports;
 mod request_id;
 mod session;
 mod signins;
+mod talks;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{any, get, post};
+use axum::routing::{any, delete, get, post};
 
 use crate::auth::TokenKey;
 use crate::blobs::Blobs;
@@ -88,6 +91,40 @@ pub fn router(state: AppState) -> Router {
         .route("/api/quizzes/{id}", get(quizzes::show))
         .route("/api/quizzes/{id}/answers", post(quizzes::answer).layer(keyed(JSON_LIMIT)))
         .route("/api/quizzes/{id}/reveal", post(quizzes::reveal).layer(keyed(JSON_LIMIT)))
+        // The member's file: joining record, thought reports, talks.
+        .route("/api/joining/mine", get(joining::mine))
+        .route("/api/members/{id}/joining", get(joining::show).post(joining::record).layer(keyed(JSON_LIMIT)))
+        .route("/api/members/{id}/joining/{milestone}", delete(joining::remove))
+        .route("/api/admin/joining", get(joining::overview))
+        .route("/api/reports/mine", get(reports::mine).post(reports::save).layer(keyed(JSON_LIMIT)))
+        .route("/api/reports/mine/{quarter}", get(reports::own).delete(reports::discard))
+        .route("/api/reports/mine/{quarter}/submit", post(reports::submit).layer(keyed(JSON_LIMIT)))
+        .route("/api/reports/mine/{quarter}/withdraw", post(reports::withdraw).layer(keyed(JSON_LIMIT)))
+        .route(
+            "/api/reports/mine/{quarter}/pages",
+            post(reports::add_page)
+                .layer::<_, std::convert::Infallible>(keyed(UPLOAD_LIMIT + 64 * 1024))
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT + 64 * 1024)),
+        )
+        .route("/api/reports/mine/{quarter}/pages/{number}", delete(reports::remove_page))
+        .route(
+            "/api/reports/mine/{quarter}/comments/{number}/reply",
+            post(reports::reply).layer(keyed(JSON_LIMIT)),
+        )
+        .route("/api/reports/assigned", get(reports::assigned))
+        .route("/api/members/{id}/reports", get(reports::series))
+        .route("/api/members/{id}/reports/{quarter}", get(reports::show))
+        .route("/api/members/{id}/reports/{quarter}/read", post(reports::mark_read).layer(keyed(JSON_LIMIT)))
+        .route(
+            "/api/members/{id}/reports/{quarter}/comments",
+            post(reports::comment).layer(keyed(JSON_LIMIT)),
+        )
+        .route("/api/admin/reports", get(reports::quarter))
+        .route("/api/talks/requests", post(talks::ask).layer(keyed(JSON_LIMIT)))
+        .route("/api/talks/requests/{id}/close", post(talks::close_request).layer(keyed(JSON_LIMIT)))
+        .route("/api/talks/mine", get(talks::mine))
+        .route("/api/talks/{id}/note", post(talks::note).layer(keyed(JSON_LIMIT)))
+        .route("/api/admin/talks", get(talks::overview).post(talks::record).layer(keyed(JSON_LIMIT)))
         // Unknown API paths get the contract's JSON 404; everything outside /api is left to
         // whoever mounts the router (the site under `zhibu serve`).
         .route("/api", any(extract::no_such_endpoint))

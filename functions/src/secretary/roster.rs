@@ -1,12 +1,13 @@
-//! The branch roster: a CSV with `id,name,role` (further columns kept as profile fields),
-//! imported by the secretary. New members get fresh access codes, returned once; re-importing
+//! The branch roster: a CSV with `id,name,role` and optionally the joining record's columns
+//! `stage`, `contacts` and `mobile` (checked and normalised here), further columns kept as profile
+//! fields, imported by the secretary. New members get fresh access codes, returned once; re-importing
 //! updates names and roles and never resets a code.
 
 use std::collections::BTreeMap;
 
 use crate::auth;
-use crate::domain::{MemberId, Role};
-use crate::store::{Member, MemberStore};
+use crate::domain::{MemberId, Role, Stage};
+use crate::store::{CONTACTS_COLUMN, MOBILE_COLUMN, Member, MemberStore, STAGE_COLUMN};
 
 /// A roster row that could not be read, with its line in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,10 +76,20 @@ pub fn parse(text: &str) -> Result<Vec<Member>, Vec<RowError>> {
         let Some(role) = Role::parse(&role_text) else {
             errors.push(RowError {
                 line,
-                message: format!("member {id}: role {role_text:?} must be member or admin"),
+                message: format!("member {id}: role {role_text:?} must be member, committee or admin"),
             });
             continue;
         };
+        let mut profile: BTreeMap<String, String> = headers
+            .iter()
+            .enumerate()
+            .filter(|(c, _)| Some(*c) != role_col && *c != id_col && *c != name_col)
+            .map(|(c, h)| (h.clone(), get(c)))
+            .collect();
+        if let Err(message) = normalise_joining_columns(&id, &mut profile) {
+            errors.push(RowError { line, message });
+            continue;
+        }
         if let Some(first) = seen.insert(id.clone(), line) {
             errors.push(RowError {
                 line,
@@ -86,15 +97,78 @@ pub fn parse(text: &str) -> Result<Vec<Member>, Vec<RowError>> {
             });
             continue;
         }
-        let profile = headers
-            .iter()
-            .enumerate()
-            .filter(|(c, _)| Some(*c) != role_col && *c != id_col && *c != name_col)
-            .map(|(c, h)| (h.clone(), get(c)))
-            .collect();
-        members.push(Member { id, name, role, profile });
+        members.push((line, Member { id, name, role, profile }));
     }
-    if errors.is_empty() { Ok(members) } else { Err(errors) }
+    errors.extend(check_contacts(&members));
+    errors.sort_by_key(|e| e.line);
+    if errors.is_empty() { Ok(members.into_iter().map(|(_, m)| m).collect()) } else { Err(errors) }
+}
+
+/// Checks the `stage`, `contacts` and `mobile` columns of a row and keeps them in one form:
+/// the stage's ASCII name, `id;id`, and `yes` (or nothing).
+fn normalise_joining_columns(id: &MemberId, profile: &mut BTreeMap<String, String>) -> Result<(), String> {
+    if let Some(stage) = profile.get_mut(STAGE_COLUMN)
+        && !stage.is_empty()
+    {
+        let parsed = Stage::parse(stage).ok_or_else(|| {
+            format!(
+                "member {id}: stage {stage:?} must be one of 申请人/积极分子/发展对象/预备党员/正式党员 \
+                 (or applicant/activist/candidate/probationary/full)"
+            )
+        })?;
+        *stage = parsed.as_str().to_string();
+    }
+    if let Some(contacts) = profile.get_mut(CONTACTS_COLUMN) {
+        let ids: Vec<&str> = contacts.split([';', '；']).map(str::trim).filter(|s| !s.is_empty()).collect();
+        if ids.len() > 2 {
+            return Err(format!("member {id}: at most two contact persons, separated by ';'"));
+        }
+        let mut parsed = Vec::new();
+        for c in ids {
+            let contact =
+                MemberId::parse(c).map_err(|_| format!("member {id}: contact {c:?} is not a member id"))?;
+            if &contact == id {
+                return Err(format!("member {id}: cannot be their own contact person"));
+            }
+            parsed.push(contact.to_string());
+        }
+        *contacts = parsed.join(";");
+    }
+    if let Some(mobile) = profile.get_mut(MOBILE_COLUMN) {
+        *mobile = match mobile.trim().to_ascii_lowercase().as_str() {
+            "yes" | "y" | "true" | "1" | "是" | "流动党员" => "yes".into(),
+            "no" | "n" | "false" | "0" | "否" | "" => String::new(),
+            other => return Err(format!("member {id}: mobile {other:?} must be yes/是 or no/否 (or empty)")),
+        };
+    }
+    Ok(())
+}
+
+/// Contact persons must be full members listed in the same roster (no stage given counts as full:
+/// a roster of Party members).
+fn check_contacts(members: &[(usize, Member)]) -> Vec<RowError> {
+    let by_id: BTreeMap<&MemberId, &Member> = members.iter().map(|(_, m)| (&m.id, m)).collect();
+    let mut errors = Vec::new();
+    for (line, member) in members {
+        for contact in member.contacts() {
+            match by_id.get(&contact) {
+                None => errors.push(RowError {
+                    line: *line,
+                    message: format!("member {}: contact person {contact} is not in this roster", member.id),
+                }),
+                Some(c) if c.stage().is_some_and(|s| s != Stage::Full) => errors.push(RowError {
+                    line: *line,
+                    message: format!(
+                        "member {}: contact person {contact} must be a full member (their stage is {})",
+                        member.id,
+                        c.stage().map(Stage::label).unwrap_or_default()
+                    ),
+                }),
+                Some(_) => {}
+            }
+        }
+    }
+    errors
 }
 
 /// What an import did: the new members with their codes (to hand out once), and how many
@@ -160,6 +234,44 @@ mod tests {
         let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![2, 3, 4, 6]);
         assert!(errors[3].message.contains("listed twice"));
+    }
+
+    #[test]
+    fn the_joining_columns_are_checked_and_normalised() {
+        let members = parse(
+            "id,name,role,stage,contacts,mobile\n\
+             m001,张三,member,积极分子,m003；m004,是\n\
+             m002,李四,committee,probationary,,\n\
+             m003,王五,member,正式党员,,no\n\
+             m004,赵六,member,,,\n",
+        )
+        .unwrap();
+        assert_eq!(members[0].stage(), Some(Stage::Activist));
+        assert_eq!(members[0].profile["stage"], "activist");
+        assert_eq!(members[0].contacts().iter().map(|c| c.as_str()).collect::<Vec<_>>(), ["m003", "m004"]);
+        assert!(members[0].mobile());
+        assert_eq!(members[1].role, Role::Committee);
+        assert!(!members[2].mobile());
+        assert_eq!(members[3].stage(), None);
+    }
+
+    #[test]
+    fn bad_joining_columns_are_reported_with_their_lines() {
+        let errors = parse(
+            "id,name,stage,contacts,mobile\n\
+             m001,张三,群众,,\n\
+             m002,李四,applicant,m003,\n\
+             m003,王五,activist,,\n\
+             m004,赵六,,m404,\n\
+             m005,钱七,,m005,\n\
+             m006,孙八,,,maybe\n\
+             m007,周九,,m003;m004;m006,\n",
+        )
+        .unwrap_err();
+        let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![2, 3, 5, 6, 7, 8], "{errors:?}");
+        assert!(errors[1].message.contains("must be a full member"), "{}", errors[1].message);
+        assert!(errors[2].message.contains("not in this roster"));
     }
 
     #[test]
