@@ -60,6 +60,12 @@ pub enum ReportCommand {
     Copies(CopiesArgs),
     /// The study notes with their status and review.
     Notes(NotesReportArgs),
+    /// A quarter's thought reports (思想汇报): each person who writes them, in roster order —
+    /// missing, submitted or read, when, how many comments.
+    Reports(ThoughtReportsArgs),
+    /// The joining record (发展党员纪实): each person on the road, in roster order — stage,
+    /// contact persons, latest milestone, next step, probation end, missing reports, warnings.
+    Joining(JoiningReportArgs),
     /// Counts only (participation per event, campaign progress in bands; no names), as JSON for
     /// the site's statistics page.
     Stats(StatsArgs),
@@ -118,6 +124,21 @@ pub struct NotesReportArgs {
     /// Only notes with this status: pending, approved or rejected.
     #[arg(long, value_parser = ["pending", "approved", "rejected"])]
     pub status: Option<String>,
+    #[command(flatten)]
+    pub out: ReportOut,
+}
+
+#[derive(Debug, Args)]
+pub struct ThoughtReportsArgs {
+    /// The quarter, e.g. 2026Q4 (default: the current quarter, Beijing time).
+    #[arg(long)]
+    pub quarter: Option<String>,
+    #[command(flatten)]
+    pub out: ReportOut,
+}
+
+#[derive(Debug, Args)]
+pub struct JoiningReportArgs {
     #[command(flatten)]
     pub out: ReportOut,
 }
@@ -181,6 +202,29 @@ pub enum MembersCommand {
     Remove(RemoveArgs),
     /// Everything the branch holds about a member, as JSON (and their photos into a folder).
     Export(ExportArgs),
+    /// A member's joining record (发展党员纪实): record a milestone with its date, remove one
+    /// recorded by mistake, or (with neither) show the timeline, next step and warnings.
+    Stage(StageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StageArgs {
+    /// The member's id.
+    pub id: String,
+    /// The milestone to record, by key (activist) or Chinese name (确定为积极分子).
+    #[arg(long, requires = "date", conflicts_with = "remove")]
+    pub milestone: Option<String>,
+    /// The day it happened (YYYY-MM-DD; not in the future).
+    #[arg(long, requires = "milestone")]
+    pub date: Option<String>,
+    /// A short note kept with the milestone.
+    #[arg(long, requires = "milestone")]
+    pub note: Option<String>,
+    /// Remove a milestone recorded by mistake (key or Chinese name).
+    #[arg(long, value_name = "MILESTONE")]
+    pub remove: Option<String>,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Args)]

@@ -75,13 +75,13 @@ pub fn migrate(args: &MigrateArgs) -> anyhow::Result<()> {
 
 fn print_tallies(tallies: &[migrate::Tally]) {
     println!(
-        "{:<8} {:>7} {:>8} {:>8} {:>7}  checksum (sha256, first 16)",
+        "{:<9} {:>7} {:>8} {:>8} {:>7}  checksum (sha256, first 16)",
         "kind", "source", "written", "already", "target"
     );
     for t in tallies {
         let check = if t.matches() { "ok" } else { "MISMATCH" };
         println!(
-            "{:<8} {:>7} {:>8} {:>8} {:>7}  {} {} {check}",
+            "{:<9} {:>7} {:>8} {:>8} {:>7}  {} {} {check}",
             t.kind,
             t.source,
             t.written,

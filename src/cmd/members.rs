@@ -1,9 +1,15 @@
-//! `zhibu members import | list | reset-code | logout | remove | export`: the roster and members' data in
-//! the configured store. Changes are written to the audit log as `cli:<user>`.
+//! `zhibu members import | list | reset-code | logout | remove | export | stage`: the roster and
+//! members' data in the configured store. Changes are written to the audit log as `cli:<user>`.
+
+use std::collections::HashMap;
 
 use anyhow::{Context as _, bail};
 use zhibu_functions::admin::{self, Actor};
+use zhibu_functions::domain::MemberId;
+use zhibu_functions::domain::joining::{self, Dated, Milestone, Road, Stage, Warning};
+use zhibu_functions::file::{self, joining::JoiningRecord};
 use zhibu_functions::reports::Table;
+use zhibu_functions::store::{Member, Store};
 use zhibu_functions::{app, config, private_files, roster};
 
 use crate::cli::ImportArgs;
@@ -64,22 +70,45 @@ fn member_id(id: &str) -> anyhow::Result<zhibu_functions::domain::MemberId> {
     zhibu_functions::domain::MemberId::parse(id).map_err(|e| anyhow::anyhow!("{id:?}: {}", e.message))
 }
 
+/// Each member's stage (申请人 … 正式党员) by id: their joining record read with the roster's
+/// `stage` column.
+async fn stages(store: &dyn Store) -> anyhow::Result<HashMap<String, Stage>> {
+    let records: HashMap<MemberId, Vec<Dated>> = file::all::<JoiningRecord>(store)
+        .await?
+        .into_iter()
+        .map(|r| (r.member_id.clone(), r.dated()))
+        .collect();
+    let mut stages = HashMap::new();
+    for record in store.members().await? {
+        let member = record.member;
+        let dated = records.get(&member.id).map(Vec::as_slice).unwrap_or_default();
+        if let Some(stage) = joining::road(dated, member.stage()).stage {
+            stages.insert(member.id.to_string(), stage);
+        }
+    }
+    Ok(stages)
+}
+
 pub fn list(args: &crate::cli::ListArgs) -> anyhow::Result<()> {
     let b = super::backends(&args.data.data)?;
     let members = b.runtime.block_on(admin::overview(b.store.as_ref()))?;
+    let stages = b.runtime.block_on(stages(b.store.as_ref()))?;
+    let stage = |m: &admin::Overview| stages.get(&m.id).map(|s| s.label()).unwrap_or_default();
     let last = |m: &admin::Overview| {
         m.last_activity.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
     };
     if args.csv {
-        let rows =
-            members.iter().map(|m| vec![m.id.clone(), m.name.clone(), m.role.clone(), last(m)]).collect();
-        print!("{}", Table::new("members", &["id", "name", "role", "last_activity"], rows).csv());
+        let rows = members
+            .iter()
+            .map(|m| vec![m.id.clone(), m.name.clone(), m.role.clone(), stage(m).to_string(), last(m)])
+            .collect();
+        print!("{}", Table::new("members", &["id", "name", "role", "stage", "last_activity"], rows).csv());
         return Ok(());
     }
-    println!("{:<12} {:<10} {:<7} last activity", "id", "name", "role");
+    println!("{:<12} {:<10} {:<9} {:<8} last activity", "id", "name", "role", "stage");
     for m in &members {
         let activity = if m.last_activity.is_some() { last(m) } else { "—".to_string() };
-        println!("{:<12} {:<10} {:<7} {activity}", m.id, m.name, m.role);
+        println!("{:<12} {:<10} {:<9} {:<8} {activity}", m.id, m.name, m.role, stage(m));
     }
     eprintln!("{} members", members.len());
     Ok(())
@@ -170,6 +199,18 @@ pub fn export(args: &crate::cli::ExportArgs) -> anyhow::Result<()> {
                 photos += 1;
             }
         }
+        // Pages of thought reports (and any document's photos), without their thumbnails.
+        for doc in &data.documents {
+            let pages = doc.blob_keys.iter().filter(|k| !k.ends_with("-thumb.jpg"));
+            for (n, key) in pages.enumerate() {
+                if let Some(bytes) = b.runtime.block_on(b.blobs.get(key))? {
+                    let name = format!("{}-{}-{}.jpg", doc.kind, doc.id.replace([':', '/'], "-"), n + 1);
+                    private_files::write_new(&dir.join(&name), &bytes)
+                        .with_context(|| format!("cannot write {name}"))?;
+                    photos += 1;
+                }
+            }
+        }
     }
     config::write_private(&args.output, &(serde_json::to_string_pretty(&data)? + "\n"), false)
         .with_context(|| format!("cannot write {}", args.output.display()))?;
@@ -181,13 +222,110 @@ pub fn export(args: &crate::cli::ExportArgs) -> anyhow::Result<()> {
         super::now(),
     ))?;
     eprintln!(
-        "{id}: {} sign-ins, {} notes, {} copies, {} quiz answers in {}{}",
+        "{id}: {} sign-ins, {} notes, {} copies, {} quiz answers, {} records of their file in {}{}",
         data.signins.len(),
         data.notes.len(),
         data.copies.len(),
         data.quiz_answers.len(),
+        data.documents.len(),
         args.output.display(),
         args.photos.as_ref().map(|d| format!("; {photos} photos in {}", d.display())).unwrap_or_default()
     );
     Ok(())
+}
+
+/// A milestone by its key or Chinese name; an unknown one is an error listing them all.
+fn milestone(given: &str) -> anyhow::Result<Milestone> {
+    Milestone::parse(given).with_context(|| {
+        let all: Vec<String> =
+            Milestone::ALL.iter().map(|m| format!("  {:<20} {}", m.as_str(), m.label())).collect();
+        format!(
+            "no milestone {given:?}; the milestones of the joining record, in order (key or Chinese name):\n{}",
+            all.join("\n")
+        )
+    })
+}
+
+/// `zhibu members stage ID [--milestone M --date D [--note N] | --remove M]`: records or removes
+/// one milestone of a member's joining record (audited as `cli:<user>`), then shows the timeline.
+pub fn stage(args: &crate::cli::StageArgs) -> anyhow::Result<()> {
+    let id = member_id(&args.id)?;
+    let b = super::backends(&args.data.data)?;
+    let member = b
+        .runtime
+        .block_on(b.store.member(&id))?
+        .with_context(|| format!("no member {id} in the roster"))?
+        .member;
+    let now = super::now();
+    let today = now.date_naive();
+    let store = b.store.as_ref();
+    if let Some(given) = &args.milestone {
+        let m = milestone(given)?;
+        let dated =
+            Dated::parse(Some(m.as_str()), args.date.as_deref(), args.note.as_deref()).map_err(|errors| {
+                let list: Vec<String> =
+                    errors.iter().map(|e| format!("--{}: {}", e.field, e.message)).collect();
+                anyhow::anyhow!("{}", list.join("; "))
+            })?;
+        if dated.date > today {
+            bail!(
+                "--date {} is in the future (today is {today}): record a milestone once it has happened",
+                dated.date
+            );
+        }
+        let (label, date) = (dated.milestone.label(), dated.date);
+        b.runtime.block_on(file::joining::record_milestone(
+            store,
+            &Actor::command_line(),
+            &id,
+            dated,
+            now,
+        ))?;
+        eprintln!("{id} {}: recorded {label} on {date}.", member.name);
+    } else if let Some(given) = &args.remove {
+        let m = milestone(given)?;
+        let removed = b.runtime.block_on(file::joining::remove_milestone(
+            store,
+            &Actor::command_line(),
+            &id,
+            m,
+            now,
+        ))?;
+        if !removed {
+            bail!("{id} has no {} recorded; nothing was removed", m.label());
+        }
+        eprintln!("{id} {}: removed {}.", member.name, m.label());
+    }
+    // The road and warnings as the secretary's page shows them (missing reports included).
+    let people = b.runtime.block_on(file::joining::overview(store, today))?;
+    let (road, warnings) = match people.into_iter().find(|p| p.member.id == id) {
+        Some(p) => (p.road, p.warnings),
+        None => (b.runtime.block_on(file::joining::road_of(store, &member))?, Vec::new()),
+    };
+    print_timeline(&member, &road, &warnings);
+    Ok(())
+}
+
+fn print_timeline(member: &Member, road: &Road, warnings: &[Warning]) {
+    println!("{} {}", member.id, member.name);
+    println!("stage: {}", road.stage.map(Stage::label).unwrap_or("—"));
+    let recorded: Vec<_> = road.steps.iter().filter(|s| s.date.is_some()).collect();
+    if recorded.is_empty() {
+        println!("no milestones recorded");
+    }
+    for step in recorded {
+        let date = step.date.map(|d| d.to_string()).unwrap_or_default();
+        let note = if step.note.is_empty() { String::new() } else { format!("（{}）", step.note) };
+        println!("  {date}  {}{note}", step.milestone.label());
+    }
+    match road.next {
+        Some(next) => println!("next: {} — {}", next.label(), next.needs()),
+        None => println!("next: —"),
+    }
+    if let Some(ends) = road.probation_ends {
+        println!("probation ends: {ends}");
+    }
+    for w in warnings {
+        println!("warning: {}", w.message);
+    }
 }

@@ -1,15 +1,18 @@
-//! `zhibu report attendance | copies | notes`: the functions' report tables written as CSV (UTF-8
-//! with a byte-order mark, so Excel and WPS read the Chinese right) or as real XLSX.
+//! `zhibu report attendance | copies | notes | reports | joining`: the functions' report tables
+//! written as CSV (UTF-8 with a byte-order mark, so Excel and WPS read the Chinese right) or as
+//! real XLSX.
 
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use rust_xlsxwriter::{Format, Workbook};
 use zhibu_functions::catalog::Catalog;
-use zhibu_functions::domain::NoteStatus;
+use zhibu_functions::domain::{NoteStatus, Quarter};
 use zhibu_functions::reports::{self, Table};
 
-use crate::cli::{AttendanceArgs, CopiesArgs, NotesReportArgs, ReportOut};
+use crate::cli::{
+    AttendanceArgs, CopiesArgs, JoiningReportArgs, NotesReportArgs, ReportOut, ThoughtReportsArgs,
+};
 
 fn catalog(out: &ReportOut) -> anyhow::Result<Catalog> {
     super::catalog(out.catalog.as_deref(), &out.data.data)
@@ -112,5 +115,32 @@ pub fn notes(args: &NotesReportArgs) -> anyhow::Result<()> {
     let status = args.status.as_deref().and_then(NoteStatus::parse);
     let b = super::backends(&args.out.data.data)?;
     let table = b.runtime.block_on(reports::notes(b.store.as_ref(), status))?;
+    write(&table, &args.out)
+}
+
+/// The quarter `--quarter` names (default: the current one, Beijing time); one still to come has
+/// no reports yet, so it is refused.
+fn quarter(given: Option<&str>) -> anyhow::Result<Quarter> {
+    let today = super::now().date_naive();
+    let Some(given) = given else { return Ok(Quarter::of(today)) };
+    let quarter = Quarter::parse(given).with_context(|| {
+        format!("--quarter {given:?} is not a quarter: write it like 2026Q4 (year, Q, 1–4)")
+    })?;
+    if quarter > Quarter::of(today) {
+        bail!("--quarter {quarter} has not begun yet (the current quarter is {})", Quarter::of(today));
+    }
+    Ok(quarter)
+}
+
+pub fn thought_reports(args: &ThoughtReportsArgs) -> anyhow::Result<()> {
+    let quarter = quarter(args.quarter.as_deref())?;
+    let b = super::backends(&args.out.data.data)?;
+    let table = b.runtime.block_on(reports::thought_reports(b.store.as_ref(), quarter))?;
+    write(&table, &args.out)
+}
+
+pub fn joining(args: &JoiningReportArgs) -> anyhow::Result<()> {
+    let b = super::backends(&args.out.data.data)?;
+    let table = b.runtime.block_on(reports::joining(b.store.as_ref(), super::now().date_naive()))?;
     write(&table, &args.out)
 }

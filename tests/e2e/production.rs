@@ -21,7 +21,7 @@ use zhibu_functions::domain::{MemberId, NoteStatus, Role, StoredLocation};
 use zhibu_functions::store::dynamo::DynamoStore;
 use zhibu_functions::store::prelude::*;
 use zhibu_functions::store::sqlite::SqliteStore;
-use zhibu_functions::store::{Copy, Member, Note, Signin};
+use zhibu_functions::store::{Copy, Document, Member, Note, Signin};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
@@ -111,7 +111,7 @@ fn id(s: &str) -> MemberId {
 }
 
 /// A one-machine branch: three members, sign-ins (one with a location), notes in every state,
-/// copies with their photos in the folder.
+/// copies with their photos in the folder, documents of their files (one at version 2).
 async fn one_machine_branch(store: &SqliteStore, blobs: &DirBlobs) {
     for (i, name, role) in
         [("m002", "李四", Role::Member), ("m001", "张三", Role::Member), ("a001", "王书记", Role::Admin)]
@@ -177,6 +177,25 @@ async fn one_machine_branch(store: &SqliteStore, blobs: &DirBlobs) {
         blobs.put(&copy.photo_key, format!("photo {who} {day}").into_bytes(), "image/jpeg").await.unwrap();
         blobs.put(&copy.thumb_key, format!("thumb {who} {day}").into_bytes(), "image/jpeg").await.unwrap();
     }
+    for (kind, i, who) in [("report", "r-1", "m001"), ("talk", "t-1", "m001"), ("report", "r-2", "m002")] {
+        let document = Document {
+            kind: kind.into(),
+            id: i.into(),
+            member_id: id(who),
+            version: 1,
+            at: t("2026-12-04T10:00:00+08:00"),
+            blob_keys: vec![],
+            body: json!({"title": format!("思想汇报 {i}"), "nested": {"score": 1.5, "items": [1, 2]}}),
+        };
+        assert!(store.put_document(&document).await.unwrap());
+    }
+    let read = Document {
+        version: 2,
+        at: t("2026-12-05T10:00:00+08:00"),
+        body: json!({"title": "思想汇报 r-1", "read_by": "a001"}),
+        ..store.document("report", "r-1").await.unwrap().unwrap()
+    };
+    assert!(store.put_document(&read).await.unwrap());
 }
 
 /// The `kind source written already target` row of migrate's table.
@@ -214,6 +233,7 @@ fn migrate_moves_a_branch_to_dynamodb_and_s3_without_losing_a_record_and_resumes
         let first = sqlite.members().await.unwrap().remove(0);
         target.upsert_member(&first.member, &first.code_hash).await.unwrap();
         target.insert_signin(&sqlite.signins_of_event("e-2").await.unwrap()[0]).await.unwrap();
+        target.import_document(&sqlite.document("talk", "t-1").await.unwrap().unwrap()).await.unwrap();
         let photos = aws.blobs(&bucket, "photos").await;
         photos.ensure_bucket().await.unwrap();
         let key = "copies/constitution-100/m001/1-abc.jpg";
@@ -241,6 +261,7 @@ fn migrate_moves_a_branch_to_dynamodb_and_s3_without_losing_a_record_and_resumes
     assert_row(&run.stdout, "signins", 3, 2, 1);
     assert_row(&run.stdout, "notes", 3, 3, 0);
     assert_row(&run.stdout, "copies", 3, 3, 0);
+    assert_row(&run.stdout, "documents", 3, 2, 1);
     assert_row(&run.stdout, "photos", 6, 5, 1);
     assert!(run.stderr.contains("both sides have the same checksums"), "{}", run.stderr);
 
@@ -268,7 +289,13 @@ fn migrate_moves_a_branch_to_dynamodb_and_s3_without_losing_a_record_and_resumes
                 target.copies_of_member(&id(who)).await.unwrap(),
                 sqlite.copies_of_member(&id(who)).await.unwrap()
             );
+            assert_eq!(
+                target.all_documents_of_member(&id(who)).await.unwrap(),
+                sqlite.all_documents_of_member(&id(who)).await.unwrap()
+            );
         }
+        let report = target.document("report", "r-1").await.unwrap().unwrap();
+        assert_eq!(report.version, 2, "a document keeps its version");
         let queue = target.notes_with_status(NoteStatus::Pending).await.unwrap();
         assert_eq!(queue.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(), vec!["n2"]);
         let photos = aws.blobs(&bucket, "photos").await;
@@ -280,7 +307,9 @@ fn migrate_moves_a_branch_to_dynamodb_and_s3_without_losing_a_record_and_resumes
 
     // Running it again changes nothing.
     let again = zhibu(&site, &args, &aws.env(&[])).ok();
-    for (kind, n) in [("members", 3), ("signins", 3), ("notes", 3), ("copies", 3), ("photos", 6)] {
+    let kinds =
+        [("members", 3), ("signins", 3), ("notes", 3), ("copies", 3), ("documents", 3), ("photos", 6)];
+    for (kind, n) in kinds {
         assert_row(&again.stdout, kind, n, 0, n);
     }
 }
@@ -301,6 +330,10 @@ fn migrate_stops_with_an_error_when_the_target_holds_something_else() {
         target.ensure_table().await.unwrap();
         let m = sqlite.member(&id("m001")).await.unwrap().unwrap();
         target.upsert_member(&m.member, "another-hash").await.unwrap();
+        // And another body for one document: the migration leaves it, the checksums tell.
+        let mut d = sqlite.document("report", "r-2").await.unwrap().unwrap();
+        d.body = json!({"title": "另一份思想汇报"});
+        assert!(target.import_document(&d).await.unwrap());
     });
     let from = format!("sqlite:{}", data.join("zhibu.sqlite").display());
     let run = zhibu(
@@ -310,7 +343,8 @@ fn migrate_stops_with_an_error_when_the_target_holds_something_else() {
     )
     .failed();
     assert!(row(&run.stdout, "members").contains(&"MISMATCH".to_string()), "{}", run.stdout);
-    assert!(run.stderr.contains("differs from the source for members"), "{}", run.stderr);
+    assert!(row(&run.stdout, "documents").contains(&"MISMATCH".to_string()), "{}", run.stdout);
+    assert!(run.stderr.contains("differs from the source for members, documents"), "{}", run.stderr);
     assert!(run.stderr.contains("nothing was deleted from the source"), "{}", run.stderr);
     // Bad arguments are clear errors before anything is touched.
     let same = zhibu(&site, &["admin", "migrate", "--from", &from, "--to", &from], &[]).failed();

@@ -1,5 +1,6 @@
 //! The secretary's roster and data commands on the embedded store: list, reset-code, export,
-//! remove (and erase), purge — each leaving a line in the audit log.
+//! remove (and erase), purge, the joining record (`members stage`) — each leaving a line in the
+//! audit log — and the reports for the college as CSV and XLSX.
 
 #![allow(clippy::unwrap_used)]
 
@@ -11,7 +12,9 @@ use chrono::{DateTime, Duration, FixedOffset};
 use common::Site;
 use zhibu_functions::blobs::Blobs;
 use zhibu_functions::blobs::dir::DirBlobs;
-use zhibu_functions::domain::{MemberId, NoteStatus, StoredLocation};
+use zhibu_functions::domain::reports::ReportText;
+use zhibu_functions::domain::{MemberId, NoteStatus, Quarter, StoredLocation};
+use zhibu_functions::file::reports as file_reports;
 use zhibu_functions::store::prelude::*;
 use zhibu_functions::store::sqlite::SqliteStore;
 use zhibu_functions::store::{Copy, Note, Signin};
@@ -110,11 +113,12 @@ fn list_shows_the_roster_with_last_activity_and_as_csv_for_excel() {
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
-        vec!["id", "name", "role", "last_activity"]
+        vec!["id", "name", "role", "stage", "last_activity"]
     );
     assert_eq!(&rows[0][0], "m001");
-    assert_eq!(&rows[0][3], ago(1).format("%Y-%m-%d %H:%M").to_string(), "the note is the latest");
-    assert_eq!(&rows[2][3], "");
+    assert_eq!(&rows[0][3], "", "a roster without a stage column");
+    assert_eq!(&rows[0][4], ago(1).format("%Y-%m-%d %H:%M").to_string(), "the note is the latest");
+    assert_eq!(&rows[2][4], "");
 }
 
 #[test]
@@ -447,4 +451,286 @@ fn logout_ends_a_members_sessions_and_logs_it() {
     let (actor, action, target) = audit(&site).pop().unwrap();
     assert!(actor.starts_with("cli:"));
     assert_eq!((action.as_str(), target.as_str()), ("member.logout", "m002"));
+}
+
+/// Today and now in Beijing, as the command line sees them.
+fn beijing_now() -> DateTime<FixedOffset> {
+    chrono::Utc::now().with_timezone(&zhibu_functions::clock::china())
+}
+
+/// A branch whose roster has the joining record's columns: an applicant, an activist away on
+/// placement with two contact persons, a full member, a probationary member and the secretary
+/// (no stage: a full member).
+fn file_branch() -> Site {
+    let site = Site::fixture("site");
+    site.write(
+        "roster.csv",
+        "id,name,role,stage,contacts,mobile\n\
+         m001,张三,member,申请人,,\n\
+         m002,李四,member,积极分子,m003;a001,是\n\
+         m003,赵五,member,正式党员,,\n\
+         m004,钱六,member,probationary,,\n\
+         a001,王书记,admin,,,\n",
+    );
+    zhibu(&site, &["members", "import", "roster.csv", "--codes", "codes.csv"]).ok();
+    site
+}
+
+/// The milestones the joining tests start from, recorded through the command line: m001 applied
+/// and was talked to late (a warning), m002 became an activist, m004 was approved a year ago.
+fn record_milestones(site: &Site) {
+    for args in [
+        ["m001", "--milestone", "递交入党申请书", "--date", "2025-03-01"],
+        ["m001", "--milestone", "first_talk", "--date", "2025-04-15"],
+        ["m002", "--milestone", "确定为积极分子", "--date", "2025-10-10"],
+        ["m004", "--milestone", "approved", "--date", "2025-12-20"],
+    ] {
+        let mut all = vec!["members", "stage"];
+        all.extend(args);
+        zhibu(site, &all).ok();
+    }
+}
+
+fn audit_details(site: &Site, prefix: &str) -> Vec<(String, String, String, String)> {
+    let log = runtime().block_on(store(site).audit_log()).unwrap();
+    log.into_iter()
+        .filter(|e| e.action.starts_with(prefix))
+        .map(|e| (e.actor, e.action, e.target, e.detail))
+        .collect()
+}
+
+#[test]
+fn members_stage_records_milestones_by_name_or_key_refuses_bad_ones_and_logs_each() {
+    let site = file_branch();
+    let run =
+        zhibu(&site, &["members", "stage", "m001", "--milestone", "递交入党申请书", "--date", "2025-03-01"])
+            .ok();
+    assert!(run.stderr.contains("recorded 递交入党申请书 on 2025-03-01"), "{}", run.stderr);
+    assert!(run.stdout.contains("stage: 申请人"), "{}", run.stdout);
+    assert!(run.stdout.contains("next: 谈话 — "), "the next step and what it needs: {}", run.stdout);
+    let run = zhibu(
+        &site,
+        &[
+            "members",
+            "stage",
+            "m001",
+            "--milestone",
+            "first_talk",
+            "--date",
+            "2025-04-15",
+            "--note",
+            "书记谈话",
+        ],
+    )
+    .ok();
+    assert!(run.stdout.contains("2025-04-15  谈话（书记谈话）"), "{}", run.stdout);
+    assert!(run.stdout.contains("next: 确定为积极分子"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("warning: 谈话（2025-04-15）晚于递交申请书（2025-03-01）后一个月"),
+        "the record's rules are warnings, never silent: {}",
+        run.stdout
+    );
+
+    let unknown =
+        zhibu(&site, &["members", "stage", "m001", "--milestone", "转正", "--date", "2025-05-01"]).failed();
+    assert!(unknown.stderr.contains("no milestone \"转正\""), "{}", unknown.stderr);
+    for listed in ["applied", "递交入党申请书", "activist", "确定为积极分子", "full_approved", "上级审批转正"]
+    {
+        assert!(unknown.stderr.contains(listed), "the valid milestones are listed: {}", unknown.stderr);
+    }
+    let future =
+        zhibu(&site, &["members", "stage", "m001", "--milestone", "activist", "--date", "2100-01-01"])
+            .failed();
+    assert!(future.stderr.contains("--date 2100-01-01 is in the future"), "{}", future.stderr);
+    let bad_date =
+        zhibu(&site, &["members", "stage", "m001", "--milestone", "activist", "--date", "2025-13-01"])
+            .failed();
+    assert!(bad_date.stderr.contains("--date: 日期应形如 2026-10-10"), "{}", bad_date.stderr);
+    let no_date = zhibu(&site, &["members", "stage", "m001", "--milestone", "activist"]).failed();
+    assert!(no_date.stderr.contains("--date"), "{}", no_date.stderr);
+    let nobody =
+        zhibu(&site, &["members", "stage", "m404", "--milestone", "activist", "--date", "2025-05-01"])
+            .failed();
+    assert!(nobody.stderr.contains("no member m404"), "{}", nobody.stderr);
+
+    // A milestone recorded by mistake is removed again.
+    zhibu(&site, &["members", "stage", "m002", "--milestone", "确定为积极分子", "--date", "2025-10-10"]).ok();
+    zhibu(&site, &["members", "stage", "m002", "--milestone", "contacts_assigned", "--date", "2025-10-20"])
+        .ok();
+    let run = zhibu(&site, &["members", "stage", "m002", "--remove", "指定培养联系人"]).ok();
+    assert!(run.stderr.contains("removed 指定培养联系人"), "{}", run.stderr);
+    assert!(run.stdout.contains("next: 指定培养联系人"), "{}", run.stdout);
+    let again = zhibu(&site, &["members", "stage", "m002", "--remove", "contacts_assigned"]).failed();
+    assert!(again.stderr.contains("no 指定培养联系人 recorded"), "{}", again.stderr);
+
+    // With no flags: the timeline.
+    let timeline = zhibu(&site, &["members", "stage", "m001"]).ok();
+    let lines: Vec<&str> = timeline.stdout.lines().collect();
+    assert_eq!(
+        lines[..4],
+        ["m001 张三", "stage: 申请人", "  2025-03-01  递交入党申请书", "  2025-04-15  谈话（书记谈话）"]
+    );
+    assert!(timeline.stdout.contains("next: 确定为积极分子 — "), "{}", timeline.stdout);
+    assert!(
+        timeline.stdout.contains("没有提交思想汇报"),
+        "missing reports are warnings too: {}",
+        timeline.stdout
+    );
+
+    // The stage shows in the roster list.
+    let list = zhibu(&site, &["members", "list"]).ok();
+    let m002 = list.stdout.lines().find(|l| l.starts_with("m002")).unwrap();
+    assert!(m002.contains("积极分子"), "{}", list.stdout);
+    let csv = csv_rows(&zhibu(&site, &["members", "list", "--csv"]).ok().stdout);
+    assert_eq!(csv[0][3], "stage");
+    let stages: Vec<&str> = csv[1..].iter().map(|r| r[3].as_str()).collect();
+    assert_eq!(stages, ["申请人", "积极分子", "正式党员", "预备党员", ""]);
+
+    // Every change is in the audit log, as the command line's user; the refusals left nothing.
+    let log = audit_details(&site, "joining.");
+    let lines: Vec<(&str, &str, &str)> =
+        log.iter().map(|(_, a, t, d)| (a.as_str(), t.as_str(), d.as_str())).collect();
+    assert_eq!(
+        lines,
+        [
+            ("joining.record", "m001", "递交入党申请书 2025-03-01"),
+            ("joining.record", "m001", "谈话 2025-04-15（书记谈话）"),
+            ("joining.record", "m002", "确定为积极分子 2025-10-10"),
+            ("joining.record", "m002", "指定培养联系人 2025-10-20"),
+            ("joining.remove", "m002", "指定培养联系人"),
+        ]
+    );
+    assert!(log.iter().all(|(actor, ..)| actor.starts_with("cli:")), "{log:?}");
+}
+
+#[test]
+fn the_joining_report_has_each_persons_stage_next_step_and_warnings_as_csv_and_xlsx() {
+    let site = file_branch();
+    record_milestones(&site);
+    let last_quarter = Quarter::of(beijing_now().date_naive()).previous().to_string();
+    let run = zhibu(&site, &["report", "joining"]).ok();
+    let rows = csv_rows(&run.stdout);
+    let headers = [
+        "学号",
+        "姓名",
+        "阶段",
+        "培养联系人",
+        "流动党员",
+        "最近节点",
+        "节点日期",
+        "下一步",
+        "预备期满",
+        "未交思想汇报",
+        "提醒",
+    ]
+    .map(String::from);
+    assert_eq!(rows[0], headers);
+    let ids: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids, ["m001", "m002", "m004"], "everyone on the road, in roster order; full members are not");
+
+    let m001 = &rows[1];
+    assert_eq!(
+        m001[..9],
+        ["m001", "张三", "申请人", "", "", "谈话", "2025-04-15", "确定为积极分子", ""].map(String::from)
+    );
+    assert!(m001[9].contains(&last_quarter), "the last quarter has no report: {m001:?}");
+    assert!(m001[9].starts_with("2025Q"), "quarters since the application, joined with 、: {m001:?}");
+    assert!(m001[9].contains('、'));
+    assert!(m001[10].contains("晚于递交申请书（2025-03-01）后一个月"), "{m001:?}");
+    assert!(!m001[10].contains("思想汇报"), "missing reports have their own column: {m001:?}");
+
+    let m002 = &rows[2];
+    assert_eq!(
+        m002[..9],
+        [
+            "m002",
+            "李四",
+            "积极分子",
+            "赵五、王书记",
+            "是",
+            "确定为积极分子",
+            "2025-10-10",
+            "指定培养联系人",
+            ""
+        ]
+        .map(String::from)
+    );
+    let m004 = &rows[3];
+    assert_eq!(
+        (m004[2].as_str(), m004[5].as_str(), m004[8].as_str()),
+        ("预备党员", "上级审批", "2026-12-20")
+    );
+    assert!(m004[10].contains("预备期"), "probation ends (or ended) without a 转正申请: {m004:?}");
+
+    let out = site.root().join("joining.xlsx");
+    let run =
+        zhibu(&site, &["report", "joining", "--format", "xlsx", "--output", out.to_str().unwrap()]).ok();
+    assert!(run.stderr.contains("3 rows"), "{}", run.stderr);
+    let sheet = xlsx_rows(&out);
+    assert_eq!(sheet.len(), 4);
+    assert_eq!(sheet[0], headers);
+    assert_eq!(sheet[2][..5], ["m002", "李四", "积极分子", "赵五、王书记", "是"].map(String::from));
+    assert_eq!(sheet[3][8], "2026-12-20");
+    let needs_output = zhibu(&site, &["report", "joining", "--format", "xlsx"]).failed();
+    assert!(needs_output.stderr.contains("needs --output"), "{}", needs_output.stderr);
+}
+
+#[test]
+fn the_thought_report_table_shows_each_writers_quarter_as_csv_and_xlsx() {
+    let site = file_branch();
+    let now = beijing_now();
+    let quarter = Quarter::of(now.date_naive());
+    let s = store(&site);
+    runtime().block_on(async {
+        let text = |title: &str| ReportText {
+            title: title.into(),
+            body: "在实习单位坚持学习党章，".repeat(20),
+        };
+        // m002 submitted and their contact person commented (so it is read); m004 submitted; m001
+        // only has a draft, which is their own business.
+        file_reports::save(&s, &id("m002"), quarter, text("本季度思想汇报"), true, now).await.unwrap();
+        file_reports::comment(&s, &id("m003"), &id("m002"), quarter, Some("认识深刻，继续努力。"), now)
+            .await
+            .unwrap();
+        file_reports::save(&s, &id("m004"), quarter, text("预备期思想汇报"), true, now).await.unwrap();
+        file_reports::save(&s, &id("m001"), quarter, text("草稿"), false, now).await.unwrap();
+    });
+    let headers = ["学号", "姓名", "阶段", "季度", "状态", "提交时间", "意见条数"].map(String::from);
+    let submitted = now.format("%Y-%m-%d %H:%M").to_string();
+
+    // Without --quarter: the current one.
+    let rows = csv_rows(&zhibu(&site, &["report", "reports"]).ok().stdout);
+    assert_eq!(rows[0], headers);
+    assert_eq!(rows.len(), 4, "everyone who writes reports, not full members or the secretary: {rows:?}");
+    assert_eq!(rows[1], ["m001", "张三", "申请人", &quarter.label(), "未提交", "", "0"].map(String::from));
+    assert_eq!(
+        rows[2],
+        ["m002", "李四", "积极分子", &quarter.label(), "已阅", &submitted, "1"].map(String::from)
+    );
+    assert_eq!(
+        rows[3],
+        ["m004", "钱六", "预备党员", &quarter.label(), "已提交", &submitted, "0"].map(String::from)
+    );
+
+    let previous = quarter.previous().to_string();
+    let rows = csv_rows(&zhibu(&site, &["report", "reports", "--quarter", &previous]).ok().stdout);
+    assert!(rows[1..].iter().all(|r| r[4] == "未提交" && r[3] == quarter.previous().label()), "{rows:?}");
+
+    let out = site.root().join("reports.xlsx");
+    let current = quarter.to_string();
+    zhibu(
+        &site,
+        &["report", "reports", "--quarter", &current, "--format", "xlsx", "--output", out.to_str().unwrap()],
+    )
+    .ok();
+    let sheet = xlsx_rows(&out);
+    assert_eq!(sheet[0], headers);
+    assert_eq!(sheet.len(), 4);
+    assert_eq!((sheet[2][0].as_str(), sheet[2][4].as_str(), sheet[2][6].as_str()), ("m002", "已阅", "1"));
+
+    let bad = zhibu(&site, &["report", "reports", "--quarter", "2026Q5"]).failed();
+    assert!(bad.stderr.contains("--quarter \"2026Q5\" is not a quarter"), "{}", bad.stderr);
+    assert!(bad.stderr.contains("2026Q4"), "it says how to write one: {}", bad.stderr);
+    let future = zhibu(&site, &["report", "reports", "--quarter", "2100Q1"]).failed();
+    assert!(future.stderr.contains("2100Q1 has not begun"), "{}", future.stderr);
 }

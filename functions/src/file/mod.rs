@@ -9,8 +9,11 @@
 //! records and rules.
 
 pub mod access;
+pub mod dues;
 pub mod joining;
+pub mod pages;
 pub mod reports;
+pub mod suggestions;
 pub mod talks;
 
 use chrono::{DateTime, FixedOffset};

@@ -7,11 +7,12 @@
 use chrono::{DateTime, FixedOffset, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::pages::{self, KeepError, Page};
 use super::{Change, Kept, update};
 use crate::blobs::Blobs;
 use crate::domain::reports::{self as rules, ReportText, check_complete, comment_text, quarter_open};
 use crate::domain::{FieldError, MemberId, Quarter};
-use crate::photos::{self, PhotoError};
+use crate::photos::PhotoError;
 use crate::secretary::admin::{Actor, audit};
 use crate::store::{AuditStore, DocumentStore, StoreResult};
 
@@ -20,16 +21,6 @@ use crate::store::{AuditStore, DocumentStore, StoreResult};
 pub enum ReportStatus {
     Draft,
     Submitted,
-}
-
-/// A photographed handwritten page, re-encoded like every photo (no EXIF, no GPS).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Page {
-    pub photo_key: String,
-    pub thumb_key: String,
-    pub width: u32,
-    pub height: u32,
-    pub bytes: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,7 +71,7 @@ impl Kept for Report {
     }
 
     fn blob_keys(&self) -> Vec<String> {
-        self.pages.iter().flat_map(|p| [p.photo_key.clone(), p.thumb_key.clone()]).collect()
+        self.pages.iter().flat_map(Page::keys).collect()
     }
 }
 
@@ -112,6 +103,15 @@ pub enum ReportError {
     Photo(#[from] PhotoError),
     #[error(transparent)]
     Failed(#[from] anyhow::Error),
+}
+
+impl From<KeepError> for ReportError {
+    fn from(e: KeepError) -> ReportError {
+        match e {
+            KeepError::Photo(e) => ReportError::Photo(e),
+            KeepError::Failed(e) => ReportError::Failed(e),
+        }
+    }
 }
 
 type ReportResult<T> = Result<T, ReportError>;
@@ -233,23 +233,8 @@ pub async fn add_page(
             return Err(ReportError::TooManyPages);
         }
     }
-    if photos::sniff(&photo).is_none() {
-        return Err(PhotoError::NotAnImage.into());
-    }
-    let processed = tokio::task::spawn_blocking(move || photos::process(&photo))
-        .await
-        .map_err(|e| ReportError::Failed(e.into()))??;
-    let stem = format!("reports/{author}/{quarter}/{}", uuid::Uuid::new_v4().simple());
-    let page = Page {
-        photo_key: format!("{stem}.jpg"),
-        thumb_key: format!("{stem}-thumb.jpg"),
-        width: processed.width,
-        height: processed.height,
-        bytes: processed.jpeg.len() as u64,
-    };
-    blobs.put(&page.photo_key, processed.jpeg, "image/jpeg").await?;
-    let stored = async {
-        blobs.put(&page.thumb_key, processed.thumb, "image/jpeg").await?;
+    let page = pages::keep(blobs, &format!("reports/{author}/{quarter}"), photo).await?;
+    let stored =
         update::<Report, ReportError>(store, &report_id(author, quarter), now, |current: Option<Report>| {
             let mut report = draft_of(current, author, quarter, now)?;
             if report.pages.len() >= rules::REPORT_MAX_PAGES {
@@ -259,14 +244,11 @@ pub async fn add_page(
             report.updated_at = now;
             Ok(Change::Put(report))
         })
-        .await
-    }
-    .await;
+        .await;
     match stored {
         Ok(report) => written(report),
         Err(e) => {
-            let _ = blobs.delete(&page.photo_key).await;
-            let _ = blobs.delete(&page.thumb_key).await;
+            pages::remove(blobs, &page).await;
             Err(e)
         }
     }
@@ -297,17 +279,9 @@ pub async fn remove_page(
         })
         .await?;
     if let Some(page) = removed {
-        remove_photos(blobs, &page).await;
+        pages::remove(blobs, &page).await;
     }
     written(report)
-}
-
-async fn remove_photos(blobs: &dyn Blobs, page: &Page) {
-    for key in [&page.photo_key, &page.thumb_key] {
-        if let Err(e) = blobs.delete(key).await {
-            tracing::warn!(key = key.as_str(), error = format!("{e:#}"), "could not remove a report page");
-        }
-    }
 }
 
 /// Throws the author's draft away (with its photos). A submitted report is withdrawn first.
@@ -318,18 +292,18 @@ pub async fn discard(
     quarter: Quarter,
     now: DateTime<FixedOffset>,
 ) -> ReportResult<()> {
-    let mut pages = Vec::new();
+    let mut removed = Vec::new();
     update::<Report, ReportError>(store, &report_id(author, quarter), now, |current: Option<Report>| {
         let report = current.ok_or(ReportError::NotFound)?;
         if report.status == ReportStatus::Submitted {
             return Err(ReportError::Submitted);
         }
-        pages = report.pages.clone();
+        removed = report.pages.clone();
         Ok(Change::<Report>::Delete)
     })
     .await?;
-    for page in &pages {
-        remove_photos(blobs, page).await;
+    for page in &removed {
+        pages::remove(blobs, page).await;
     }
     Ok(())
 }

@@ -10,6 +10,7 @@
 
 mod audit;
 mod copies;
+mod dues;
 mod extract;
 pub mod headers;
 pub mod idempotency;
@@ -22,6 +23,7 @@ mod reports;
 mod request_id;
 mod session;
 mod signins;
+mod suggestions;
 mod talks;
 
 use std::sync::Arc;
@@ -125,6 +127,25 @@ pub fn router(state: AppState) -> Router {
         .route("/api/talks/mine", get(talks::mine))
         .route("/api/talks/{id}/note", post(talks::note).layer(keyed(JSON_LIMIT)))
         .route("/api/admin/talks", get(talks::overview).post(talks::record).layer(keyed(JSON_LIMIT)))
+        // Dues.
+        .route("/api/dues/mine", get(dues::mine))
+        .route("/api/dues/payments", post(dues::report).layer(keyed(JSON_LIMIT)))
+        .route("/api/dues/payments/{id}", delete(dues::withdraw))
+        .route(
+            "/api/dues/payments/{id}/receipt",
+            post(dues::receipt)
+                .layer::<_, std::convert::Infallible>(keyed(UPLOAD_LIMIT + 64 * 1024))
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT + 64 * 1024)),
+        )
+        .route("/api/admin/dues", get(dues::branch))
+        .route("/api/admin/dues/payments", post(dues::record).layer(keyed(JSON_LIMIT)))
+        .route("/api/admin/dues/payments/{id}/review", post(dues::review).layer(keyed(JSON_LIMIT)))
+        .route("/api/admin/dues/rates", post(dues::rate).layer(keyed(JSON_LIMIT)))
+        // Suggestions and complaints.
+        .route("/api/suggestions", post(suggestions::send).layer(keyed(JSON_LIMIT)))
+        .route("/api/suggestions/mine", get(suggestions::mine))
+        .route("/api/admin/suggestions", get(suggestions::all))
+        .route("/api/admin/suggestions/{id}/answer", post(suggestions::answer).layer(keyed(JSON_LIMIT)))
         // Unknown API paths get the contract's JSON 404; everything outside /api is left to
         // whoever mounts the router (the site under `zhibu serve`).
         .route("/api", any(extract::no_such_endpoint))

@@ -8,8 +8,8 @@ use crate::auth;
 use crate::blobs::Blobs;
 use crate::domain::MemberId;
 use crate::store::{
-    AuditEntry, AuditStore, CopyStore, ErasureStore, MemberData, MemberRecord, MemberStore, NoteStore,
-    QuizStore, SigninStore,
+    AuditEntry, AuditStore, CopyStore, DocumentStore, ErasureStore, MemberData, MemberRecord, MemberStore,
+    NoteStore, QuizStore, SigninStore,
 };
 
 /// Who did it: an admin's member id, or `cli:<user>` for the command line.
@@ -109,7 +109,7 @@ pub async fn end_sessions(
 
 /// Everything the store and the blobs hold about a member.
 pub async fn export(
-    store: &(impl MemberStore + SigninStore + NoteStore + CopyStore + QuizStore + ?Sized),
+    store: &(impl MemberStore + SigninStore + NoteStore + CopyStore + QuizStore + DocumentStore + ?Sized),
     id: &MemberId,
 ) -> anyhow::Result<MemberData> {
     let record = store.member(id).await?.ok_or_else(|| anyhow::anyhow!("no member {id} in the roster"))?;
@@ -119,6 +119,7 @@ pub async fn export(
         notes: store.notes_of_member(id).await?,
         copies: store.copies_of_member(id).await?,
         quiz_answers: store.quiz_answers_of_member(id).await?,
+        documents: store.all_documents_of_member(id).await?,
     })
 }
 
@@ -159,10 +160,13 @@ pub async fn remove(
             blobs.delete(key).await?;
         }
         photos = keys.len();
-        // Photos of copies that a crashed erase already forgot (`copies/<campaign>/<member>/…`).
+        // Photos that a crashed erase already forgot: copies (`copies/<campaign>/<member>/…`)
+        // and report pages (`reports/<member>/<quarter>/…`).
         for key in blobs.keys().await? {
             let parts: Vec<&str> = key.split('/').collect();
-            if parts.len() == 4 && parts[0] == "copies" && parts[2] == id.as_str() {
+            let copy = parts.len() == 4 && parts[0] == "copies" && parts[2] == id.as_str();
+            let page = parts.len() == 4 && parts[0] == "reports" && parts[1] == id.as_str();
+            if copy || page {
                 blobs.delete(&key).await?;
                 photos += 1;
             }

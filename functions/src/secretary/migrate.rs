@@ -1,8 +1,8 @@
 //! Moving a branch between backends (one machine → AWS, or back for a backup) through the store
 //! and blob traits, so any pair of adapters works. Every step is idempotent — members keep the
 //! code they have, a sign-in is written once, a note only if its id is missing, a copy replaces
-//! itself, a photo is written only if the target's bytes differ — so an interrupted run is
-//! simply run again. At the end both sides are read back and compared by counts and SHA-256
+//! itself, a document is imported (version and all) only if its kind and id are missing, a photo
+//! is written only if the target's bytes differ — so an interrupted run is simply run again. At the end both sides are read back and compared by counts and SHA-256
 //! checksums over a canonical form of every record and every photo.
 
 use std::collections::BTreeMap;
@@ -12,7 +12,8 @@ use sha2::{Digest, Sha256};
 
 use crate::blobs::Blobs;
 use crate::store::{
-    Copy, CopyStore, Inserted, MemberRecord, MemberStore, Note, NoteStore, Signin, SigninStore,
+    Copy, CopyStore, Document, DocumentStore, Inserted, MemberRecord, MemberStore, Note, NoteStore, Signin,
+    SigninStore,
 };
 
 /// One kind of record after a migration.
@@ -44,10 +45,11 @@ struct Snapshot {
     signins: Vec<Signin>,
     notes: Vec<Note>,
     copies: Vec<Copy>,
+    documents: Vec<Document>,
 }
 
 async fn snapshot(
-    store: &(impl MemberStore + SigninStore + NoteStore + CopyStore + ?Sized),
+    store: &(impl MemberStore + SigninStore + NoteStore + CopyStore + DocumentStore + ?Sized),
     members: &[MemberRecord],
 ) -> anyhow::Result<Snapshot> {
     let mut all = Snapshot::default();
@@ -58,10 +60,12 @@ async fn snapshot(
         all.signins.extend(store.signins_of_member(id).await?);
         all.notes.extend(store.notes_of_member(id).await?);
         all.copies.extend(store.copies_of_member(id).await?);
+        all.documents.extend(store.all_documents_of_member(id).await?);
     }
     all.signins.sort_by(|a, b| (&a.event, &a.member_id).cmp(&(&b.event, &b.member_id)));
     all.notes.sort_by(|a, b| a.id.cmp(&b.id));
     all.copies.sort_by(|a, b| (&a.campaign, &a.member_id, a.day).cmp(&(&b.campaign, &b.member_id, b.day)));
+    all.documents.sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
     Ok(all)
 }
 
@@ -83,8 +87,8 @@ fn member_line(m: &MemberRecord) -> impl Serialize + '_ {
 
 /// Copies every record of `from` into `to`. `progress` hears one line per kind.
 pub async fn records(
-    from: &(impl MemberStore + SigninStore + NoteStore + CopyStore + ?Sized),
-    to: &(impl MemberStore + SigninStore + NoteStore + CopyStore + ?Sized),
+    from: &(impl MemberStore + SigninStore + NoteStore + CopyStore + DocumentStore + ?Sized),
+    to: &(impl MemberStore + SigninStore + NoteStore + CopyStore + DocumentStore + ?Sized),
     progress: &dyn Fn(&str),
 ) -> anyhow::Result<Vec<Tally>> {
     let members = from.members().await?;
@@ -123,6 +127,12 @@ pub async fn records(
         count("copies", !already);
     }
     progress(&format!("copies: {}", source.copies.len()));
+    for d in &source.documents {
+        // A document the target has already (this kind and id) is left as it is: if it differs,
+        // the checksums say so.
+        count("documents", to.import_document(d).await?);
+    }
+    progress(&format!("documents: {}", source.documents.len()));
 
     let target = snapshot(to, &members).await?;
     let tally = |kind: &'static str, source: usize, target: usize, source_sha256, target_sha256| {
@@ -157,6 +167,13 @@ pub async fn records(
             target.copies.len(),
             checksum(&source.copies),
             checksum(&target.copies),
+        ),
+        tally(
+            "documents",
+            source.documents.len(),
+            target.documents.len(),
+            checksum(&source.documents),
+            checksum(&target.documents),
         ),
     ])
 }

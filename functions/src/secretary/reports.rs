@@ -1,12 +1,17 @@
-//! Reports for the college: attendance per event, the 100-day copy campaign per member, and the
-//! study notes — as plain tables (headers + rows of text), which the command line writes as CSV
-//! or XLSX and the admin pages show. Attendance is a fact per event, never a score or a ranking.
+//! Reports for the college: attendance per event, the 100-day copy campaign per member, the
+//! study notes, the quarter's thought reports (思想汇报) and the joining record (发展党员纪实) —
+//! as plain tables (headers + rows of text), which the command line writes as CSV or XLSX and the
+//! admin pages show. Attendance is a fact per event, never a score or a ranking; every per-person
+//! table is in roster order.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::catalog::Catalog;
-use crate::domain::{NoteStatus, distance_m};
-use crate::store::{CopyStore, MemberStore, NoteStore, SigninStore};
+use crate::domain::{MemberId, NoteStatus, Quarter, distance_m};
+use crate::file;
+use crate::store::{CopyStore, DocumentStore, MemberStore, NoteStore, SigninStore};
 
 /// A report: column headers (Chinese, as the college reads them) and rows of cells.
 #[derive(Debug, Clone, PartialEq)]
@@ -186,6 +191,104 @@ pub async fn notes(
         headers: ["编号", "页面", "成员编号", "姓名", "状态", "提交时间", "审核意见", "内容"]
             .map(String::from)
             .to_vec(),
+        rows,
+        numeric: vec![],
+    })
+}
+
+/// The thought reports (思想汇报) of `quarter`: one row per person who writes them (every stage
+/// before 正式党员, by their record), in roster order — whether their report is missing, submitted
+/// or read (已阅), when it was submitted and how many comments (批阅意见) it has. A draft is the
+/// author's own business and counts as not submitted.
+pub async fn thought_reports(
+    store: &(impl MemberStore + DocumentStore + ?Sized),
+    quarter: Quarter,
+) -> anyhow::Result<Table> {
+    let rows = file::reports::quarter_rows(store, quarter)
+        .await?
+        .into_iter()
+        .map(|r| {
+            vec![
+                r.member.id.to_string(),
+                r.member.name.clone(),
+                r.stage.map(|s| s.label()).unwrap_or_default().to_string(),
+                quarter.label(),
+                r.state.label().to_string(),
+                r.submitted_at.map(when).unwrap_or_default(),
+                r.comments.to_string(),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        title: format!("思想汇报 {}", quarter.label()),
+        headers: ["学号", "姓名", "阶段", "季度", "状态", "提交时间", "意见条数"].map(String::from).to_vec(),
+        rows,
+        numeric: vec![6],
+    })
+}
+
+/// The joining record (发展党员纪实) as of `today`: one row per person on the road (a stage
+/// before 正式党员, or any recorded milestone), in roster order — their stage, contact persons
+/// (by name), whether they are away with a 流动党员活动证, the latest recorded milestone and its
+/// date, the next step, when the probation ends, the ended quarters without a submitted 思想汇报,
+/// and every other warning of the record (a missing report has its own column, so it is not
+/// repeated there).
+pub async fn joining(
+    store: &(impl MemberStore + DocumentStore + ?Sized),
+    today: NaiveDate,
+) -> anyhow::Result<Table> {
+    let names: HashMap<MemberId, String> =
+        store.members().await?.into_iter().map(|m| (m.member.id, m.member.name)).collect();
+    let people = file::joining::overview(store, today).await?;
+    let rows = people
+        .into_iter()
+        .map(|p| {
+            let contacts: Vec<String> = p
+                .member
+                .contacts()
+                .into_iter()
+                .map(|id| names.get(&id).cloned().unwrap_or_else(|| id.to_string()))
+                .collect();
+            let latest = p.road.steps.iter().rev().find(|s| s.date.is_some());
+            let missing: Vec<String> = p.missing_reports.iter().map(Quarter::to_string).collect();
+            let warnings: Vec<&str> = p
+                .warnings
+                .iter()
+                .filter(|w| w.code != "missing_report")
+                .map(|w| w.message.as_str())
+                .collect();
+            vec![
+                p.member.id.to_string(),
+                p.member.name.clone(),
+                p.road.stage.map(|s| s.label()).unwrap_or_default().to_string(),
+                contacts.join("、"),
+                if p.member.mobile() { "是" } else { "" }.to_string(),
+                latest.map(|s| s.milestone.label()).unwrap_or_default().to_string(),
+                latest.and_then(|s| s.date).map(|d| d.to_string()).unwrap_or_default(),
+                p.road.next.map(|m| m.label()).unwrap_or_default().to_string(),
+                p.road.probation_ends.map(|d| d.to_string()).unwrap_or_default(),
+                missing.join("、"),
+                warnings.join("；"),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        title: format!("发展党员纪实 {today}"),
+        headers: [
+            "学号",
+            "姓名",
+            "阶段",
+            "培养联系人",
+            "流动党员",
+            "最近节点",
+            "节点日期",
+            "下一步",
+            "预备期满",
+            "未交思想汇报",
+            "提醒",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows,
         numeric: vec![],
     })

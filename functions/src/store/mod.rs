@@ -1,6 +1,7 @@
 //! The store, cut along its aggregates: members (with their sessions and login throttle),
-//! quotas, sign-ins, notes, copies, quizzes, the audit log, idempotency keys, and the erasure
-//! of a member's records. Each is a trait; [`Store`] is all of them at once (what the router's
+//! quotas, sign-ins, notes, copies, quizzes, the audit log, idempotency keys, the documents of a
+//! member's file (joining record, thought reports, talks: [`DocumentStore`]), and the erasure of a
+//! member's records. Each is a trait; [`Store`] is all of them at once (what the router's
 //! state and the command line hold), and a function that needs one or two takes just those,
 //! e.g. `store: &(impl NoteStore + ?Sized)`. Callers bring the traits into scope with
 //! `use crate::store::prelude::*;`.
@@ -23,12 +24,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset};
 
 pub use records::{
-    AuditEntry, Copy, Inserted, KeptAnswer, Member, MemberData, MemberRecord, Note, QuizAnswers, QuizReveal,
-    Signin,
+    AuditEntry, CONTACTS_COLUMN, Copy, Document, Inserted, KeptAnswer, MOBILE_COLUMN, Member, MemberData,
+    MemberRecord, Note, QuizAnswers, QuizReveal, STAGE_COLUMN, Signin,
 };
 pub use rules::{
     IDEMPOTENCY_LEASE_SECONDS, IDEMPOTENCY_TTL_SECONDS, Idempotent, LockScope, LoginAttempt, LoginGate,
-    LoginLimits, LoginOutcome, Quota, UNKNOWN_ADDRESS, idempotent_decision, login_gate, new_session_gen,
+    LoginLimits, LoginOutcome, Quota, UNKNOWN_ADDRESS, check_document_keys, idempotent_decision, login_gate,
+    new_session_gen,
 };
 
 use crate::domain::{MemberId, NoteStatus};
@@ -38,8 +40,8 @@ pub type StoreResult<T> = anyhow::Result<T>;
 /// Every store trait, for `use crate::store::prelude::*;` wherever store methods are called.
 pub mod prelude {
     pub use super::{
-        AuditStore, CopyStore, ErasureStore, IdempotencyStore, MemberStore, NoteStore, QuizStore, QuotaStore,
-        SigninStore, Store,
+        AuditStore, CopyStore, DocumentStore, ErasureStore, IdempotencyStore, MemberStore, NoteStore,
+        QuizStore, QuotaStore, SigninStore, Store,
     };
 }
 
@@ -51,6 +53,7 @@ pub trait Store:
     + NoteStore
     + CopyStore
     + QuizStore
+    + DocumentStore
     + AuditStore
     + IdempotencyStore
     + ErasureStore
@@ -64,6 +67,7 @@ impl<T> Store for T where
         + NoteStore
         + CopyStore
         + QuizStore
+        + DocumentStore
         + AuditStore
         + IdempotencyStore
         + ErasureStore
@@ -171,6 +175,33 @@ pub trait QuizStore: Send + Sync {
     async fn quiz_reveal(&self, quiz: &str) -> StoreResult<Option<QuizReveal>>;
 }
 
+/// The documents of a member's file — the joining record's milestones, thought reports, talks and
+/// talk requests (and whatever kind comes next) — each a JSON body under a kind and an id, owned
+/// by one member, with a version for optimistic concurrency: a write names the version it
+/// replaces, so two admins (or an author withdrawing while a contact person marks it read)
+/// cannot both win. The typed layer over it is `crate::file`; the store only keeps, lists and
+/// compares versions.
+#[async_trait]
+pub trait DocumentStore: Send + Sync {
+    async fn document(&self, kind: &str, id: &str) -> StoreResult<Option<Document>>;
+    /// Every document of a kind, by id.
+    async fn documents(&self, kind: &str) -> StoreResult<Vec<Document>>;
+    /// A member's documents of a kind, by id.
+    async fn documents_of_member(&self, kind: &str, member: &MemberId) -> StoreResult<Vec<Document>>;
+    /// Every document of a member, whatever its kind, by kind and id (export, migration).
+    async fn all_documents_of_member(&self, member: &MemberId) -> StoreResult<Vec<Document>>;
+    /// Writes `doc` if the stored version is `doc.version - 1` — or, for `doc.version == 1`, if
+    /// there is none. False (nothing written) when someone else wrote in between. An error for a
+    /// kind or id outside their patterns ([`Document`], [`check_document_keys`]) or a version 0.
+    async fn put_document(&self, doc: &Document) -> StoreResult<bool>;
+    /// Deletes a document if its stored version is `version`. False otherwise.
+    async fn delete_document(&self, kind: &str, id: &str, version: u64) -> StoreResult<bool>;
+    /// Writes `doc` as it is, version included, if there is no document with its kind and id
+    /// (migration, restore); false when there is. Refuses what [`DocumentStore::put_document`]
+    /// refuses.
+    async fn import_document(&self, doc: &Document) -> StoreResult<bool>;
+}
+
 /// The audit log: appended to, read whole, never changed.
 #[async_trait]
 pub trait AuditStore: Send + Sync {
@@ -205,8 +236,9 @@ pub trait IdempotencyStore: Send + Sync {
 /// Erasure: a member's records across every aggregate, in one call (on SQLite, one transaction).
 #[async_trait]
 pub trait ErasureStore: Send + Sync {
-    /// Deletes every record of a member: sign-ins, notes, copies, quiz answers, failed logins,
-    /// quotas, idempotency records (the roster entry goes with [`MemberStore::remove_member`];
-    /// the audit log stays). Returns the photo keys that the caller must delete from the blobs.
+    /// Deletes every record of a member: sign-ins, notes, copies, quiz answers, documents,
+    /// failed logins, quotas, idempotency records (the roster entry goes with
+    /// [`MemberStore::remove_member`]; the audit log stays). Returns the photo keys (of copies
+    /// and of documents' `blob_keys`) that the caller must delete from the blobs.
     async fn erase_member_records(&self, id: &MemberId) -> StoreResult<Vec<String>>;
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{MemberId, NoteStatus, Role, StoredLocation};
+use crate::domain::{MemberId, NoteStatus, Role, Stage, StoredLocation};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Member {
@@ -15,6 +15,31 @@ pub struct Member {
     pub role: Role,
     /// Further roster columns, kept as given.
     pub profile: BTreeMap<String, String>,
+}
+
+/// The roster columns of the joining record, kept among the profile fields as the import
+/// normalised them (`stage` by its ASCII name, `contacts` as `id;id`, `mobile` as `yes`).
+pub const STAGE_COLUMN: &str = "stage";
+pub const CONTACTS_COLUMN: &str = "contacts";
+pub const MOBILE_COLUMN: &str = "mobile";
+
+impl Member {
+    /// The roster's stage (申请人 … 正式党员), if it gives one; the joining record may have moved
+    /// the person on since (`crate::domain::joining::road`).
+    pub fn stage(&self) -> Option<Stage> {
+        self.profile.get(STAGE_COLUMN).and_then(|s| Stage::parse(s))
+    }
+
+    /// The person's contact persons (培养联系人): one or two members.
+    pub fn contacts(&self) -> Vec<MemberId> {
+        let column = self.profile.get(CONTACTS_COLUMN).map(String::as_str).unwrap_or("");
+        column.split(';').filter_map(|id| MemberId::parse(id.trim()).ok()).collect()
+    }
+
+    /// Whether the member is away with a 流动党员活动证 (on placement).
+    pub fn mobile(&self) -> bool {
+        self.profile.get(MOBILE_COLUMN).is_some_and(|v| v == "yes")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +130,24 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// One document of a member's file (see [`super::DocumentStore`]): a JSON body of a kind, under
+/// an id unique within the kind, owned by `member_id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// What it is: `milestone`, `report`, `talk`, `talk_request`, … (`[a-z_]{1,32}`).
+    pub kind: String,
+    /// Unique within the kind: `[A-Za-z0-9_:.-]{1,128}` (never a `#`, DynamoDB's separator).
+    pub id: String,
+    pub member_id: MemberId,
+    /// 1 for the first write, one more for each write after it.
+    pub version: u64,
+    pub at: DateTime<FixedOffset>,
+    /// Photo keys the document refers to (deleted with it on erasure).
+    pub blob_keys: Vec<String>,
+    /// The typed record. (Adapters keep it as JSON text.)
+    pub body: serde_json::Value,
+}
+
 /// Everything the store holds about one member (for `members export` and erasure).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemberData {
@@ -113,6 +156,9 @@ pub struct MemberData {
     pub notes: Vec<Note>,
     pub copies: Vec<Copy>,
     pub quiz_answers: Vec<QuizAnswers>,
+    /// Their file: joining record, thought reports, talks.
+    #[serde(default)]
+    pub documents: Vec<Document>,
 }
 
 /// The answer kept for a request made with an `Idempotency-Key`.

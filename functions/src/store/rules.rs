@@ -1,10 +1,10 @@
 //! The rules every adapter applies the same way, kept out of the adapters so they cannot drift:
-//! session generations, the login throttle's decision, quotas' windows and what an
-//! `Idempotency-Key` finds.
+//! session generations, the login throttle's decision, quotas' windows, what an
+//! `Idempotency-Key` finds and which documents' keys are acceptable.
 
 use chrono::{DateTime, FixedOffset};
 
-use super::KeptAnswer;
+use super::{Document, KeptAnswer};
 use crate::domain::MemberId;
 
 /// A fresh session generation (random, so it never repeats an earlier one).
@@ -169,6 +169,32 @@ pub fn idempotent_decision(
     }
 }
 
+/// Refuses a document's kind or id outside their patterns: `kind` `[a-z_]{1,32}`, `id`
+/// `[A-Za-z0-9_:.-]{1,128}` (never a `#`, DynamoDB's separator in keys).
+pub fn check_document_keys(kind: &str, id: &str) -> anyhow::Result<()> {
+    let kind_ok = (1..=32).contains(&kind.len()) && kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+    anyhow::ensure!(kind_ok, "a document's kind is 1 to 32 of a-z and _, not {kind:?}");
+    let id_ok = (1..=128).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-'));
+    anyhow::ensure!(id_ok, "a document's id is 1 to 128 of A-Z, a-z, 0-9, _, :, . and -, not {id:?}");
+    Ok(())
+}
+
+/// Refuses a document no adapter may write: keys outside their patterns
+/// ([`check_document_keys`]), or a version that is not a count of writes (1 up to `i64::MAX`,
+/// what SQLite's integers hold).
+pub fn check_document(doc: &Document) -> anyhow::Result<()> {
+    check_document_keys(&doc.kind, &doc.id)?;
+    anyhow::ensure!(
+        (1..=i64::MAX as u64).contains(&doc.version),
+        "document {}/{}: a version counts writes from 1, not {}",
+        doc.kind,
+        doc.id,
+        doc.version
+    );
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,5 +223,29 @@ mod tests {
             login_gate(&limits, &attempt(UNKNOWN_ADDRESS), &five, &[]),
             LoginGate::Locked { scope: LockScope::IdFromAddress, .. }
         ));
+    }
+
+    #[test]
+    fn document_keys_follow_their_patterns() {
+        for (kind, id) in
+            [("report", "r-2026:01.a_B"), ("talk_request", "x"), (&"k".repeat(32)[..], &"9".repeat(128)[..])]
+        {
+            assert!(check_document_keys(kind, id).is_ok(), "{kind} {id}");
+        }
+        for (kind, id) in [
+            ("", "x"),
+            ("Report", "x"),
+            ("re-port", "x"),
+            ("报告", "x"),
+            (&"k".repeat(33)[..], "x"),
+            ("report", ""),
+            ("report", "a#b"),
+            ("report", "a b"),
+            ("report", "a/b"),
+            ("report", "报告"),
+            ("report", &"9".repeat(129)[..]),
+        ] {
+            assert!(check_document_keys(kind, id).is_err(), "{kind:?} {id:?}");
+        }
     }
 }

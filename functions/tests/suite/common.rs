@@ -167,9 +167,22 @@ impl Harness {
         photo: &[u8],
         filename: &str,
     ) -> (StatusCode, Value) {
+        let fields = [("campaign", campaign.as_bytes()), ("day", day.as_bytes())];
+        self.multipart(token, "/api/copies", &fields, photo, filename).await
+    }
+
+    /// A multipart POST of some text fields and a `photo`.
+    pub async fn multipart(
+        &self,
+        token: &str,
+        path: &str,
+        fields: &[(&str, &[u8])],
+        photo: &[u8],
+        filename: &str,
+    ) -> (StatusCode, Value) {
         let boundary = "zhibu-test-boundary";
         let mut body = Vec::new();
-        for (name, value) in [("campaign", campaign.as_bytes()), ("day", day.as_bytes())] {
+        for (name, value) in fields {
             body.extend_from_slice(
                 format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
             );
@@ -186,7 +199,7 @@ impl Harness {
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         let req = Request::builder()
             .method("POST")
-            .uri("/api/copies")
+            .uri(path)
             .header(header::AUTHORIZATION, format!("Bearer {token}"))
             .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
             .body(Body::from(body))

@@ -15,6 +15,7 @@ mod admin_api;
 mod blobs_contract;
 mod copies;
 mod deploy_template;
+mod file;
 mod idempotency;
 #[cfg(feature = "lambda")]
 mod lambda;

@@ -16,6 +16,7 @@
 //! | idempotency key | `MEMBER#<id>` | `IDEM#<key>` (TTL `expires_at`) | | | |
 //! | quiz answers | `QUIZ#<quiz>` | `ANSWER#<member>` | `MEMBER#<id>` / `QUIZ#<quiz>` | | |
 //! | quiz reveal | `QUIZ#<quiz>` | `REVEALED` | | | |
+//! | document | `DOC#<kind>#<id>` | `DOC` | `MEMBER#<id>` / `DOC#<kind>#<id>` | `DOCS#<kind>` / `<id>` | |
 //! | audit line | `AUDIT` | `<unix>#<nanos>#<uuid>` | | | |
 //!
 //! Times in sort keys are zero-padded Unix seconds ([`unix`]), so string order is time order

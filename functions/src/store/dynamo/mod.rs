@@ -11,6 +11,7 @@
 
 mod audit;
 mod copies;
+mod documents;
 mod erasure;
 mod idempotency;
 mod keys;

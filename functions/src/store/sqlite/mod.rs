@@ -6,6 +6,7 @@
 
 mod audit;
 mod copies;
+mod documents;
 mod erasure;
 mod idempotency;
 mod members;

@@ -81,6 +81,18 @@ CREATE TABLE IF NOT EXISTS quiz_reveals (
     by_member TEXT NOT NULL,
     at TEXT NOT NULL
 );
+-- The documents of members' files: `blob_keys` a JSON array of photo keys, `body` the JSON record.
+CREATE TABLE IF NOT EXISTS documents (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    member_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    blob_keys TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+);
+CREATE INDEX IF NOT EXISTS documents_member ON documents (member_id, kind, id);
 CREATE TABLE IF NOT EXISTS audit_log (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     at TEXT NOT NULL,

@@ -77,7 +77,7 @@ pub(super) fn rows() -> impl Strategy<Value = Vec<Row>> {
     let row = (
         "[A-Za-z0-9_-]{3,32}",
         name,
-        prop::option::of(prop::sample::select(&[Role::Member, Role::Admin][..])),
+        prop::option::of(prop::sample::select(&[Role::Member, Role::Admin, Role::Committee][..])),
         prop_oneof![
             Just(String::new()),
             Just("2022级".to_string()),
@@ -97,11 +97,7 @@ pub(super) fn write_roster(rows: &[Row], bom: bool, crlf: bool) -> String {
         .from_writer(Vec::new());
     out.write_record(["id", "name", "role", "class"]).unwrap();
     for r in rows {
-        let role = match r.role {
-            Some(Role::Admin) => "admin",
-            Some(Role::Member) => "member",
-            None => "",
-        };
+        let role = r.role.map(Role::as_str).unwrap_or("");
         out.write_record([r.id.as_str(), r.name.as_str(), role, r.class.as_str()]).unwrap();
     }
     let text = String::from_utf8(out.into_inner().unwrap()).unwrap();

@@ -9,6 +9,7 @@ use zhibu_functions::store::{
     AuditEntry, Idempotent, KeptAnswer, LoginGate, LoginLimits, QuizAnswers, Quota, Signin, Store,
 };
 
+use crate::store_contract::documents::doc;
 use crate::store_contract::members::attempt;
 use crate::store_contract::{copy, id, member, note, t};
 
@@ -52,6 +53,19 @@ async fn two_members_with_records(store: &dyn Store) {
         };
         store.insert_quiz_answers(&answers).await.unwrap();
     }
+    // Documents of three kinds for m001 (one written twice), photos in two of them; one of m002's.
+    for (kind, i, who, photos) in [
+        ("report", "r-1", "m001", vec!["files/m001/r-1.jpg", "files/m001/r-1-2.jpg"]),
+        ("talk", "t-1", "m001", vec![]),
+        ("milestone", "m001:application", "m001", vec!["files/m001/application.jpg"]),
+        ("report", "r-2", "m002", vec!["files/m002/r-2.jpg"]),
+    ] {
+        let mut d = doc(kind, i, who, 1, serde_json::json!({"title": "思想汇报"}));
+        d.blob_keys = photos.into_iter().map(str::to_string).collect();
+        assert!(store.put_document(&d).await.unwrap());
+    }
+    let second = doc("talk", "t-1", "m001", 2, serde_json::json!({"read": true}));
+    assert!(store.put_document(&second).await.unwrap());
     for (n, action) in ["note.approve", "member.reset_code", "member.erase"].iter().enumerate() {
         let entry = AuditEntry {
             at: t("2026-12-10T09:00:00+08:00"),
@@ -82,12 +96,29 @@ async fn conforms(store: Arc<dyn Store>) {
 
     let mut photos = store.erase_member_records(&id("m001")).await.unwrap();
     photos.sort();
-    assert_eq!(photos.len(), 6, "three copies, each a photo and a thumbnail: {photos:?}");
+    assert_eq!(
+        photos.len(),
+        9,
+        "three copies, each a photo and a thumbnail, three documents' photos: {photos:?}"
+    );
+    for key in ["files/m001/application.jpg", "files/m001/r-1-2.jpg", "files/m001/r-1.jpg"] {
+        assert!(photos.contains(&key.to_string()), "{key} in {photos:?}");
+    }
+    assert!(!photos.iter().any(|k| k.contains("m002")), "not another member's: {photos:?}");
+    assert!(store.all_documents_of_member(&id("m001")).await.unwrap().is_empty());
+    assert!(store.document("report", "r-1").await.unwrap().is_none());
+    assert!(store.document("talk", "t-1").await.unwrap().is_none());
+    assert_eq!(store.documents("talk").await.unwrap(), vec![], "gone from the lists by kind too");
+    let kept = store.all_documents_of_member(&id("m002")).await.unwrap();
+    assert_eq!(kept.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), vec!["r-2"], "others keep theirs");
+    assert_eq!(store.documents("report").await.unwrap(), kept);
     assert!(store.signins_of_member(&id("m001")).await.unwrap().is_empty());
     assert!(store.notes_of_member(&id("m001")).await.unwrap().is_empty());
     assert!(store.copies_of_member(&id("m001")).await.unwrap().is_empty());
     assert!(store.quiz_answers_of_member(&id("m001")).await.unwrap().is_empty());
-    assert!(store.copy_by_key(&photos[0]).await.unwrap().is_none());
+    for key in photos.iter().filter(|k| k.starts_with("copies/")) {
+        assert!(store.copy_by_key(key).await.unwrap().is_none(), "{key}");
+    }
     assert_eq!(store.signins_of_member(&id("m002")).await.unwrap().len(), 1, "others keep theirs");
     assert_eq!(store.copies_of_member(&id("m002")).await.unwrap().len(), 1, "others keep theirs");
     // The failed logins, the quota and the kept answer are gone too.

@@ -1,8 +1,9 @@
 //! The store contract: a module per aggregate (members and sessions, quotas, sign-ins, notes,
-//! copies, quizzes, the audit log, idempotency keys, erasure), each asserting the rules of its
-//! trait's documentation against every adapter — SQLite, DynamoDB on moto's server (started by
-//! `tests/run.sh`), and DynamoDB answering two items a page, so that every list must follow
-//! `LastEvaluatedKey` — on a fresh store each. Each module's `conforms` takes only its trait.
+//! copies, quizzes, documents, the audit log, idempotency keys, erasure), each asserting the
+//! rules of its trait's documentation against every adapter — SQLite, DynamoDB on moto's server
+//! (started by `tests/run.sh`), and DynamoDB answering two items a page, so that every list must
+//! follow `LastEvaluatedKey` — on a fresh store each. Each module's `conforms` takes only its
+//! trait.
 
 use std::sync::Arc;
 
@@ -46,6 +47,7 @@ macro_rules! against_every_adapter {
 
 mod audit;
 mod copies;
+mod documents;
 mod erasure;
 mod idempotency;
 mod members;
