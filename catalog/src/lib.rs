@@ -1,7 +1,7 @@
 //! The catalog contract between the site generator and the functions: the JSON that `zhibu
 //! build` writes from the pages' front matter (`zhibu-catalog.json`) and the functions read —
-//! its types, its format version, where it is written, and the one rule for event, campaign and
-//! quiz ids. Plain data: no IO here. The generator checks what it puts in (with file and line),
+//! its types, its format version, where it is written, and the one rule for event, campaign,
+//! quiz and review ids. Plain data: no IO here. The generator checks what it puts in (with file and line),
 //! the functions index what they read; neither library imports the other, both import this.
 //!
 //! The catalog holds the quiz rounds' answer keys: it is for the functions only and is never
@@ -15,10 +15,12 @@ pub const FILE_NAME: &str = "zhibu-catalog.json";
 /// Where `zhibu build` writes the catalog by default, relative to the site folder: never in the
 /// output folder, which is published (the catalog holds the quiz rounds' answer keys).
 pub const DEFAULT_PATH: &str = ".zhibu/zhibu-catalog.json";
-/// Catalog format version, bumped on an incompatible change.
+/// Catalog format version, bumped on an incompatible change. A new list that older catalogs read
+/// as empty (`#[serde(default)]`, as `quizzes` and `reviews` were added) is a compatible change
+/// and keeps the version.
 pub const VERSION: u32 = 1;
 
-/// Event, campaign and quiz ids: lower-case ASCII letters, digits and `-`, 3–64 characters, not
+/// Event, campaign, quiz and review ids: lower-case ASCII letters, digits and `-`, 3–64 characters, not
 /// starting with `-`. The generator refuses a declaration with another id and the functions a
 /// request naming one; the DynamoDB store builds keys from these ids with `#` as the separator
 /// (`COPY#<campaign>#<member>`), which this rule therefore never lets in.
@@ -100,8 +102,22 @@ pub struct Quiz {
     pub questions: Vec<QuizQuestion>,
 }
 
-/// The whole catalog, as written: every list sorted (events, campaigns and quizzes by id, note
-/// pages by path).
+/// A yearly democratic review of members (民主评议党员, `[extra.review]`) of the year `year`,
+/// open from `opens` to `closes` (usually in the weeks after the year ends).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Review {
+    pub id: String,
+    pub title: String,
+    /// Site path of the page that declares it.
+    pub page: String,
+    /// The year under review (2000–2100).
+    pub year: i32,
+    pub opens: DateTime<FixedOffset>,
+    pub closes: DateTime<FixedOffset>,
+}
+
+/// The whole catalog, as written: every list sorted (events, campaigns, quizzes and reviews by
+/// id, note pages by path).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct Catalog {
     pub version: u32,
@@ -111,6 +127,9 @@ pub struct Catalog {
     /// Added after version 1's first release; older catalogs have none.
     #[serde(default)]
     pub quizzes: Vec<Quiz>,
+    /// Added later still, a compatible addition within version 1: older catalogs have none.
+    #[serde(default)]
+    pub reviews: Vec<Review>,
 }
 
 /// Why a text is not a catalog this zhibu can read.
@@ -216,6 +235,14 @@ mod tests {
                     explain: "一般每季度召开一次。".into(),
                 }],
             }],
+            reviews: vec![Review {
+                id: "2026-review".into(),
+                title: "2026年度民主评议党员".into(),
+                page: "/campaigns/review-2026/".into(),
+                year: 2026,
+                opens: at("2026-12-15T00:00:00+08:00"),
+                closes: at("2027-01-15T22:00:00+08:00"),
+            }],
         }
     }
 
@@ -279,6 +306,16 @@ mod tests {
         }
       ]
     }
+  ],
+  "reviews": [
+    {
+      "id": "2026-review",
+      "title": "2026年度民主评议党员",
+      "page": "/campaigns/review-2026/",
+      "year": 2026,
+      "opens": "2026-12-15T00:00:00+08:00",
+      "closes": "2027-01-15T22:00:00+08:00"
+    }
   ]
 }
 "#;
@@ -298,7 +335,7 @@ mod tests {
         let json = Catalog { version: VERSION, ..Catalog::default() }.to_json();
         assert_eq!(
             json,
-            "{\n  \"version\": 1,\n  \"events\": [],\n  \"campaigns\": [],\n  \"note_pages\": [],\n  \"quizzes\": []\n}\n"
+            "{\n  \"version\": 1,\n  \"events\": [],\n  \"campaigns\": [],\n  \"note_pages\": [],\n  \"quizzes\": [],\n  \"reviews\": []\n}\n"
         );
     }
 
@@ -306,6 +343,33 @@ mod tests {
     fn a_catalog_from_before_quizzes_reads_as_having_none() {
         let c = Catalog::from_json(r#"{"version":1,"events":[],"campaigns":[],"note_pages":[]}"#).unwrap();
         assert!(c.quizzes.is_empty());
+        assert!(c.reviews.is_empty());
+    }
+
+    #[test]
+    fn a_catalog_from_before_reviews_reads_as_having_none() {
+        // What a zhibu with quizzes but no reviews wrote: the same version, read as before.
+        let mut without = full_catalog();
+        without.reviews.clear();
+        let json = without.to_json().replace(",\n  \"reviews\": []", "");
+        assert!(!json.contains("reviews"), "{json}");
+        let read = Catalog::from_json(&json).unwrap();
+        assert!(read.reviews.is_empty());
+        assert_eq!(read, without);
+    }
+
+    #[test]
+    fn a_review_of_the_wrong_shape_is_refused() {
+        let review = |year: &str| {
+            format!(
+                r#"{{"version":1,"events":[],"campaigns":[],"note_pages":[],"reviews":[{{"id":"2026-review","title":"t","page":"/r/","year":{year},"opens":"2026-12-15T00:00:00+08:00","closes":"2027-01-15T22:00:00+08:00"}}]}}"#
+            )
+        };
+        assert_eq!(Catalog::from_json(&review("2026")).unwrap().reviews[0].year, 2026);
+        for bad in ["\"2026\"", "2026.5", "null"] {
+            let err = Catalog::from_json(&review(bad)).unwrap_err();
+            assert!(matches!(err, ReadError::Json(_)), "{bad}: {err:?}");
+        }
     }
 
     #[test]

@@ -1,11 +1,12 @@
-//! The catalog: what the functions may accept — sign-in events, campaigns, quiz rounds and the
-//! pages that take study notes — written by the build as JSON from the pages' front matter
-//! (`[extra.signin]`, `[extra.campaign]`, `[extra.quiz_round]` with `[[extra.quiz]]`) and the
-//! `note_form()` shortcode. It holds quiz answer keys, so it is for the functions only: `zhibu
-//! serve` does not serve it and the deploy script does not publish it.
+//! The catalog: what the functions may accept — sign-in events, campaigns, quiz rounds, review
+//! rounds and the pages that take study notes — written by the build as JSON from the pages'
+//! front matter (`[extra.signin]`, `[extra.campaign]`, `[extra.quiz_round]` with `[[extra.quiz]]`,
+//! `[extra.review]`) and the `note_form()` shortcode. It holds quiz answer keys, so it is for the
+//! functions only: `zhibu serve` does not serve it and the deploy script does not publish it.
 //!
 //! Validated here, at build time: an event that closes before it opens, a duplicate id, a bad
-//! geofence, a form that names an event or campaign nobody declared.
+//! geofence, a review of an unlikely year, a form that names an event or campaign nobody
+//! declared.
 //!
 //! The JSON's shape, its version and the id rule are the `zhibu-catalog` crate's, which the
 //! functions read it with; this module builds the catalog from the content and checks it.
@@ -22,8 +23,8 @@ use crate::strict_toml::{self, find_key_line};
 
 // The format is the `zhibu-catalog` crate's, shared with the functions.
 pub use zhibu_catalog::{
-    Campaign, Catalog, DEFAULT_PATH, Event, FILE_NAME, Geofence, NotePage, Quiz, QuizQuestion, VERSION,
-    valid_id,
+    Campaign, Catalog, DEFAULT_PATH, Event, FILE_NAME, Geofence, NotePage, Quiz, QuizQuestion, Review,
+    VERSION, valid_id,
 };
 
 /// A problem with a value of `[extra.<table>]` in a page's front matter, at the line of `key`
@@ -308,6 +309,65 @@ fn quiz(mut d: Declaration, owners: &mut BTreeMap<String, String>, problems: &mu
     d.finish(quiz, problems)
 }
 
+/// The years a review may be of (`year` in `[extra.review]`).
+const REVIEW_YEARS: std::ops::RangeInclusive<i64> = 2000..=2100;
+
+/// A review round (民主评议党员, `[extra.review]`): its id, the year under review and its window.
+fn review(
+    mut d: Declaration,
+    owners: &mut BTreeMap<String, String>,
+    problems: &mut Problems,
+) -> Option<Review> {
+    let page = d.page;
+    let id = d.str("id");
+    if !valid_id(id) {
+        d.fail(
+            "id",
+            format!("[extra.review] `id = \"{id}\"`: a review id is 3–64 lower-case letters, digits or `-`, e.g. \"2026-review\""),
+        );
+    }
+    let (first, last) = (REVIEW_YEARS.start(), REVIEW_YEARS.end());
+    let year = match d.table_value.get("year") {
+        Some(toml::Value::Integer(y)) if REVIEW_YEARS.contains(y) => i32::try_from(*y).ok(),
+        Some(toml::Value::Integer(y)) => {
+            d.fail(
+                "year",
+                format!("[extra.review] `year = {y}`: the year under review is a whole number from {first} to {last}, e.g. year = 2026"),
+            );
+            None
+        }
+        Some(other) => {
+            d.fail(
+                "year",
+                format!(
+                    "[extra.review] `year` must be a whole number from {first} to {last} (the year under review), not a {}: e.g. year = 2026",
+                    other.type_str()
+                ),
+            );
+            None
+        }
+        None => {
+            d.fail(
+                "year",
+                format!("[extra.review] `year` is required: the year under review, a whole number from {first} to {last} such as 2026"),
+            );
+            None
+        }
+    };
+    let (opens, closes) = d.window("review", id);
+    d.only_keys(&["id", "year", "opens", "closes"]);
+    d.claim(owners, "review", "id", id);
+    let review = year.zip(opens.zip(closes)).map(|(year, (opens, closes))| Review {
+        id: id.to_string(),
+        title: page.title().to_string(),
+        page: page.path.clone(),
+        year,
+        opens,
+        closes,
+    });
+    d.finish(review, problems)
+}
+
 /// Builds and checks the catalog from the library and each page's rendered body.
 pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (Catalog, Problems) {
     let mut problems = Problems::default();
@@ -315,6 +375,7 @@ pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (C
     let mut event_owner: BTreeMap<String, String> = BTreeMap::new();
     let mut campaign_owner: BTreeMap<String, String> = BTreeMap::new();
     let mut quiz_owner: BTreeMap<String, String> = BTreeMap::new();
+    let mut review_owner: BTreeMap<String, String> = BTreeMap::new();
 
     for page in &library.pages {
         if let Some(d) =
@@ -334,6 +395,11 @@ pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (C
             .and_then(|v| Declaration::of(page, "quiz_round", v, &mut problems))
         {
             catalog.quizzes.extend(quiz(d, &mut quiz_owner, &mut problems));
+        }
+        if let Some(d) =
+            page.meta.extra.get("review").and_then(|v| Declaration::of(page, "review", v, &mut problems))
+        {
+            catalog.reviews.extend(review(d, &mut review_owner, &mut problems));
         }
     }
 
@@ -390,6 +456,7 @@ pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (C
     catalog.campaigns.sort_by(|a, b| a.id.cmp(&b.id));
     catalog.note_pages.sort_by(|a, b| a.path.cmp(&b.path));
     catalog.quizzes.sort_by(|a, b| a.id.cmp(&b.id));
+    catalog.reviews.sort_by(|a, b| a.id.cmp(&b.id));
     (catalog, problems)
 }
 
@@ -417,7 +484,245 @@ fn parse_geofence(v: &toml::Value) -> Result<Geofence, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::{Path, PathBuf};
+
     use super::*;
+    use crate::config::Config;
+
+    /// The catalog and the problems (as printed: `file:line: message`) of pages given as
+    /// (content path, text).
+    fn build_pages(pages: &[(&str, &str)]) -> (Catalog, Vec<String>) {
+        let pages: Vec<Page> = pages
+            .iter()
+            .map(|(path, text)| {
+                let file = PathBuf::from("content").join(path);
+                Page::parse(&file, path, text.to_string()).unwrap().0
+            })
+            .collect();
+        let (config, _) = Config::parse(Path::new("config.toml"), "base_url = \"https://x.cn\"").unwrap();
+        let (library, assembly_problems) = Library::assemble(&config, Vec::new(), pages);
+        assert!(assembly_problems.is_empty(), "{assembly_problems:?}");
+        let rendered = vec![Rendered::default(); library.pages.len()];
+        let (catalog, problems) = build(&library, &rendered, &[Rendered::default()]);
+        (catalog, problems.iter().map(ToString::to_string).collect())
+    }
+
+    /// A review page whose `[extra.review]` table (line 3) has `lines` from line 4 on.
+    fn review_page(lines: &str) -> String {
+        format!("+++\ntitle = \"2026年度民主评议党员\"\n[extra.review]\n{lines}+++\n正文\n")
+    }
+
+    const GOOD: &str = "id = \"2026-review\"\nyear = 2026\nopens = 2026-12-15T00:00:00+08:00\ncloses = 2027-01-15T22:00:00+08:00\n";
+
+    /// The problems of one review page, `content/campaigns/review.md`, whose review must then
+    /// stay out of the catalog.
+    fn review_problems(lines: &str) -> Vec<String> {
+        let (catalog, problems) = build_pages(&[("campaigns/review.md", &review_page(lines))]);
+        assert!(catalog.reviews.is_empty(), "a review with problems is left out: {:?}", catalog.reviews);
+        problems
+    }
+
+    const AT: &str = "content/campaigns/review.md";
+
+    #[test]
+    fn a_review_reaches_the_catalog_json() {
+        let (catalog, problems) = build_pages(&[("campaigns/review.md", &review_page(GOOD))]);
+        assert!(problems.is_empty(), "{problems:?}");
+        let json: serde_json::Value = serde_json::from_str(&catalog.to_json()).unwrap();
+        assert_eq!(
+            json["reviews"],
+            serde_json::json!([{
+                "id": "2026-review",
+                "title": "2026年度民主评议党员",
+                "page": "/campaigns/review/",
+                "year": 2026,
+                "opens": "2026-12-15T00:00:00+08:00",
+                "closes": "2027-01-15T22:00:00+08:00",
+            }])
+        );
+        assert_eq!(json["version"], 1);
+    }
+
+    #[test]
+    fn reviews_are_listed_by_id_and_the_years_bounds_are_allowed() {
+        let page = |id: &str, year: u32| {
+            review_page(&format!(
+                "id = \"{id}\"\nyear = {year}\nopens = 2026-12-15T00:00:00+08:00\ncloses = 2027-01-15T22:00:00+08:00\n"
+            ))
+        };
+        let (catalog, problems) = build_pages(&[
+            ("campaigns/a.md", &page("review-2100", 2100)),
+            ("campaigns/b.md", &page("review-2000", 2000)),
+        ]);
+        assert!(problems.is_empty(), "{problems:?}");
+        let listed: Vec<(&str, i32)> = catalog.reviews.iter().map(|r| (r.id.as_str(), r.year)).collect();
+        assert_eq!(listed, [("review-2000", 2000), ("review-2100", 2100)]);
+    }
+
+    #[test]
+    fn a_local_date_time_is_read_in_the_branchs_zone_as_for_events_and_quizzes() {
+        let (catalog, problems) = build_pages(&[(
+            "campaigns/review.md",
+            &review_page(
+                "id = \"2026-review\"\nyear = 2026\nopens = 2026-12-15T00:00:00\ncloses = \"2027-01-15 22:00\"\n",
+            ),
+        )]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(catalog.reviews[0].opens.to_rfc3339(), "2026-12-15T00:00:00+08:00");
+        assert_eq!(catalog.reviews[0].closes.to_rfc3339(), "2027-01-15T22:00:00+08:00");
+    }
+
+    #[test]
+    fn a_missing_or_invalid_review_id_is_a_problem_at_its_line() {
+        let rest = "year = 2026\nopens = 2026-12-15T00:00:00+08:00\ncloses = 2027-01-15T22:00:00+08:00\n";
+        let problems = review_problems(&format!("id = \"2026_Review\"\n{rest}"));
+        assert_eq!(
+            problems,
+            [format!(
+                "{AT}:4: [extra.review] `id = \"2026_Review\"`: a review id is 3–64 lower-case letters, digits or `-`, e.g. \"2026-review\""
+            )]
+        );
+        for bad in ["id = 2026\n", "id = \"-2026\"\n", "id = \"r#1\"\n"] {
+            let problems = review_problems(&format!("{bad}{rest}"));
+            assert_eq!(problems.len(), 1, "{bad}: {problems:?}");
+            assert!(problems[0].starts_with(&format!("{AT}:4: [extra.review] `id = ")), "{problems:?}");
+        }
+        // Not written at all: at the table's header.
+        let problems = review_problems(rest);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with(&format!("{AT}:3: [extra.review] `id = \"\"`")), "{problems:?}");
+    }
+
+    #[test]
+    fn a_review_id_declared_twice_names_both_files() {
+        let (catalog, problems) =
+            build_pages(&[("campaigns/a.md", &review_page(GOOD)), ("campaigns/b.md", &review_page(GOOD))]);
+        assert_eq!(
+            problems,
+            [
+                "content/campaigns/b.md:4: review id `2026-review` is declared twice: also in content/campaigns/a.md"
+            ]
+        );
+        assert_eq!(catalog.reviews.len(), 1, "the first stays; the build fails on the problem anyway");
+    }
+
+    #[test]
+    fn a_year_that_is_not_a_whole_number_from_2000_to_2100_is_a_problem_at_its_line() {
+        let window = "opens = 2026-12-15T00:00:00+08:00\ncloses = 2027-01-15T22:00:00+08:00\n";
+        for (year, message) in [
+            (
+                "1999",
+                "`year = 1999`: the year under review is a whole number from 2000 to 2100, e.g. year = 2026",
+            ),
+            (
+                "2101",
+                "`year = 2101`: the year under review is a whole number from 2000 to 2100, e.g. year = 2026",
+            ),
+            (
+                "26",
+                "`year = 26`: the year under review is a whole number from 2000 to 2100, e.g. year = 2026",
+            ),
+            (
+                "-9223372036854775808",
+                "`year = -9223372036854775808`: the year under review is a whole number from 2000 to 2100, e.g. year = 2026",
+            ),
+            (
+                "\"2026\"",
+                "`year` must be a whole number from 2000 to 2100 (the year under review), not a string: e.g. year = 2026",
+            ),
+            (
+                "2026.0",
+                "`year` must be a whole number from 2000 to 2100 (the year under review), not a float: e.g. year = 2026",
+            ),
+            (
+                "2026-01-01",
+                "`year` must be a whole number from 2000 to 2100 (the year under review), not a datetime: e.g. year = 2026",
+            ),
+        ] {
+            let problems = review_problems(&format!("id = \"2026-review\"\nyear = {year}\n{window}"));
+            assert_eq!(problems, [format!("{AT}:5: [extra.review] {message}")], "year = {year}");
+        }
+        // Not written at all: at the table's header.
+        assert_eq!(
+            review_problems(&format!("id = \"2026-review\"\n{window}")),
+            [format!(
+                "{AT}:3: [extra.review] `year` is required: the year under review, a whole number from 2000 to 2100 such as 2026"
+            )]
+        );
+    }
+
+    #[test]
+    fn opens_and_closes_that_are_not_date_times_are_problems() {
+        let opens_required = format!(
+            "{AT}:3: [extra.review] `opens` is required: a date-time such as 2026-12-09T07:00:00+08:00"
+        );
+        let closes_required = format!(
+            "{AT}:3: [extra.review] `closes` is required: a date-time such as 2026-12-09T22:00:00+08:00"
+        );
+        let head = "id = \"2026-review\"\nyear = 2026\n";
+        assert_eq!(
+            review_problems(&format!("{head}opens = \"tomorrow\"\ncloses = 1\n")),
+            [opens_required.clone(), closes_required.clone()]
+        );
+        assert_eq!(
+            review_problems(&format!("{head}opens = 07:00:00\ncloses = 2027-01-15T22:00:00+08:00\n")),
+            [opens_required.clone()]
+        );
+        assert_eq!(
+            review_problems(&format!("{head}opens = 2026-12-15T00:00:00+08:00\ncloses = []\n")),
+            [closes_required.clone()]
+        );
+        assert_eq!(review_problems(head), [opens_required, closes_required]);
+    }
+
+    #[test]
+    fn a_review_that_does_not_close_after_it_opens_is_a_problem_at_closes() {
+        let head = "id = \"2026-review\"\nyear = 2026\nopens = 2026-12-15T00:00:00+08:00\n";
+        for closes in ["2026-12-14T22:00:00+08:00", "2026-12-15T00:00:00+08:00", "2026-12-14T17:00:00Z"] {
+            let problems = review_problems(&format!("{head}closes = {closes}\n"));
+            assert_eq!(problems.len(), 1, "{closes}: {problems:?}");
+            assert!(
+                problems[0].starts_with(&format!("{AT}:7: [extra.review] review `2026-review` closes (")),
+                "{problems:?}"
+            );
+            assert!(problems[0].ends_with("before it opens (2026-12-15 00:00:00 +08:00)"), "{problems:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_keys_in_a_review_are_problems_at_their_lines() {
+        let problems = review_problems(&format!("{GOOD}colour = \"red\"\nevent = \"2026-review\"\n"));
+        assert_eq!(
+            problems,
+            [
+                format!("{AT}:8: [extra.review] unknown key `colour` (known: id, year, opens, closes)"),
+                format!("{AT}:9: [extra.review] unknown key `event` (known: id, year, opens, closes)"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_review_that_is_not_a_table_is_a_problem() {
+        let (catalog, problems) = build_pages(&[(
+            "campaigns/review.md",
+            "+++\ntitle = \"评议\"\n[extra]\nreview = \"2026-review\"\n+++\n",
+        )]);
+        assert!(catalog.reviews.is_empty());
+        assert_eq!(problems, [format!("{AT}:4: `[extra.review]` must be a table")]);
+    }
+
+    #[test]
+    fn every_problem_of_a_review_is_reported_at_once() {
+        let problems = review_problems(
+            "id = \"Bad Id\"\nyear = 1921\nopens = 2027-01-15T22:00:00+08:00\ncloses = 2026-12-15T00:00:00+08:00\nvoters = 30\n",
+        );
+        let lines: Vec<&str> = problems.iter().map(|p| p.split(": ").next().unwrap()).collect();
+        assert_eq!(
+            lines,
+            [format!("{AT}:4"), format!("{AT}:5"), format!("{AT}:7"), format!("{AT}:8")],
+            "{problems:?}"
+        );
+    }
 
     #[test]
     fn explanations_become_plain_text() {
