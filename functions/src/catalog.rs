@@ -1,12 +1,12 @@
 //! The catalog as the functions use it: the build's `zhibu-catalog.json`, read with the
 //! `zhibu-catalog` crate's types (the format the generator writes with, its version and id rule)
 //! and indexed by id for lookups; the single source of truth for which events, campaigns, quiz
-//! rounds and note pages the functions accept. Windows are enforced in the branch's zone.
+//! rounds, review rounds and note pages the functions accept. Windows are enforced in the branch's zone.
 
 use std::collections::BTreeMap;
 
 pub use zhibu_catalog::{
-    Campaign, DEFAULT_PATH, Event, FILE_NAME, Geofence, NotePage, Quiz, QuizQuestion, VERSION,
+    Campaign, DEFAULT_PATH, Event, FILE_NAME, Geofence, NotePage, Quiz, QuizQuestion, Review, VERSION,
 };
 
 /// What the site accepts, indexed.
@@ -16,6 +16,8 @@ pub struct Catalog {
     pub campaigns: BTreeMap<String, Campaign>,
     pub note_pages: BTreeMap<String, NotePage>,
     pub quizzes: BTreeMap<String, Quiz>,
+    /// The yearly democratic reviews (民主评议党员) by id; none in a catalog written before them.
+    pub reviews: BTreeMap<String, Review>,
 }
 
 impl Catalog {
@@ -33,7 +35,8 @@ impl Catalog {
     }
 }
 
-/// Indexes a catalog as written (events, campaigns and quizzes by id, note pages by path).
+/// Indexes a catalog as written (events, campaigns, quizzes and reviews by id, note pages by
+/// path).
 impl From<zhibu_catalog::Catalog> for Catalog {
     fn from(file: zhibu_catalog::Catalog) -> Catalog {
         Catalog {
@@ -41,6 +44,7 @@ impl From<zhibu_catalog::Catalog> for Catalog {
             campaigns: file.campaigns.into_iter().map(|c| (c.id.clone(), c)).collect(),
             note_pages: file.note_pages.into_iter().map(|p| (p.path.clone(), p)).collect(),
             quizzes: file.quizzes.into_iter().map(|q| (q.id.clone(), q)).collect(),
+            reviews: file.reviews.into_iter().map(|r| (r.id.clone(), r)).collect(),
         }
     }
 }
@@ -81,6 +85,24 @@ mod tests {
         let campaign = &c.campaigns["c-1"];
         assert_eq!(campaign.day_of(NaiveDate::from_ymd_opt(2026, 9, 1).unwrap()), 1);
         assert_eq!(campaign.day_of(NaiveDate::from_ymd_opt(2026, 12, 9).unwrap()), 100);
+        assert!(c.reviews.is_empty(), "a catalog from before reviews has none");
+    }
+
+    #[test]
+    fn indexes_reviews_by_id() {
+        let c = Catalog::from_json(
+            r#"{"version":1,"events":[],"campaigns":[],"note_pages":[],"quizzes":[],
+                "reviews":[
+                  {"id":"2026-review","title":"2026年度民主评议党员","page":"/campaigns/review-2026/","year":2026,"opens":"2026-12-15T00:00:00+08:00","closes":"2027-01-15T22:00:00+08:00"},
+                  {"id":"2025-review","title":"2025年度民主评议党员","page":"/campaigns/review-2025/","year":2025,"opens":"2025-12-15T00:00:00+08:00","closes":"2026-01-15T22:00:00+08:00"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(c.reviews.keys().collect::<Vec<_>>(), ["2025-review", "2026-review"]);
+        let review: &Review = &c.reviews["2026-review"];
+        assert_eq!(review.year, 2026);
+        assert_eq!(review.page, "/campaigns/review-2026/");
+        assert_eq!(review.opens.to_rfc3339(), "2026-12-15T00:00:00+08:00");
+        assert_eq!(review.closes.to_rfc3339(), "2027-01-15T22:00:00+08:00");
     }
 
     #[test]

@@ -194,6 +194,28 @@ fn a_quiz_round_goes_into_the_catalog_with_its_key() {
 }
 
 #[test]
+fn a_review_round_goes_into_the_catalog() {
+    let site = Site::fixture("site");
+    site.write(
+        "content/notices/review.md",
+        "+++\ntitle = \"2026年度民主评议党员\"\n[extra.review]\nid = \"2026-review\"\nyear = 2026\nopens = 2026-12-15T00:00:00+08:00\ncloses = 2027-01-15T22:00:00+08:00\n+++\n",
+    );
+    site.build().ok();
+    let catalog: serde_json::Value = serde_json::from_str(&site.read_catalog()).unwrap();
+    assert_eq!(
+        catalog["reviews"],
+        serde_json::json!([{
+            "id": "2026-review",
+            "title": "2026年度民主评议党员",
+            "page": "/notices/review/",
+            "year": 2026,
+            "opens": "2026-12-15T00:00:00+08:00",
+            "closes": "2027-01-15T22:00:00+08:00",
+        }])
+    );
+}
+
+#[test]
 fn drafts_are_built_with_the_drafts_flag() {
     let site = Site::fixture("site");
     site.zhibu(&["build", "--drafts"]).ok();

@@ -223,3 +223,31 @@ fn quiz_round_errors_point_at_the_page() {
         &["content/notices/bad-quiz.md:3: [[extra.quiz]] question 1: `answer = 3` must be 1–2"],
     );
 }
+
+#[test]
+fn review_errors_point_at_the_key() {
+    let site = Site::fixture("site");
+    let good = "id = \"2026-review\"\nyear = 2026\nopens = 2026-12-15T00:00:00+08:00\ncloses = 2027-01-15T22:00:00+08:00\n";
+    site.write(
+        "content/notices/review.md",
+        &format!("+++\ntitle = \"民主评议\"\n[extra.review]\n{good}+++\n"),
+    );
+    site.write(
+        "content/notices/review-copy.md",
+        &format!("+++\ntitle = \"民主评议\"\n[extra.review]\n{good}+++\n"),
+    );
+    site.write(
+        "content/notices/bad-review.md",
+        "+++\ntitle = \"坏评议\"\n[extra.review]\nid = \"Review 2026\"\nyear = 26\nopens = 2027-01-15T22:00:00+08:00\ncloses = 2026-12-15T00:00:00+08:00\nvoters = 30\n+++\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "content/notices/bad-review.md:4: [extra.review] `id = \"Review 2026\"`: a review id is 3–64 lower-case letters",
+            "content/notices/bad-review.md:5: [extra.review] `year = 26`: the year under review is a whole number from 2000 to 2100",
+            "content/notices/bad-review.md:7: [extra.review] review `Review 2026` closes (2026-12-15 00:00:00 +08:00) before it opens",
+            "content/notices/bad-review.md:8: [extra.review] unknown key `voters`",
+            "content/notices/review.md:4: review id `2026-review` is declared twice: also in content/notices/review-copy.md",
+        ],
+    );
+}

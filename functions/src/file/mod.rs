@@ -10,9 +10,11 @@
 
 pub mod access;
 pub mod dues;
+pub mod host;
 pub mod joining;
 pub mod pages;
 pub mod reports;
+pub mod review;
 pub mod suggestions;
 pub mod talks;
 

@@ -4,8 +4,6 @@
 //! multipart form is read and answers are shaped. Photos are served only through short-lived
 //! signed URLs handed to their owner and admins.
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::QueryRejection;
@@ -152,12 +150,34 @@ fn campaign_of<'a>(catalog: &'a Catalog, id: &str) -> ApiResult<&'a Campaign> {
     catalog.campaigns.get(id).ok_or_else(|| ApiError::NotFound("没有这个活动".into()))
 }
 
-/// A multipart form's fields, read whole (within the upload limit); `fields` names them for the
-/// error when the body is not a form at all.
+/// A multipart form's parts in order, read whole (within the upload limit).
+pub(super) struct Form(Vec<(String, Vec<u8>)>);
+
+impl Form {
+    /// A text field, trimmed.
+    pub(super) fn text(&self, name: &str) -> Option<String> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, b)| String::from_utf8_lossy(b).trim().to_string())
+    }
+
+    /// Every non-empty file sent under `name`, in order.
+    pub(super) fn files(&mut self, name: &str) -> Vec<Vec<u8>> {
+        let parts = std::mem::take(&mut self.0);
+        let (files, rest) = parts.into_iter().partition(|(n, _)| n == name);
+        self.0 = rest;
+        files.into_iter().map(|(_, b): (String, Vec<u8>)| b).filter(|b| !b.is_empty()).collect()
+    }
+
+    /// The first non-empty file sent under `name`.
+    pub(super) fn file(&mut self, name: &str) -> Option<Vec<u8>> {
+        self.files(name).into_iter().next()
+    }
+}
+
+/// Reads a multipart form; `fields` names its fields for the error when the body is not a form.
 pub(super) async fn form_fields(
     multipart: Result<Multipart, MultipartRejection>,
     fields: &str,
-) -> ApiResult<HashMap<String, Vec<u8>>> {
+) -> ApiResult<Form> {
     let mut multipart = multipart.map_err(|_| {
         ApiError::UnsupportedMediaType(format!("请以 multipart/form-data 上传（字段 {fields}）"))
     })?;
@@ -168,21 +188,19 @@ pub(super) async fn form_fields(
             ApiError::BadRequest(format!("上传内容无法读取：{e}"))
         }
     };
-    let mut form = HashMap::new();
+    let mut parts = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or("").to_string();
         let bytes = field.bytes().await.map_err(unreadable)?;
-        form.insert(name, Vec::from(bytes));
+        parts.push((name, Vec::from(bytes)));
     }
-    Ok(form)
+    Ok(Form(parts))
 }
 
 /// The copy form's fields.
 async fn read_form(multipart: Result<Multipart, MultipartRejection>) -> ApiResult<CopyForm> {
-    let mut fields = form_fields(multipart, "campaign、day、photo").await?;
-    let text = |name: &str| fields.get(name).map(|b| String::from_utf8_lossy(b).trim().to_string());
-    let (campaign, day) = (text("campaign"), text("day"));
-    Ok(CopyForm { campaign, day, photo: fields.remove("photo") })
+    let mut form = form_fields(multipart, "campaign、day、photo").await?;
+    Ok(CopyForm { campaign: form.text("campaign"), day: form.text("day"), photo: form.file("photo") })
 }
 
 pub async fn upload(

@@ -186,6 +186,9 @@ fn year_view(state: &AppState, y: Year) -> YearView {
 #[derive(Serialize)]
 pub struct MineAnswer {
     dues: YearView,
+    /// Whether the caller pays dues at all (full and probationary members do; applicants,
+    /// activists and candidates do not).
+    pays_dues: bool,
 }
 
 #[derive(Serialize)]
@@ -206,7 +209,8 @@ pub async fn mine(
     let year = year_of(&state, &query)?;
     let today = state.clock.now().date_naive();
     let y = dues::year_of(state.store.as_ref(), &me, year, today).await?;
-    Ok(Json(MineAnswer { dues: year_view(&state, y) }))
+    let stage = crate::file::joining::road_of(state.store.as_ref(), &me).await?.stage;
+    Ok(Json(MineAnswer { dues: year_view(&state, y), pays_dues: dues::pays_dues(stage) }))
 }
 
 pub async fn report(
@@ -226,10 +230,7 @@ pub async fn receipt(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<(StatusCode, Json<PaymentAnswer>)> {
     let mut form = form_fields(multipart, "photo").await?;
-    let photo = form
-        .remove("photo")
-        .filter(|p| !p.is_empty())
-        .ok_or_else(|| ApiError::field("photo", "请选择收据照片"))?;
+    let photo = form.file("photo").ok_or_else(|| ApiError::field("photo", "请选择收据照片"))?;
     if photo.len() > UPLOAD_LIMIT {
         return Err(too_large());
     }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, Datelike, FixedOffset};
 use serde::Serialize;
 
 use super::AppState;
@@ -41,6 +41,10 @@ pub enum OpenItem {
     Report { quarter: Quarter, quarter_label: String },
     /// Their request for a talk, waiting.
     TalkRequest { id: String },
+    /// Dues months unpaid after the 10th of the following month (the member's own reminder).
+    Dues { months: Vec<crate::domain::dues::Month> },
+    /// A democratic review round open now, their self-assessment not yet submitted.
+    Review { closes: DateTime<FixedOffset>, review: String, page: String, title: String },
 }
 
 /// A member of the roster with their last activity.
@@ -90,9 +94,11 @@ pub async fn show(State(state): State<AppState>, Caller(me): Caller) -> ApiResul
     let stage = file::joining::road_of(store, &me).await?.stage;
     let quarter = Quarter::of(today);
     if stage.is_some_and(Stage::reports_quarterly) {
-        let submitted = file::reports::own(store, &me.id, quarter)
-            .await
-            .is_ok_and(|r| r.status == file::reports::ReportStatus::Submitted);
+        let submitted = match file::reports::own(store, &me.id, quarter).await {
+            Ok(r) => r.status == file::reports::ReportStatus::Submitted,
+            Err(file::reports::ReportError::NotFound) => false,
+            Err(e) => return Err(e.into()),
+        };
         if !submitted {
             open.push(OpenItem::Report { quarter, quarter_label: quarter.label() });
         }
@@ -104,6 +110,30 @@ pub async fn show(State(state): State<AppState>, Caller(me): Caller) -> ApiResul
             .filter(|r| r.status == file::talks::RequestStatus::Open)
             .map(|r| OpenItem::TalkRequest { id: r.id }),
     );
+    if file::dues::pays_dues(stage) {
+        let dues = file::dues::year_of(store, &me, today.year(), today).await?;
+        let mut months = dues.overdue;
+        if today.month() == 1 {
+            months.extend(file::dues::year_of(store, &me, today.year() - 1, today).await?.overdue);
+            months.sort();
+        }
+        if !months.is_empty() {
+            open.push(OpenItem::Dues { months });
+        }
+        for r in catalog.reviews.values().filter(|r| r.opens <= now && now < r.closes) {
+            let done = file::review::self_of(store, &r.id, &me.id)
+                .await?
+                .is_some_and(|s| s.status == file::review::SelfStatus::Submitted);
+            if !done {
+                open.push(OpenItem::Review {
+                    closes: r.closes,
+                    review: r.id.clone(),
+                    page: r.page.clone(),
+                    title: r.title.clone(),
+                });
+            }
+        }
+    }
     let contact_for = store.members().await?.iter().filter(|m| m.member.contacts().contains(&me.id)).count();
     Ok(Json(MeAnswer {
         contact_for,

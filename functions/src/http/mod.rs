@@ -13,6 +13,7 @@ mod copies;
 mod dues;
 mod extract;
 pub mod headers;
+mod host;
 pub mod idempotency;
 mod joining;
 mod me;
@@ -21,6 +22,7 @@ mod quizzes;
 mod rejections;
 mod reports;
 mod request_id;
+mod review;
 mod session;
 mod signins;
 mod suggestions;
@@ -141,6 +143,23 @@ pub fn router(state: AppState) -> Router {
         .route("/api/admin/dues/payments", post(dues::record).layer(keyed(JSON_LIMIT)))
         .route("/api/admin/dues/payments/{id}/review", post(dues::review).layer(keyed(JSON_LIMIT)))
         .route("/api/admin/dues/rates", post(dues::rate).layer(keyed(JSON_LIMIT)))
+        // The host unit's word, and attendance confirmed without a sign-in.
+        .route(
+            "/api/host-notes",
+            post(host::submit)
+                .layer::<_, std::convert::Infallible>(keyed(UPLOAD_LIMIT + 64 * 1024))
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT + 64 * 1024)),
+        )
+        .route("/api/host-notes/mine", get(host::mine))
+        .route("/api/admin/host-notes", get(host::all))
+        .route("/api/admin/host-notes/{id}/review", post(host::review).layer(keyed(JSON_LIMIT)))
+        .route("/api/admin/events/{event}/attendance", post(host::confirm).layer(keyed(JSON_LIMIT)))
+        // The yearly democratic review (no ballot here: it is secret, and cast at the meeting).
+        .route("/api/reviews/{id}", get(review::show))
+        .route("/api/reviews/{id}/self", post(review::save_self).layer(keyed(JSON_LIMIT)))
+        .route("/api/reviews/{id}/opinions", post(review::send_opinion).layer(keyed(JSON_LIMIT)))
+        .route("/api/admin/reviews/{id}", get(review::round))
+        .route("/api/admin/reviews/{id}/outcomes", post(review::record_outcome).layer(keyed(JSON_LIMIT)))
         // Suggestions and complaints.
         .route("/api/suggestions", post(suggestions::send).layer(keyed(JSON_LIMIT)))
         .route("/api/suggestions/mine", get(suggestions::mine))

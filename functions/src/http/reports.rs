@@ -242,10 +242,7 @@ pub async fn add_page(
 ) -> ApiResult<(StatusCode, Json<ReportAnswer>)> {
     let quarter = quarter_in_path(&quarter)?;
     let mut form = form_fields(multipart, "photo").await?;
-    let photo = form
-        .remove("photo")
-        .filter(|p| !p.is_empty())
-        .ok_or_else(|| ApiError::field("photo", "请选择照片"))?;
+    let photo = form.file("photo").ok_or_else(|| ApiError::field("photo", "请选择照片"))?;
     if photo.len() > UPLOAD_LIMIT {
         return Err(too_large());
     }

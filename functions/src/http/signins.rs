@@ -79,10 +79,12 @@ pub struct AttendanceRow {
     name: String,
 }
 
-/// `GET /api/events/{event}/signins`.
+/// `GET /api/events/{event}/signins`: who signed in, whose attendance an admin confirmed
+/// otherwise (by a host unit's note or their own word), and who is absent.
 #[derive(Serialize)]
 pub struct AttendanceAnswer {
     absent: Vec<String>,
+    confirmed: Vec<super::host::ConfirmationView>,
     event: String,
     signins: Vec<AttendanceRow>,
 }
@@ -157,11 +159,15 @@ pub async fn of_event(
     let name = |id: &MemberId| {
         members.iter().find(|m| &m.member.id == id).map(|m| m.member.name.clone()).unwrap_or_default()
     };
+    let confirmed = crate::file::host::confirmed_at(state.store.as_ref(), &event.id).await?;
     let absent = members
         .iter()
         .filter(|m| !signins.iter().any(|s| s.member_id == m.member.id))
+        .filter(|m| !confirmed.iter().any(|c| c.member_id == m.member.id))
         .map(|m| m.member.id.as_str().to_string())
         .collect();
+    let names = members.iter().map(|m| (m.member.id.clone(), m.member.name.clone())).collect();
+    let confirmed = confirmed.into_iter().map(|c| super::host::confirmation_view(&names, c)).collect();
     let rows = signins
         .into_iter()
         .map(|s| {
@@ -179,7 +185,7 @@ pub async fn of_event(
             }
         })
         .collect();
-    Ok(Json(AttendanceAnswer { absent, event: event.id.clone(), signins: rows }))
+    Ok(Json(AttendanceAnswer { absent, confirmed, event: event.id.clone(), signins: rows }))
 }
 
 /// `GET /api/events` (admins): every declared event with its window and how many signed in,

@@ -70,9 +70,10 @@ fn yes(b: bool) -> String {
 
 /// Every event that opens between `from` and `to` (inclusive dates), one row per member in
 /// roster order: signed in or not, when, and for on-site events whether inside the geofence and
-/// the approximate distance (the stored location is coarse, about 1 km).
+/// the approximate distance (the stored location is coarse, about 1 km); for a member who did not
+/// sign in, whether an admin confirmed their attendance (实习单位证明 or 支部确认).
 pub async fn attendance(
-    store: &(impl MemberStore + SigninStore + ?Sized),
+    store: &(impl MemberStore + SigninStore + crate::store::DocumentStore + ?Sized),
     catalog: &Catalog,
     from: NaiveDate,
     to: NaiveDate,
@@ -84,8 +85,10 @@ pub async fn attendance(
     let mut rows = Vec::new();
     for event in events {
         let signins = store.signins_of_event(&event.id).await?;
+        let confirmed = crate::file::host::confirmed_at(store, &event.id).await?;
         for m in &members {
             let signin = signins.iter().find(|s| s.member_id == m.member.id);
+            let confirmation = confirmed.iter().find(|c| c.member_id == m.member.id);
             let (inside, distance) = match (signin.and_then(|s| s.location), &event.geofence) {
                 (Some(l), Some(g)) => (
                     l.within_geofence.map(yes).unwrap_or_default(),
@@ -103,6 +106,7 @@ pub async fn attendance(
                 signin.map(|s| when(s.at)).unwrap_or_default(),
                 inside,
                 distance,
+                confirmation.map(|c| c.basis.label().to_string()).unwrap_or_default(),
             ]);
         }
     }
@@ -118,6 +122,7 @@ pub async fn attendance(
             "签到时间",
             "在活动地点",
             "约距离（米）",
+            "未签到但已确认",
         ]
         .map(String::from)
         .to_vec(),

@@ -35,6 +35,10 @@ pub const CATALOG: &str = r#"{
     {"id": "constitution-100", "title": "手抄党章100天", "page": "/campaigns/copy/", "starts": "2026-12-01", "days": 100}
   ],
   "note_pages": [{"path": "/theory/constitution/", "title": "学习党章"}],
+  "reviews": [
+    {"id": "2026-review", "title": "2026年度民主评议党员", "page": "/life/review-2026/", "year": 2026,
+     "opens": "2026-12-01T00:00:00+08:00", "closes": "2026-12-20T22:00:00+08:00"}
+  ],
   "quizzes": [
     {"id": "2026-12-regulations", "title": "测一测：支部工作条例", "page": "/campaigns/quiz/",
      "opens": "2026-12-01T08:00:00+08:00", "closes": "2026-12-10T22:00:00+08:00",

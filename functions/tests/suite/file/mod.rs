@@ -1,4 +1,5 @@
-//! The member's file through the API — the joining record, thought reports and talks — on a
+//! The member's file through the API — the joining record, thought reports, talks, dues, the
+//! democratic review, the host unit's notes and suggestions — on a
 //! branch with an activist (m001 张三) whose contact person is m002 李四, a committee member
 //! (c001 赵支委), a bystander (m005 钱七) and the secretary (a001). Every test runs on SQLite and,
 //! where `tests/run.sh` started moto, on DynamoDB: the rules live above the store, but their
@@ -12,8 +13,12 @@ use common::*;
 use zhibu_functions::auth::hash_code;
 use zhibu_functions::domain::Role;
 
+mod dues;
+mod host;
 mod joining;
 mod reports;
+mod review;
+mod suggestions;
 mod talks;
 
 pub const COMMITTEE_CODE: &str = "STUVW23456";

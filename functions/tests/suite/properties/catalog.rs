@@ -16,6 +16,7 @@ fn catalog_from_json_takes_any_text() {
             ("campaigns", &["[]", "[{\"id\": \"c\", \"starts\": \"2026-12-01\", \"days\": 0}]"]),
             ("note_pages", &["[]", "[{\"path\": 1}]"]),
             ("quizzes", &["[]", "[{\"questions\": [{}]}]"]),
+            ("reviews", &["[]", "[{\"id\": \"r\", \"year\": \"2026\"}]", "{}"]),
         ]),
     ];
     check(256, text, |text| {

@@ -18,7 +18,9 @@ pub(super) const DECLARATION_PIECES: &[&str] = &[
     "geofence = { lat = 0, lon = 0, radius_m = inf }\n", "geofence = \"here\"\n", "question = \"问\"\n",
     "options = [\"a\", \"b\"]\n", "options = [\"a\"]\n", "options = []\n", "answer = 1\n", "answer = 3\n",
     "answer = -9223372036854775808\n", "source = \"党章\"\n", "explain = \"**粗** [x](@/a.md)\"\n",
-    "schedule = \"data/x.toml\"\n", "colour = 1\n", "quiz = 1\n",
+    "schedule = \"data/x.toml\"\n", "colour = 1\n", "quiz = 1\n", "[extra.review]\n", "review = 1\n",
+    "id = \"2026-review\"\n", "year = 2026\n", "year = 1999\n", "year = \"2026\"\n",
+    "year = -9223372036854775808\n",
 ];
 
 /// One `[extra.<table>]` with each of its keys at most once (else the TOML is refused before
@@ -44,8 +46,9 @@ pub(super) const WINDOW_CLOSES: &[&str] =
 pub(super) const IDS: &[&str] =
     &["\"2026-12-09-remembrance\"", "\"constitution-100\"", "\"Bad Id\"", "\"-ab\"", "\"\"", "3"];
 
-/// `[extra.signin]`, `[extra.campaign]`, `[extra.quiz_round]` and `[[extra.quiz]]` with good and
-/// bad values, or the tables written some other way, or a soup of their lines.
+/// `[extra.signin]`, `[extra.campaign]`, `[extra.quiz_round]` with `[[extra.quiz]]` and
+/// `[extra.review]` with good and bad values, or the tables written some other way, or a soup of
+/// their lines.
 pub(super) fn declarations() -> impl Strategy<Value = String> {
     let structured = (
         prop::option::of(table(
@@ -95,14 +98,28 @@ pub(super) fn declarations() -> impl Strategy<Value = String> {
             ),
             0..3,
         ),
+        prop::option::of(table(
+            "[extra.review]\n",
+            &[
+                ("id", IDS),
+                (
+                    "year",
+                    &["2026", "2000", "2100", "1999", "2101", "-9223372036854775808", "\"2026\"", "2026.0"],
+                ),
+                ("opens", WINDOW_OPENS),
+                ("closes", WINDOW_CLOSES),
+                ("colour", &["1"]),
+            ],
+        )),
     )
-        .prop_map(|(signin, campaign, round, quiz)| {
+        .prop_map(|(signin, campaign, round, quiz, review)| {
             format!(
-                "{}{}{}{}",
+                "{}{}{}{}{}",
                 signin.unwrap_or_default(),
                 campaign.unwrap_or_default(),
                 round.unwrap_or_default(),
-                quiz.concat()
+                quiz.concat(),
+                review.unwrap_or_default()
             )
         });
     let other_shapes = prop::collection::vec(
@@ -112,6 +129,8 @@ pub(super) fn declarations() -> impl Strategy<Value = String> {
                 "campaign = \"x\"\n",
                 "quiz_round = []\n",
                 "quiz = 1\n",
+                "review = 2026\n",
+                "review = { id = \"2026-review\", year = 2026 }\n",
                 "signin = { event = \"abc\", opens = 2026-12-09T07:00:00+08:00 }\n",
                 "campaign = { id = \"abc\", starts = 2026-12-01, days = 0 }\n",
             ][..],
@@ -150,6 +169,38 @@ proptest! {
         for c in &catalog.campaigns {
             prop_assert!((1..=366).contains(&c.days));
         }
+        for r in &catalog.reviews {
+            prop_assert!(r.opens < r.closes);
+            prop_assert!((2000..=2100).contains(&r.year));
+        }
+    }
+
+    #[test]
+    fn a_declared_review_reaches_the_catalog_with_its_year_and_window(
+        id in "[a-z0-9][a-z0-9-]{2,40}",
+        year in 2000i32..=2100,
+        opens in date_value_in(1970..=2100).prop_filter("a date-time", |d| !d.date_only),
+        minutes in 1i64..100_000,
+    ) {
+        let closes = opens.instant + chrono::Duration::minutes(minutes);
+        let text = format!(
+            "+++\ntitle = \"民主评议\"\n[extra.review]\nid = \"{id}\"\nyear = {year}\nopens = {}\ncloses = {}\n+++\n",
+            opens.instant.to_rfc3339(),
+            closes.to_rfc3339()
+        );
+        let (page, _) = Page::parse(&file(), "notices/a.md", text).map_err(|p| TestCaseError::fail(p.to_string()))?;
+        let (base, _) = Config::parse(Path::new("config.toml"), "base_url = \"https://x.cn\"").unwrap();
+        let (library, _) = Library::assemble(&base, Vec::new(), vec![page]);
+        let (catalog, problems) =
+            zhibu_generator::catalog::build(&library, &[Rendered::default()], &[Rendered::default()]);
+        prop_assert!(problems.is_empty(), "{:?}", problems);
+        prop_assert_eq!(catalog.reviews.len(), 1);
+        let r = &catalog.reviews[0];
+        prop_assert_eq!(&r.id, &id);
+        prop_assert_eq!(r.year, year);
+        prop_assert_eq!(r.opens, opens.instant);
+        prop_assert_eq!(r.closes, closes);
+        prop_assert_eq!(r.page.as_str(), "/notices/a/");
     }
 
     #[test]

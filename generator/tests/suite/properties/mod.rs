@@ -1,6 +1,6 @@
 //! Property tests of every generator parser that reads what editors write: front matter
 //! (split, page, section), `config.toml`, shortcodes, Markdown rendering and the catalog's
-//! `[extra.signin]` / `[extra.campaign]` / `[extra.quiz_round]` declarations.
+//! `[extra.signin]` / `[extra.campaign]` / `[extra.quiz_round]` / `[extra.review]` declarations.
 //!
 //! For any input each parser returns a value or a problem naming the file (and, for front
 //! matter, the line) — it never panics and never hangs — and what zhibu itself could have
