@@ -366,23 +366,7 @@ pub async fn open(
         Some(r) if r.status == ReportStatus::Submitted => r,
         _ => return Err(ReportError::NotFound),
     };
-    let report = if report.opened_by.is_none() {
-        written(
-            mark(
-                store,
-                &id,
-                now,
-                |r| r.opened_by.is_none(),
-                |r| {
-                    r.opened_by = Some(reader.clone());
-                    r.opened_at = Some(now);
-                },
-            )
-            .await?,
-        )?
-    } else {
-        report
-    };
+    let report = keep_first_opening(store, report, reader, now).await?;
     audit(store, &Actor(reader.to_string()), now, "report.view", &id, String::new()).await?;
     Ok(report)
 }
@@ -400,25 +384,7 @@ pub async fn open_series(
         if report.status != ReportStatus::Submitted {
             continue;
         }
-        let report = if report.opened_by.is_none() {
-            let id = report.id();
-            written(
-                mark(
-                    store,
-                    &id,
-                    now,
-                    |r| r.opened_by.is_none(),
-                    |r| {
-                        r.opened_by = Some(reader.clone());
-                        r.opened_at = Some(now);
-                    },
-                )
-                .await?,
-            )?
-        } else {
-            report
-        };
-        series.push(report);
+        series.push(keep_first_opening(store, report, reader, now).await?);
     }
     audit(
         store,
@@ -430,6 +396,23 @@ pub async fn open_series(
     )
     .await?;
     Ok(series)
+}
+
+/// Keeps `reader` as the first to open a submitted report, unless someone opened it before.
+async fn keep_first_opening(
+    store: &(impl DocumentStore + ?Sized),
+    report: Report,
+    reader: &MemberId,
+    now: DateTime<FixedOffset>,
+) -> ReportResult<Report> {
+    if report.opened_by.is_some() {
+        return Ok(report);
+    }
+    let first = |r: &mut Report| {
+        r.opened_by = Some(reader.clone());
+        r.opened_at = Some(now);
+    };
+    written(mark(store, &report.id(), now, |r| r.opened_by.is_none(), first).await?)
 }
 
 /// Changes a submitted report (`change` runs only while `needed` says so).

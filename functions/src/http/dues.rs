@@ -10,7 +10,7 @@ use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 use super::copies::{form_fields, signed_url, too_large};
-use super::extract::{Admin, Caller, JsonBody, member_id_field};
+use super::extract::{Admin, Caller, JsonBody, both, member_id_field};
 use super::joining::person;
 use super::{AppState, UPLOAD_LIMIT};
 use crate::domain::dues::{self as rules, Month, MonthState, PayMethod, PaymentForm, month_field};
@@ -328,14 +328,7 @@ pub async fn record(
     JsonBody(dto): JsonBody<PaymentDto>,
 ) -> ApiResult<(StatusCode, Json<PaymentAnswer>)> {
     let member = member_id_field("member_id", dto.member_id.as_deref());
-    let (member, form) = match (member, dto.form()) {
-        (Ok(m), Ok(f)) => (m, f),
-        (m, f) => {
-            let mut errors: Vec<_> = m.err().into_iter().collect();
-            errors.extend(f.err().unwrap_or_default());
-            return Err(ApiError::Invalid(errors));
-        }
-    };
+    let (member, form) = both(member.map_err(|e| vec![e]), dto.form())?;
     let member = person(&state, member.as_str())
         .await
         .map_err(|_| ApiError::field("member_id", "名单中没有这位成员"))?;

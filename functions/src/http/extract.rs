@@ -178,6 +178,18 @@ pub fn member_id_field(field: &str, value: Option<&str>) -> Result<MemberId, Fie
     }
 }
 
+/// Two parts of a form parsed apart, joined: both values, or every field error of either.
+pub fn both<A, B>(a: Result<A, Vec<FieldError>>, b: Result<B, Vec<FieldError>>) -> Result<(A, B), ApiError> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (a, b) => {
+            let mut errors = a.err().unwrap_or_default();
+            errors.extend(b.err().unwrap_or_default());
+            Err(ApiError::Invalid(errors))
+        }
+    }
+}
+
 pub async fn no_such_endpoint() -> ApiError {
     ApiError::NotFound("没有这个接口".into())
 }

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::copies::{form_fields, signed_url, too_large};
-use super::extract::{Caller, JsonBody, Reviewer};
+use super::extract::{Caller, JsonBody, Reviewer, both};
 use super::joining::{names, person, stage_label};
 use super::{AppState, UPLOAD_LIMIT};
 use crate::domain::reports::ReportText;
@@ -197,16 +197,8 @@ pub async fn save(
     Caller(me): Caller,
     JsonBody(dto): JsonBody<SaveDto>,
 ) -> ApiResult<(StatusCode, Json<ReportAnswer>)> {
-    let quarter = Quarter::field(dto.quarter.as_deref()).map_err(|e| ApiError::Invalid(vec![e]));
-    let text = ReportText::parse(dto.title.as_deref(), dto.body.as_deref()).map_err(ApiError::Invalid);
-    let (quarter, text) = match (quarter, text) {
-        (Ok(q), Ok(t)) => (q, t),
-        (Err(ApiError::Invalid(mut a)), Err(ApiError::Invalid(b))) => {
-            a.extend(b);
-            return Err(ApiError::Invalid(a));
-        }
-        (Err(e), _) | (_, Err(e)) => return Err(e),
-    };
+    let quarter = Quarter::field(dto.quarter.as_deref()).map_err(|e| vec![e]);
+    let (quarter, text) = both(quarter, ReportText::parse(dto.title.as_deref(), dto.body.as_deref()))?;
     let now = state.clock.now();
     let (report, created) =
         reports::save(state.store.as_ref(), &me.id, quarter, text, dto.submit.unwrap_or(false), now).await?;

@@ -11,7 +11,7 @@ use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::extract::{Caller, JsonBody, Reviewer, member_id_field};
+use super::extract::{Caller, JsonBody, Reviewer, both, member_id_field};
 use super::joining::names;
 use crate::domain::MemberId;
 use crate::domain::talks::{TalkAsk, TalkHeld, TalkMode};
@@ -224,14 +224,7 @@ pub async fn record(
         dto.follow_ups.as_deref(),
         now.date_naive(),
     );
-    let (member, held) = match (member, held) {
-        (Ok(m), Ok(h)) => (m, h),
-        (m, h) => {
-            let mut errors: Vec<_> = m.err().into_iter().collect();
-            errors.extend(h.err().unwrap_or_default());
-            return Err(ApiError::Invalid(errors));
-        }
-    };
+    let (member, held) = both(member.map_err(|e| vec![e]), held)?;
     if state.store.member(&member).await?.is_none() {
         return Err(ApiError::field("member_id", "名单中没有这位成员"));
     }

@@ -1,6 +1,6 @@
 //! Reports for the college: attendance per event, the 100-day copy campaign per member, the
-//! study notes, the quarter's thought reports (思想汇报) and the joining record (发展党员纪实) —
-//! as plain tables (headers + rows of text), which the command line writes as CSV or XLSX and the
+//! study notes, the quarter's thought reports (思想汇报), the joining record (发展党员纪实), the
+//! dues ledger (党费台账) and the democratic review (民主评议党员) — as plain tables (headers + rows of text), which the command line writes as CSV or XLSX and the
 //! admin pages show. Attendance is a fact per event, never a score or a ranking; every per-person
 //! table is in roster order.
 
@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::catalog::Catalog;
+use crate::domain::dues::{self as dues_rules, Month};
 use crate::domain::{MemberId, NoteStatus, Quarter, distance_m};
 use crate::file;
 use crate::store::{CopyStore, DocumentStore, MemberStore, NoteStore, SigninStore};
@@ -296,6 +297,99 @@ pub async fn joining(
         .to_vec(),
         rows,
         numeric: vec![],
+    })
+}
+
+/// The dues ledger (党费台账) of `year` as of `today`: one row per person who pays dues (full and
+/// probationary members), in roster order — their monthly amount (in force at the end of the
+/// year, or this month for the running year), one column per month with its state (已交, 在实习
+/// 单位交纳, 待确认, 未交, 免交, 未到期; empty before they became a Party member), the months of the
+/// year unpaid after their due date and what they come to, and how many months in a row they are
+/// behind today (across years; a reported payment counts as their part done).
+pub async fn dues(
+    store: &(impl MemberStore + DocumentStore + ?Sized),
+    year: i32,
+    today: NaiveDate,
+) -> anyhow::Result<Table> {
+    let this_month = Month::of(today);
+    // The month whose amount the table shows: December of a past year, this month of this one.
+    let shown = if year < this_month.year {
+        Month { year, month: 12 }
+    } else if year == this_month.year {
+        this_month
+    } else {
+        Month { year, month: 1 }
+    };
+    let mut rows = Vec::new();
+    for y in file::dues::branch_year(store, year, today).await? {
+        let rates: Vec<(Month, u32)> =
+            file::dues::history(store, &y.member.id).await?.iter().map(|r| (r.from, r.fen)).collect();
+        let mut row = vec![
+            y.member.id.to_string(),
+            y.member.name.clone(),
+            dues_rules::yuan(dues_rules::amount_for(&rates, shown).into()),
+        ];
+        row.extend(y.months.iter().map(|m| m.state.label().to_string()));
+        row.extend([
+            y.overdue.len().to_string(),
+            dues_rules::yuan(y.arrears_fen),
+            y.months_behind.to_string(),
+        ]);
+        rows.push(row);
+    }
+    let mut headers: Vec<String> = ["学号", "姓名", "每月金额（元）"].map(String::from).to_vec();
+    headers.extend((1..=12).map(|m| format!("{m}月")));
+    headers.extend(["欠交月数", "欠交金额（元）", "连续未交月数"].map(String::from));
+    Ok(Table { title: format!("党费台账 {year}年"), headers, rows, numeric: vec![2, 15, 16, 17] })
+}
+
+/// A review round (民主评议党员) for the college's file: every participant (full and
+/// probationary members) in roster order — whether their 个人自评 is submitted, a draft or not
+/// written, how many 互评意见 are about them (the count only, never their content or writers),
+/// the outcome recorded after the meeting and the committee's feedback. An id the catalog does
+/// not declare is an error naming the ones it does.
+pub async fn review(
+    store: &(impl MemberStore + DocumentStore + ?Sized),
+    catalog: &Catalog,
+    id: &str,
+) -> anyhow::Result<Table> {
+    let Some(round) = catalog.reviews.get(id) else {
+        if catalog.reviews.is_empty() {
+            anyhow::bail!(
+                "no review {id} in the catalog, which declares no review rounds: declare one with \
+                 [extra.review] in a page's front matter and build the site"
+            );
+        }
+        let known: Vec<String> =
+            catalog.reviews.values().map(|r| format!("  {} {}", r.id, r.title)).collect();
+        anyhow::bail!("no review {id} in the catalog; its review rounds are:\n{}", known.join("\n"));
+    };
+    let rows = file::review::round(store, &round.id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let own = match p.self_assessment.map(|s| s.status) {
+                Some(file::review::SelfStatus::Submitted) => "已提交",
+                Some(file::review::SelfStatus::Draft) => "草稿",
+                None => "未写",
+            };
+            vec![
+                p.member.id.to_string(),
+                p.member.name.clone(),
+                own.to_string(),
+                p.opinions.len().to_string(),
+                p.outcome.as_ref().map(|o| o.grade.label()).unwrap_or_default().to_string(),
+                p.outcome.map(|o| o.feedback).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        title: round.title.clone(),
+        headers: ["学号", "姓名", "个人自评", "互评意见条数", "评议结果", "组织反馈"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+        numeric: vec![3],
     })
 }
 
