@@ -31,6 +31,78 @@ pub enum Command {
     /// Reports for the college, as CSV (UTF-8 with BOM, for Excel and WPS) or XLSX.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// The dues ledger (党费): set a member's monthly amount, record a payment made to the
+    /// branch, remind the group (counts only).
+    #[command(subcommand)]
+    Dues(DuesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DuesCommand {
+    /// Set a member's monthly amount from a month on, in fen or from their after-tax monthly
+    /// wage by the 2008 table (0 exempts); replaces one set for the same month.
+    Rate(DuesRateArgs),
+    /// Record a payment made to the branch (cash at a meeting): confirmed at once.
+    Record(DuesRecordArgs),
+    /// Post a reminder to the branch's group chat through its webhook: how many are behind and
+    /// how many payments wait — counts only, never a name or an amount.
+    Notify(DuesNotifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DuesRateArgs {
+    /// The member's id.
+    pub id: String,
+    /// The first month the amount applies to, e.g. 2026-01.
+    #[arg(long)]
+    pub from: String,
+    /// The monthly amount in fen (20 = 0.20 yuan, the student rate; 0 exempts).
+    #[arg(long, required_unless_present = "wage", conflicts_with = "wage")]
+    pub fen: Option<u32>,
+    /// The after-tax monthly wage in yuan: the amount follows the 2008 table (0.5% up to 3000,
+    /// 1% up to 5000, 1.5% up to 10000, 2% above).
+    #[arg(long)]
+    pub wage: Option<u32>,
+    /// A short note kept with the amount (at most 200 characters).
+    #[arg(long)]
+    pub note: Option<String>,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DuesRecordArgs {
+    /// The member's id.
+    pub id: String,
+    /// The months the payment covers, comma-separated: 2026-10,2026-11 (at most 12).
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub months: Vec<String>,
+    /// The amount paid, in fen (40 = 0.40 yuan).
+    #[arg(long, allow_negative_numbers = true)]
+    pub fen: i64,
+    /// How it was paid: cash, wechat, bank or host (at the host organisation).
+    #[arg(long)]
+    pub method: String,
+    /// A short note kept with the payment (at most 200 characters).
+    #[arg(long)]
+    pub note: Option<String>,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DuesNotifyArgs {
+    /// The group robot's webhook URL (a secret; default: ZHIBU_DUES_WEBHOOK).
+    #[arg(long)]
+    pub webhook: Option<String>,
+    /// The chat the webhook belongs to: wecom (企业微信) or feishu (飞书).
+    #[arg(long, default_value = "wecom", value_parser = ["wecom", "feishu"])]
+    pub style: String,
+    /// Print the message without sending it.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,9 +138,33 @@ pub enum ReportCommand {
     /// The joining record (发展党员纪实): each person on the road, in roster order — stage,
     /// contact persons, latest milestone, next step, probation end, missing reports, warnings.
     Joining(JoiningReportArgs),
+    /// The dues ledger (党费台账) of a year: each member who pays dues, in roster order — the
+    /// monthly amount, each month's state, the months and amount in arrears, months behind.
+    Dues(DuesReportArgs),
+    /// A democratic review round (民主评议党员): each participant, in roster order — self-assessment
+    /// submitted or not, how many peer opinions (never their content), outcome and feedback.
+    Review(ReviewReportArgs),
     /// Counts only (participation per event, campaign progress in bands; no names), as JSON for
     /// the site's statistics page.
     Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DuesReportArgs {
+    /// The year, e.g. 2026 (default: this year, Beijing time).
+    #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
+    pub year: Option<i32>,
+    #[command(flatten)]
+    pub out: ReportOut,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewReportArgs {
+    /// The review round's id, as declared in `[extra.review]` (e.g. 2026-review).
+    #[arg(long)]
+    pub review: String,
+    #[command(flatten)]
+    pub out: ReportOut,
 }
 
 #[derive(Debug, Args)]

@@ -34,7 +34,12 @@ fn main() -> ExitCode {
         cli::Command::Report(cli::ReportCommand::Notes(args)) => cmd::report::notes(&args),
         cli::Command::Report(cli::ReportCommand::Reports(args)) => cmd::report::thought_reports(&args),
         cli::Command::Report(cli::ReportCommand::Joining(args)) => cmd::report::joining(&args),
+        cli::Command::Report(cli::ReportCommand::Dues(args)) => cmd::report::dues(&args),
+        cli::Command::Report(cli::ReportCommand::Review(args)) => cmd::report::review(&args),
         cli::Command::Report(cli::ReportCommand::Stats(args)) => cmd::report::stats(&args),
+        cli::Command::Dues(cli::DuesCommand::Rate(args)) => cmd::dues::rate(&args),
+        cli::Command::Dues(cli::DuesCommand::Record(args)) => cmd::dues::record(&args),
+        cli::Command::Dues(cli::DuesCommand::Notify(args)) => cmd::dues::notify(&args),
         cli::Command::Admin(cli::AdminCommand::Init(args)) => cmd::admin::init(&args),
         cli::Command::Admin(cli::AdminCommand::Migrate(args)) => cmd::admin::migrate(&args),
     };

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod build;
 pub mod check;
+pub mod dues;
 pub mod members;
 pub mod notes;
 pub mod report;

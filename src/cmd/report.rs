@@ -1,4 +1,5 @@
-//! `zhibu report attendance | copies | notes | reports | joining`: the functions' report tables
+//! `zhibu report attendance | copies | notes | reports | joining | dues | review`: the functions'
+//! report tables
 //! written as CSV (UTF-8 with a byte-order mark, so Excel and WPS read the Chinese right) or as
 //! real XLSX.
 
@@ -11,7 +12,8 @@ use zhibu_functions::domain::{NoteStatus, Quarter};
 use zhibu_functions::reports::{self, Table};
 
 use crate::cli::{
-    AttendanceArgs, CopiesArgs, JoiningReportArgs, NotesReportArgs, ReportOut, ThoughtReportsArgs,
+    AttendanceArgs, CopiesArgs, DuesReportArgs, JoiningReportArgs, NotesReportArgs, ReportOut,
+    ReviewReportArgs, ThoughtReportsArgs,
 };
 
 fn catalog(out: &ReportOut) -> anyhow::Result<Catalog> {
@@ -142,5 +144,27 @@ pub fn thought_reports(args: &ThoughtReportsArgs) -> anyhow::Result<()> {
 pub fn joining(args: &JoiningReportArgs) -> anyhow::Result<()> {
     let b = super::backends(&args.out.data.data)?;
     let table = b.runtime.block_on(reports::joining(b.store.as_ref(), super::now().date_naive()))?;
+    write(&table, &args.out)
+}
+
+/// `zhibu report dues [--year Y]`: the ledger of a year (default: this one, Beijing time) as of
+/// today; a year still to come has no dues yet, so it is refused.
+pub fn dues(args: &DuesReportArgs) -> anyhow::Result<()> {
+    use chrono::Datelike as _;
+    let today = super::now().date_naive();
+    let year = args.year.unwrap_or(today.year());
+    if year > today.year() {
+        bail!("--year {year} has not begun yet (this year is {})", today.year());
+    }
+    let b = super::backends(&args.out.data.data)?;
+    let table = b.runtime.block_on(reports::dues(b.store.as_ref(), year, today))?;
+    write(&table, &args.out)
+}
+
+/// `zhibu report review --review ID`: a review round declared in the catalog.
+pub fn review(args: &ReviewReportArgs) -> anyhow::Result<()> {
+    let catalog = catalog(&args.out)?;
+    let b = super::backends(&args.out.data.data)?;
+    let table = b.runtime.block_on(reports::review(b.store.as_ref(), &catalog, &args.review))?;
     write(&table, &args.out)
 }

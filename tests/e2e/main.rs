@@ -15,5 +15,6 @@ mod build;
 mod errors;
 mod production;
 mod secretary_cli;
+mod secretary_dues;
 mod serve;
 mod site;

@@ -1,8 +1,9 @@
 //! Reports for the college: attendance per event, the 100-day copy campaign per member, the
 //! study notes, the quarter's thought reports (思想汇报), the joining record (发展党员纪实), the
-//! dues ledger (党费台账) and the democratic review (民主评议党员) — as plain tables (headers + rows of text), which the command line writes as CSV or XLSX and the
-//! admin pages show. Attendance is a fact per event, never a score or a ranking; every per-person
-//! table is in roster order.
+//! dues ledger (党费台账) and the democratic review (民主评议党员) — as plain tables (headers +
+//! rows of text), which the command line writes as CSV or XLSX and the admin pages show.
+//! Attendance is a fact per event, never a score or a ranking; every per-person table is in
+//! roster order.
 
 use std::collections::HashMap;
 
