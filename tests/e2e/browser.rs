@@ -9,10 +9,19 @@
 //! words marked, attendance, the campaign heatmap, quiz results and their reveal, the roster and
 //! the audit log.
 //!
+//! A third (`tests/browser/file.mjs`) walks the member's file (the branch's `content/me/` and the
+//! admin pages of reports, the joining record and talks): an activist writes a thought report —
+//! a draft kept on the phone and on the server, photographed pages — submits, withdraws and
+//! resubmits it; their contact person reads and comments on it, another member is told it does
+//! not exist; the author answers once and can no longer withdraw; the secretary records a
+//! milestone, sees the record's warnings and records a talk that answers the member's request,
+//! which the member then reads; a committee member (支委) gets the reviewers' pages only.
+//!
 //! Needs `chromium` (or `ZHIBU_CHROMIUM`), `node` and `npm ci` in `tests/browser`; without them
 //! the tests say so and pass, unless `ZHIBU_TEST_BROWSER_REQUIRED` is set (as the test command
 //! sets it), when they fail. Screenshots of every step go to `target/browser-screenshots/`
-//! (the admin run's named `admin-*.png`). The two runs take turns, not to share the cores.
+//! (the admin run's named `admin-*.png`, the member's file's `file-*.png`). The runs take turns,
+//! not to share the cores.
 
 use crate::common;
 
@@ -57,12 +66,14 @@ fn tools() -> Result<PathBuf, String> {
 
 /// The test site: the branch's theme and config keys, with an online event open now, an
 /// on-site event (geofence) open now, a campaign in its fifth day, a quiz round open now, a
-/// page taking notes, the branch's admin pages and a sensitive-word list.
+/// page taking notes, the branch's admin pages and member's pages (`content/me/`, with the two
+/// guides they link to as stubs) and a sensitive-word list.
 fn write_site(site: &Site) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     common::copy_dir(&repo.join("themes/zhibu"), &site.root().join("themes/zhibu"));
     common::copy_dir(&repo.join("static"), &site.root().join("static"));
     common::copy_dir(&repo.join("content/admin"), &site.root().join("content/admin"));
+    common::copy_dir(&repo.join("content/me"), &site.root().join("content/me"));
     site.write("sensitive-words.txt", &format!("# 测试用敏感词表\n{FLAGGED_WORD}\n翻墙\n"));
     let beijing = FixedOffset::east_opt(8 * 3600).expect("+08:00");
     let now = Utc::now().with_timezone(&beijing);
@@ -97,6 +108,7 @@ psb_url = "https://beian.mps.gov.cn/"
 rules_page = "@/rules.md"
 footer_rules = "本站实名使用；签到只针对具体活动，位置自愿提供。"
 login_page = "@/login.md"
+member_page = "@/me/_index.md"
 nav = [
     { name = "首页", path = "@/_index.md", section = "" },
     { name = "通知公告", path = "@/notices/_index.md", section = "notices" },
@@ -110,6 +122,9 @@ home_columns = ["activities/_index.md"]
     site.write("content/notices/_index.md", "+++\ntitle = \"通知公告\"\nsort_by = \"date\"\n+++\n");
     site.write("content/activities/_index.md", "+++\ntitle = \"支部活动\"\nsort_by = \"date\"\n+++\n");
     site.write("content/rules.md", "+++\ntitle = \"网络化运行管理办法\"\n+++\n本站实名使用。\n");
+    site.write("content/joining/_index.md", "+++\ntitle = \"入党指导\"\n+++\n");
+    site.write("content/joining/steps.md", "+++\ntitle = \"入党流程全解\"\n+++\n七个步骤。\n");
+    site.write("content/joining/thought-report.md", "+++\ntitle = \"思想汇报怎么写\"\n+++\n写真实的体会。\n");
     site.write(
         "content/login.md",
         "+++\ntitle = \"成员登录\"\npath = \"login\"\n[extra]\nshare = false\n+++\n{{ login_form() }}\n\n{{ my_notes() }}\n",
@@ -223,8 +238,14 @@ explain = "预备党员没有表决权、选举权和被选举权。"
     );
 }
 
-fn import_members(site: &Site, data: &Path) -> Vec<(String, String)> {
-    let roster = "id,name,role\nm001,张三,member\nm002,李四,member\na001,王书记,admin\n";
+/// The roster of the member's and the admin runs: 张三 an activist with 李四 as contact person.
+const ROSTER: &str = "id,name,role,stage,contacts\nm001,张三,member,activist,m002\nm002,李四,member,full,\na001,王书记,admin,full,\n";
+
+/// The member's file run's: the same, 赵六, a member who is nobody's contact person, and 钱委员, a
+/// committee member (支委).
+const FILE_ROSTER: &str = "id,name,role,stage,contacts\nm001,张三,member,积极分子,m002\nm002,李四,member,正式党员,\nm003,赵六,member,正式党员,\na001,王书记,admin,正式党员,\nc001,钱委员,支委,正式党员,\n";
+
+fn import_members(site: &Site, data: &Path, roster: &str) -> Vec<(String, String)> {
     let run = site.import_roster(roster, "codes.csv", data);
     assert!(run.success, "members import: {}", run.stderr);
     site.codes("codes.csv")
@@ -255,12 +276,12 @@ struct Fixture {
 }
 
 impl Fixture {
-    fn start() -> Fixture {
+    fn start(roster: &str) -> Fixture {
         let site = Site { dir: tempfile::tempdir().expect("temp dir") };
         write_site(&site);
         site.build().ok();
         let data = site.root().join(".zhibu");
-        let codes = import_members(&site, &data);
+        let codes = import_members(&site, &data, roster);
         let words = site.root().join("sensitive-words.txt");
         let words = words.to_str().expect("a UTF-8 temp path");
         let server = site.serve_with(&data, &[("ZHIBU_SENSITIVE_WORDS", words)]);
@@ -268,7 +289,7 @@ impl Fixture {
     }
 
     fn who(&self, id: &str, name: &str) -> serde_json::Value {
-        let code = self.codes.iter().find(|(m, _)| m == id).map(|(_, c)| c.clone()).expect("a code");
+        let code = self.codes.iter().find(|(m, _)| m == id).map(|(_, c)| c.clone()).unwrap_or_default();
         json!({ "id": id, "name": name, "code": code })
     }
 
@@ -280,7 +301,9 @@ impl Fixture {
             "shots": shots,
             "member": self.who("m001", "张三"),
             "other": self.who("m002", "李四"),
+            "stranger": self.who("m003", "赵六"),
             "admin": self.who("a001", "王书记"),
+            "committee": self.who("c001", "钱委员"),
             "pages": {
                 "online": "/activities/online/",
                 "onsite": "/activities/onsite/",
@@ -294,6 +317,14 @@ impl Fixture {
                 "quizResults": "/admin/quiz/",
                 "members": "/admin/members/",
                 "audit": "/admin/audit/",
+                "me": "/me/",
+                "report": "/me/report/",
+                "talk": "/me/talk/",
+                "reading": "/me/reading/",
+                "print": "/me/print/",
+                "adminReports": "/admin/reports/",
+                "adminJoining": "/admin/joining/",
+                "adminTalks": "/admin/talks/",
             },
             "events": { "online": "e2e-online", "onsite": "e2e-onsite" },
             "campaign": { "id": "e2e-copy", "today": 5 },
@@ -364,8 +395,8 @@ fn run_script(script: &str, config: &serde_json::Value, shots: &Path) {
 fn a_member_on_a_phone_logs_in_signs_in_writes_uploads_answers_and_submits_offline() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let Some(chromium) = chromium_or_skip() else { return };
-    let fixture = Fixture::start();
-    let shots = screenshots(|name| !name.starts_with("admin-"));
+    let fixture = Fixture::start(ROSTER);
+    let shots = screenshots(|name| !name.starts_with("admin-") && !name.starts_with("file-"));
     run_script("e2e.mjs", &fixture.config(&chromium, &shots), &shots);
 }
 
@@ -373,7 +404,16 @@ fn a_member_on_a_phone_logs_in_signs_in_writes_uploads_answers_and_submits_offli
 fn an_admin_reviews_notes_and_reads_attendance_progress_quiz_results_members_and_the_audit_log() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let Some(chromium) = chromium_or_skip() else { return };
-    let fixture = Fixture::start();
+    let fixture = Fixture::start(ROSTER);
     let shots = screenshots(|name| name.starts_with("admin-"));
     run_script("admin.mjs", &fixture.config(&chromium, &shots), &shots);
+}
+
+#[test]
+fn an_activist_writes_a_thought_report_that_the_contact_person_comments_and_the_secretary_keeps_the_record() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let Some(chromium) = chromium_or_skip() else { return };
+    let fixture = Fixture::start(FILE_ROSTER);
+    let shots = screenshots(|name| name.starts_with("file-"));
+    run_script("file.mjs", &fixture.config(&chromium, &shots), &shots);
 }

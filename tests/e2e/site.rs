@@ -150,6 +150,7 @@ fn every_section_of_the_site_is_built() {
         "life/",
         "guide/",
         "campaigns/",
+        "me/",
         "tags/",
         "categories/",
     ] {
@@ -338,25 +339,31 @@ fn no_page_has_an_inline_script_or_style() {
 
 #[test]
 fn one_cached_stylesheet_serves_every_page_and_prints_articles() {
-    // The secretary's pages add their own (css/admin.css, a file rather than an inline <style>
-    // under the Content-Security-Policy), which members' pages never load.
+    // The secretary's pages add their own (css/admin.css), and they and the member's own pages
+    // under /me/ the member's file's (css/file.css): files rather than inline <style> under the
+    // Content-Security-Policy, which the other pages never load.
     let stylesheets = files_with("css");
-    assert_eq!(stylesheets, ["css/admin.css", "css/site.css"], "one stylesheet, and the admin pages'");
+    assert_eq!(
+        stylesheets,
+        ["css/admin.css", "css/file.css", "css/site.css"],
+        "one stylesheet, the admin pages' and the member's file's"
+    );
     for file in files_with("html").into_iter().filter(|f| !is_redirect(&read(f))) {
         let html = read(&file);
         let links: Vec<&str> = html.split("<link rel=\"stylesheet\" href=\"").skip(1).collect();
-        let admin = file.starts_with("admin/");
-        assert_eq!(
-            links.len(),
-            if admin { 2 } else { 1 },
-            "{file}: one stylesheet link (two on admin pages)"
-        );
-        assert!(
-            links[0].starts_with(&format!("{BASE_URL}/css/site.css?h=")),
-            "{file}: content-hashed CSS URL"
-        );
-        if admin {
-            assert!(links[1].starts_with(&format!("{BASE_URL}/css/admin.css?h=")), "{file}: admin.css");
+        let expected: &[&str] = if file.starts_with("admin/") {
+            &["site", "admin", "file"]
+        } else if file.starts_with("me/") {
+            &["site", "file"]
+        } else {
+            &["site"]
+        };
+        assert_eq!(links.len(), expected.len(), "{file}: stylesheet links {expected:?}");
+        for (link, name) in links.iter().zip(expected) {
+            assert!(
+                link.starts_with(&format!("{BASE_URL}/css/{name}.css?h=")),
+                "{file}: content-hashed URL of css/{name}.css"
+            );
         }
     }
     let css = read("css/site.css");

@@ -216,7 +216,7 @@ impl Milestone {
             HigherTalk => "上级党委派人谈话",
             Approved => "上级党委审批",
             Oath => "面向党旗进行入党宣誓",
-            ProbationEnds => "预备期一年，自上级审批之日算起；如需延长，延长不少于半年、最多一年",
+            ProbationEnds => "预备期一年，自支部大会通过其为预备党员之日算起；如需延长，延长不少于半年、最多一年",
             FullApplication => "预备期满前主动提出书面转正申请",
             FullByMeeting => "支部大会讨论并表决是否按期转正",
             FullApproved => "上级党委审批，转为正式党员",
@@ -292,7 +292,8 @@ pub struct Road {
     pub steps: Vec<Step>,
     /// The first milestone not yet recorded after the latest recorded one.
     pub next: Option<Milestone>,
-    /// When the probation ends (approval + one year, or the recorded 预备期满 date).
+    /// When the probation ends: a year after the branch meeting admitted them (党章第七条; the
+    /// approval's date where the meeting's is not recorded), or the recorded 预备期满 date.
     pub probation_ends: Option<NaiveDate>,
 }
 
@@ -305,6 +306,12 @@ pub struct Step {
 
 fn date_of(record: &[Dated], m: Milestone) -> Option<NaiveDate> {
     record.iter().find(|d| d.milestone == m).map(|d| d.date)
+}
+
+/// The day the probation starts: the branch meeting's admission (党章第七条: 预备期从支部大会通过
+/// 他为预备党员之日算起), or the approval where the meeting's date is not recorded.
+fn probation_start(record: &[Dated]) -> Option<NaiveDate> {
+    date_of(record, Milestone::AdmittedByMeeting).or_else(|| date_of(record, Milestone::Approved))
 }
 
 /// Reads a record. `roster_stage` (the roster's `stage` column) stands where no milestone says
@@ -335,7 +342,7 @@ pub fn road(record: &[Dated], roster_stage: Option<Stage>) -> Road {
         },
     };
     let probation_ends = date_of(record, Milestone::ProbationEnds)
-        .or_else(|| date_of(record, Milestone::Approved).and_then(|d| d.checked_add_months(Months::new(12))));
+        .or_else(|| probation_start(record).and_then(|d| d.checked_add_months(Months::new(12))));
     let steps = Milestone::ALL
         .into_iter()
         .map(|m| {
@@ -353,7 +360,7 @@ pub fn road(record: &[Dated], roster_stage: Option<Stage>) -> Road {
 /// The rules of the record itself, as of `today`: a candidate chosen before a year of education,
 /// a milestone dated before one it follows, the first talk more than a month after the
 /// application, a probation ending within 30 days (or past) without a 转正申请, and a recorded
-/// 预备期满 outside one to two years after approval.
+/// 预备期满 outside one to two years after the probation started.
 pub fn record_warnings(record: &[Dated], today: NaiveDate) -> Vec<Warning> {
     let mut warnings = Vec::new();
     let date = |m| date_of(record, m);
@@ -401,17 +408,17 @@ pub fn record_warnings(record: &[Dated], today: NaiveDate) -> Vec<Warning> {
             _ => {}
         }
     }
-    if let Some(approved) = date(Milestone::Approved)
+    if date(Milestone::Approved).is_some()
+        && let Some(start) = probation_start(record)
         && date(Milestone::FullApproved).is_none()
     {
         let ends = road(record, None).probation_ends;
         if let Some(recorded) = date(Milestone::ProbationEnds) {
-            let (min, max) =
-                (approved.checked_add_months(Months::new(12)), approved.checked_add_months(Months::new(24)));
+            let (min, max) = (start.checked_add_months(Months::new(12)), start.checked_add_months(Months::new(24)));
             if min.is_some_and(|min| recorded < min) || max.is_some_and(|max| recorded > max) {
                 warnings.push(Warning {
                     code: "out_of_order",
-                    message: format!("预备期满（{recorded}）应在上级审批（{approved}）后一年至两年之间"),
+                    message: format!("预备期满（{recorded}）应在预备期开始（{start}）后一年至两年之间"),
                 });
             }
         }
@@ -480,9 +487,11 @@ mod tests {
     }
 
     #[test]
-    fn probation_ends_a_year_after_approval_unless_recorded() {
+    fn probation_ends_a_year_after_the_branch_meeting_unless_recorded() {
         let record = [at(Milestone::Approved, "2025-12-20")];
-        assert_eq!(road(&record, None).probation_ends, Some(d("2026-12-20")));
+        assert_eq!(road(&record, None).probation_ends, Some(d("2026-12-20")), "the approval, without the meeting");
+        let record = [at(Milestone::AdmittedByMeeting, "2025-11-28"), at(Milestone::Approved, "2025-12-20")];
+        assert_eq!(road(&record, None).probation_ends, Some(d("2026-11-28")), "党章第七条: from the meeting");
         let extended = [at(Milestone::Approved, "2025-12-20"), at(Milestone::ProbationEnds, "2027-06-20")];
         assert_eq!(road(&extended, None).probation_ends, Some(d("2027-06-20")));
     }

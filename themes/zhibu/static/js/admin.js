@@ -1,11 +1,15 @@
 // The secretary's pages under /admin/ (templates/admin.html and the admin_* shortcodes): the
 // moderation queue, attendance per event, a campaign's progress as a heatmap, quiz results
 // and their reveal, the roster with last activity and the audit log, all from the admin
-// endpoints. A visitor is sent to log in and back; a member who is not an admin sees a plain
-// refusal (the API answers them 403 anyway). Everything members wrote is put in the page as
-// text, never as HTML. No points, no rankings: people are listed in roster order.
+// endpoints; the member's-file pages (thought reports, the joining record, talks) are modules of
+// their own (admin-reports.js, admin-joining.js, admin-talks.js), loaded where their panel is.
+// A visitor is sent to log in and back; a member who may not use a page sees a plain refusal
+// (the API answers them 403 anyway): admins use every page, committee members (支委) the
+// reviewers' pages. Everything members wrote is put in the page as text, never as HTML. No
+// points, no rankings: people are listed in roster order.
 
-import { session, api, toLogin, newKey, say, when } from "./api.js";
+import { api, toLogin, newKey, say, when } from "./api.js";
+import { el, me, refuse, failed, row, fill, full, rosterOnce } from "./admin-kit.js";
 
 const LETTERS = "ABCDEFGH";
 const ACTIONS = {
@@ -19,8 +23,15 @@ const ACTIONS = {
   "member.erase": "删除成员及全部数据",
   "data.purge_locations": "删除过期位置",
   "notes.publish": "发布心得到网站",
+  "report.view": "阅读思想汇报",
+  "report.view_series": "阅读全部思想汇报",
+  "report.read": "思想汇报标为已阅",
+  "report.comment": "批阅思想汇报",
+  "joining.record": "登记发展纪实",
+  "joining.remove": "删除发展纪实节点",
+  "talk.record": "记录谈心谈话",
+  "talk.close_request": "关闭谈话申请",
 };
-const me = session();
 const PANELS = {
   "admin-moderation": moderation,
   "admin-attendance": attendance,
@@ -28,63 +39,18 @@ const PANELS = {
   "admin-quiz": quiz,
   "admin-members": members,
   "admin-audit": audit,
+  "admin-reports": (box) => import("./admin-reports.js").then((m) => m.reports(box)),
+  "admin-joining": (box) => import("./admin-joining.js").then((m) => m.joining(box)),
+  "admin-talks": (box) => import("./admin-talks.js").then((m) => m.talks(box)),
 };
-
-/** The plain refusal for a member who is not an admin (or no longer one). */
-function refuse() {
-  const note = document.querySelector("[data-zhibu=admin-refused]");
-  const body = document.querySelector("[data-zhibu=admin]");
-  if (body) body.hidden = true;
-  if (!note) return;
-  const name = note.querySelector("[data-name]");
-  if (name && me) name.textContent = "（" + me.member.name + "）";
-  note.hidden = false;
-}
-
-function failed(box, err) {
-  if (err && err.status === 403) refuse();
-  const status = box.querySelector(".form-status");
-  if (status) say(status, (err && err.message) || String(err), "error");
-}
-
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined && text !== null) e.textContent = text;
-  return e;
-}
-
-function row(cells) {
-  const tr = el("tr");
-  cells.forEach((c) => tr.append(c instanceof Node ? c : el("td", "", c)));
-  return tr;
-}
-
-/** Appends rows to a table's body, each cell labelled with its column's heading (on phones a
- *  row is shown as a card of labelled lines). */
-function fill(tbody, rows) {
-  const heads = Array.from(tbody.parentNode.querySelectorAll("thead th"), (th) => th.textContent);
-  rows.forEach((tr) => Array.from(tr.cells).forEach((td, i) => td.colSpan === 1 && heads[i] && (td.dataset.label = heads[i])));
-  tbody.append(...rows);
-}
-
-/** A time in Beijing time with the year, e.g. "2026年11月26日 08:05". */
-function full(iso) {
-  return new Date(Date.parse(iso) + 8 * 36e5).getUTCFullYear() + "年" + when(iso);
-}
+/** The panels a committee member (支委) may use too. */
+const FOR_REVIEWERS = new Set(["admin-reports", "admin-joining", "admin-talks"]);
 
 /** The campaign day of today in Beijing time (1 on the start date). */
 function dayOf(starts) {
   const bj = new Date(Date.now() + 8 * 36e5);
   const p = starts.split("-");
   return Math.floor((Date.UTC(bj.getUTCFullYear(), bj.getUTCMonth(), bj.getUTCDate()) - Date.UTC(+p[0], p[1] - 1, +p[2])) / 864e5) + 1;
-}
-
-let roster = null;
-/** The roster (GET /api/admin/members), read once per page. */
-function rosterOnce() {
-  if (!roster) roster = api("GET", "/api/admin/members").then((d) => d.members);
-  return roster;
 }
 
 /** `text` as a paragraph in which every flagged word is wrapped in <mark>. Matching is the
@@ -427,12 +393,16 @@ async function audit(box) {
 }
 
 // Last, once every declaration above is initialised.
+const here = Object.keys(PANELS).filter((name) => document.querySelector('[data-zhibu="' + name + '"]'));
+const role = me && me.member.role;
 if (!me) toLogin();
-else if (me.member.role !== "admin") refuse();
+else if (role !== "admin" && !(role === "committee" && here.every((name) => FOR_REVIEWERS.has(name)))) refuse();
 else {
   const body = document.querySelector("[data-zhibu=admin]");
   if (body) body.hidden = false;
-  Object.keys(PANELS).forEach((name) => {
+  // A committee member is shown the links to the pages they may use only.
+  if (role !== "admin") document.querySelectorAll(".admin-nav li, .admin-body .tile").forEach((li) => (li.hidden = !li.hasAttribute("data-reviewers")));
+  here.forEach((name) => {
     document.querySelectorAll('[data-zhibu="' + name + '"]').forEach((box) => {
       PANELS[name](box).catch((err) => failed(box, err));
     });

@@ -171,14 +171,36 @@ export async function waiting() {
   return items.filter((i) => s && i.member === s.member.id).sort((a, b) => (a.at < b.at ? -1 : 1));
 }
 
-/** Ends the session, after a warning when submissions are still waiting (they go with it): the
- *  server ends it on every device (POST /api/session/logout), then the phone forgets it. Without
- *  a connection the phone still forgets it; the token then lapses by itself. */
+/** Texts kept on this phone while being written (localStorage `zhibu.draft.*`, such as a
+ *  thought report's draft): their keys, and how many the server does not have yet. */
+function drafts() {
+  const keys = [];
+  let unsaved = 0;
+  try {
+    for (let i = 0; i < localStorage.length; i++) {
+      const k = localStorage.key(i);
+      if (!k || k.indexOf("zhibu.draft.") !== 0) continue;
+      keys.push(k);
+      const d = JSON.parse(localStorage.getItem(k) || "null");
+      if (d && !d.synced) unsaved += 1;
+    }
+  } catch (e) {
+    // No storage: nothing kept.
+  }
+  return { keys, unsaved };
+}
+
+/** Ends the session, after a warning when submissions are still waiting (they go with it, and
+ *  so do drafts kept on the phone): the server ends it on every device (POST
+ *  /api/session/logout), then the phone forgets it. Without a connection the phone still
+ *  forgets it; the token then lapses by itself. */
 export async function logout() {
-  const n = (await waiting()).length;
+  const kept = drafts();
+  const n = (await waiting()).length + kept.unsaved;
   if (n && !window.confirm("还有 " + n + " 条离线保存的内容没有提交，退出登录后将被删除。确定退出吗？")) return;
   const items = await all().catch(() => []);
   await Promise.all(items.map((i) => remove(i.key)));
+  kept.keys.forEach((k) => localStorage.removeItem(k));
   if (session()) await send("POST", "/api/session/logout", {}).catch(() => {});
   clearSession();
   location.reload();

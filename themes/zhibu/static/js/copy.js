@@ -1,13 +1,12 @@
 // Handwritten copies (手抄党章): today's assignment from the schedule; a photo taken or picked,
-// shrunk in the browser (long side at most 2000 px, JPEG quality 0.85: a 4 MB phone photo goes
-// up as a few hundred KB) and sent to POST /api/copies with a progress bar, retried on failure
-// and kept on the phone while offline; and the member's calendar (done, missed, today) with
-// the streak, from GET /api/copies?campaign=.
+// shrunk in the browser (photo.js: long side at most 2000 px, JPEG quality 0.85: a 4 MB phone
+// photo goes up as a few hundred KB) and sent to POST /api/copies with a progress bar, retried
+// on failure and kept on the phone while offline; and the member's calendar (done, missed,
+// today) with the streak, from GET /api/copies?campaign=.
 
 import { session, api, submit, resend, say } from "./api.js";
+import { shrink, kb } from "./photo.js";
 
-const LONG_SIDE = 2000;
-const QUALITY = 0.85;
 const RETRY_AFTER_S = [2, 5, 10];
 
 const schedule = document.querySelector("[data-zhibu=copy-schedule]");
@@ -24,8 +23,6 @@ function dayOf(starts) {
   const p = starts.split("-");
   return Math.floor((Date.UTC(bj.getUTCFullYear(), bj.getUTCMonth(), bj.getUTCDate()) - Date.UTC(+p[0], p[1] - 1, +p[2])) / 864e5) + 1;
 }
-
-const kb = (n) => (n >= 1048576 ? (n / 1048576).toFixed(1) + " MB" : Math.round(n / 1024) + " KB");
 
 if (schedule) markSchedule();
 if (calendar) {
@@ -223,32 +220,4 @@ function setUpUpload() {
     say(status, "第 " + data.copy.day + " 天的照片已上传，日历已更新。", "ok");
     refresh();
   });
-}
-
-/** The photo decoded (the browser applies its EXIF orientation) and drawn on a canvas with
- *  its long side at most LONG_SIDE px, as JPEG. */
-async function shrink(file) {
-  const url = URL.createObjectURL(file);
-  try {
-    const img = await new Promise((ok, fail) => {
-      const i = new Image();
-      i.onload = () => ok(i);
-      i.onerror = fail;
-      i.src = url;
-    });
-    const k = Math.min(1, LONG_SIDE / Math.max(img.naturalWidth, img.naturalHeight));
-    const canvas = document.createElement("canvas");
-    canvas.width = Math.round(img.naturalWidth * k);
-    canvas.height = Math.round(img.naturalHeight * k);
-    const ctx = canvas.getContext("2d");
-    ctx.imageSmoothingQuality = "high";
-    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-    let blob = await new Promise((ok) => canvas.toBlob(ok, "image/jpeg", QUALITY));
-    if (!blob) throw new Error("canvas");
-    // A photo already small and well compressed goes as it is (the server strips its metadata).
-    if (k === 1 && file.size < blob.size && /^image\/(jpeg|png|webp)$/.test(file.type)) blob = file;
-    return { blob, width: canvas.width, height: canvas.height };
-  } finally {
-    URL.revokeObjectURL(url);
-  }
 }

@@ -16,11 +16,13 @@ if (location.pathname !== loginPage) {
 }
 
 if (s && slot) {
+  // The member's own page (我的) where the site has one, else the login page (account, notes).
+  const mePage = document.body.dataset.me && new URL(document.body.dataset.me, location.href).pathname;
   const name = document.createElement("a");
   name.className = "member-name";
-  name.href = loginPage;
+  name.href = mePage || loginPage;
   name.textContent = s.member.name;
-  name.title = "我的账户和心得";
+  name.title = mePage ? "我的" : "我的账户和心得";
   const out = document.createElement("button");
   out.type = "button";
   out.className = "member-link member-logout";
@@ -28,8 +30,9 @@ if (s && slot) {
   out.title = "退出登录";
   out.addEventListener("click", logout);
   const links = [name];
-  if (s.member.role === "admin") {
-    // The secretary's pages; the API checks the role on every call anyway.
+  if (s.member.role === "admin" || s.member.role === "committee") {
+    // The secretary's pages (a committee member's: the reviewers' ones); the API checks the
+    // role on every call anyway.
     const admin = document.createElement("a");
     admin.className = "member-link member-admin";
     admin.href = document.body.dataset.admin || "/admin/";
