@@ -17,11 +17,20 @@
 //! milestone, sees the record's warnings and records a talk that answers the member's request,
 //! which the member then reads; a committee member (支委) gets the reviewers' pages only.
 //!
+//! A fourth (`tests/browser/year.mjs`) walks the rest of the branch's year (the pages 我的党费,
+//! 民主评议, 实习单位证明, 意见建议 and their admin pages): a member reports three months of dues with a
+//! receipt, the secretary confirms them and records cash for another; a self-assessment is saved
+//! as a draft, restored from the phone on reload and submitted, and a signed opinion sent; a
+//! host unit's note of two photos is uploaded, accepted, and cited to confirm the member's
+//! attendance at an event; a suggestion sent from the footer is answered; the secretary records
+//! an outcome, which the member reads, and prints the 民主测评表; a committee member is refused
+//! these pages.
+//!
 //! Needs `chromium` (or `ZHIBU_CHROMIUM`), `node` and `npm ci` in `tests/browser`; without them
 //! the tests say so and pass, unless `ZHIBU_TEST_BROWSER_REQUIRED` is set (as the test command
 //! sets it), when they fail. Screenshots of every step go to `target/browser-screenshots/`
-//! (the admin run's named `admin-*.png`, the member's file's `file-*.png`). The runs take turns,
-//! not to share the cores.
+//! (the admin run's named `admin-*.png`, the member's file's `file-*.png`, the year's
+//! `year-*.png`). The runs take turns, not to share the cores.
 
 use crate::common;
 
@@ -42,6 +51,9 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// A word of the fixture's sensitive-word list (`ZHIBU_SENSITIVE_WORDS`).
 const FLAGGED_WORD: &str = "代签到";
+
+/// The fixture's democratic review round (`[extra.review]`), open now.
+const REVIEW: &str = "e2e-review";
 
 fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
@@ -109,6 +121,7 @@ rules_page = "@/rules.md"
 footer_rules = "本站实名使用；签到只针对具体活动，位置自愿提供。"
 login_page = "@/login.md"
 member_page = "@/me/_index.md"
+suggest_page = "@/me/suggest.md"
 nav = [
     { name = "首页", path = "@/_index.md", section = "" },
     { name = "通知公告", path = "@/notices/_index.md", section = "notices" },
@@ -125,6 +138,13 @@ home_columns = ["activities/_index.md"]
     site.write("content/joining/_index.md", "+++\ntitle = \"入党指导\"\n+++\n");
     site.write("content/joining/steps.md", "+++\ntitle = \"入党流程全解\"\n+++\n七个步骤。\n");
     site.write("content/joining/thought-report.md", "+++\ntitle = \"思想汇报怎么写\"\n+++\n写真实的体会。\n");
+    site.write("content/guide/_index.md", "+++\ntitle = \"党务指南\"\n+++\n");
+    site.write("content/guide/dues.md", "+++\ntitle = \"党费交纳标准与办法\"\n+++\n按月交纳。\n");
+    site.write("content/life/_index.md", "+++\ntitle = \"党员生活\"\n+++\n");
+    site.write(
+        "content/life/intern-organisational-life.md",
+        "+++\ntitle = \"实习期间怎样参加组织生活\"\n+++\n请实习单位出具证明。\n",
+    );
     site.write(
         "content/login.md",
         "+++\ntitle = \"成员登录\"\npath = \"login\"\n[extra]\nshare = false\n+++\n{{ login_form() }}\n\n{{ my_notes() }}\n",
@@ -168,6 +188,25 @@ geofence = {{ lat = 30.5222, lon = 114.3610, radius_m = 300 }}
 在学院行政楼召开。
 
 {{{{ signin(event="e2e-onsite") }}}}
+"#
+        ),
+    );
+    let year = today.format("%Y");
+    site.write(
+        "content/activities/review.md",
+        &format!(
+            r#"+++
+title = "{year} 年度民主评议党员"
+date = {today}
+[extra]
+share = false
+[extra.review]
+id = "{REVIEW}"
+year = {year}
+opens = {opens}
+closes = {closes}
++++
+个人自评在本站写；民主测评在支部党员大会上用纸质测评表无记名进行。
 "#
         ),
     );
@@ -244,6 +283,10 @@ const ROSTER: &str = "id,name,role,stage,contacts\nm001,张三,member,activist,m
 /// The member's file run's: the same, 赵六, a member who is nobody's contact person, and 钱委员, a
 /// committee member (支委).
 const FILE_ROSTER: &str = "id,name,role,stage,contacts\nm001,张三,member,积极分子,m002\nm002,李四,member,正式党员,\nm003,赵六,member,正式党员,\na001,王书记,admin,正式党员,\nc001,钱委员,支委,正式党员,\n";
+
+/// The year run's: 张三 and 钱委员 (a committee member) full members, 李四 probationary — the three
+/// pay dues and take part in the review with the secretary —, 赵六 an activist, who does neither.
+const YEAR_ROSTER: &str = "id,name,role,stage\nm001,张三,member,正式党员\nm002,李四,member,预备党员\nm003,赵六,member,积极分子\na001,王书记,admin,正式党员\nc001,钱委员,支委,正式党员\n";
 
 fn import_members(site: &Site, data: &Path, roster: &str) -> Vec<(String, String)> {
     let run = site.import_roster(roster, "codes.csv", data);
@@ -325,10 +368,19 @@ impl Fixture {
                 "adminReports": "/admin/reports/",
                 "adminJoining": "/admin/joining/",
                 "adminTalks": "/admin/talks/",
+                "dues": "/me/dues/",
+                "host": "/me/host/",
+                "suggest": "/me/suggest/",
+                "review": "/me/review/",
+                "adminDues": "/admin/dues/",
+                "adminReview": "/admin/review/",
+                "adminHost": "/admin/host/",
+                "adminSuggestions": "/admin/suggestions/",
             },
             "events": { "online": "e2e-online", "onsite": "e2e-onsite" },
             "campaign": { "id": "e2e-copy", "today": 5 },
             "quiz": "e2e-quiz",
+            "review": REVIEW,
             "flagged": FLAGGED_WORD,
         })
     }
@@ -396,7 +448,9 @@ fn a_member_on_a_phone_logs_in_signs_in_writes_uploads_answers_and_submits_offli
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let Some(chromium) = chromium_or_skip() else { return };
     let fixture = Fixture::start(ROSTER);
-    let shots = screenshots(|name| !name.starts_with("admin-") && !name.starts_with("file-"));
+    let shots = screenshots(|name| {
+        !name.starts_with("admin-") && !name.starts_with("file-") && !name.starts_with("year-")
+    });
     run_script("e2e.mjs", &fixture.config(&chromium, &shots), &shots);
 }
 
@@ -416,4 +470,13 @@ fn an_activist_writes_a_thought_report_that_the_contact_person_comments_and_the_
     let fixture = Fixture::start(FILE_ROSTER);
     let shots = screenshots(|name| name.starts_with("file-"));
     run_script("file.mjs", &fixture.config(&chromium, &shots), &shots);
+}
+
+#[test]
+fn a_member_reports_dues_writes_a_self_assessment_uploads_a_host_note_and_is_answered() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let Some(chromium) = chromium_or_skip() else { return };
+    let fixture = Fixture::start(YEAR_ROSTER);
+    let shots = screenshots(|name| name.starts_with("year-"));
+    run_script("year.mjs", &fixture.config(&chromium, &shots), &shots);
 }

@@ -304,10 +304,11 @@ pub fn ledger(
             let due_fen = amount_for(rates, month);
             let covering = payments.iter().filter(|p| p.months.contains(&month));
             let confirmed = covering.clone().find(|p| p.confirmed);
-            let state = if since.is_some_and(|s| month < s) {
-                MonthState::None
-            } else if let Some(p) = confirmed {
+            // A month paid is paid, even one before the ledger's start.
+            let state = if let Some(p) = confirmed {
                 if p.method == PayMethod::Host { MonthState::Elsewhere } else { MonthState::Confirmed }
+            } else if since.is_some_and(|s| month < s) {
+                MonthState::None
             } else if due_fen == 0 {
                 MonthState::Exempt
             } else if covering.clone().next().is_some() {

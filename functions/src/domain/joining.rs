@@ -216,7 +216,9 @@ impl Milestone {
             HigherTalk => "上级党委派人谈话",
             Approved => "上级党委审批",
             Oath => "面向党旗进行入党宣誓",
-            ProbationEnds => "预备期一年，自支部大会通过其为预备党员之日算起；如需延长，延长不少于半年、最多一年",
+            ProbationEnds => {
+                "预备期一年，自支部大会通过其为预备党员之日算起；如需延长，延长不少于半年、最多一年"
+            }
             FullApplication => "预备期满前主动提出书面转正申请",
             FullByMeeting => "支部大会讨论并表决是否按期转正",
             FullApproved => "上级党委审批，转为正式党员",
@@ -414,7 +416,8 @@ pub fn record_warnings(record: &[Dated], today: NaiveDate) -> Vec<Warning> {
     {
         let ends = road(record, None).probation_ends;
         if let Some(recorded) = date(Milestone::ProbationEnds) {
-            let (min, max) = (start.checked_add_months(Months::new(12)), start.checked_add_months(Months::new(24)));
+            let (min, max) =
+                (start.checked_add_months(Months::new(12)), start.checked_add_months(Months::new(24)));
             if min.is_some_and(|min| recorded < min) || max.is_some_and(|max| recorded > max) {
                 warnings.push(Warning {
                     code: "out_of_order",
@@ -489,7 +492,11 @@ mod tests {
     #[test]
     fn probation_ends_a_year_after_the_branch_meeting_unless_recorded() {
         let record = [at(Milestone::Approved, "2025-12-20")];
-        assert_eq!(road(&record, None).probation_ends, Some(d("2026-12-20")), "the approval, without the meeting");
+        assert_eq!(
+            road(&record, None).probation_ends,
+            Some(d("2026-12-20")),
+            "the approval, without the meeting"
+        );
         let record = [at(Milestone::AdmittedByMeeting, "2025-11-28"), at(Milestone::Approved, "2025-12-20")];
         assert_eq!(road(&record, None).probation_ends, Some(d("2026-11-28")), "党章第七条: from the meeting");
         let extended = [at(Milestone::Approved, "2025-12-20"), at(Milestone::ProbationEnds, "2027-06-20")];

@@ -376,10 +376,14 @@ pub fn pays_dues(stage: Option<Stage>) -> bool {
 }
 
 /// From which month a person's dues run: the month of their approval as a probationary member,
-/// where the joining record has it.
+/// where the joining record has it; else the first month an admin set an amount from (a branch
+/// starts its ledger by setting each member's amount from a month on); neither known, every month
+/// counts.
 async fn since(store: &(impl DocumentStore + ?Sized), member: &MemberId) -> StoreResult<Option<Month>> {
     let record = super::joining::record_of(store, member).await?;
-    Ok(record.iter().find(|d| d.milestone == Milestone::Approved).map(|d| Month::of(d.date)))
+    let approved = record.iter().find(|d| d.milestone == Milestone::Approved).map(|d| Month::of(d.date));
+    let first_rate = history(store, member).await?.iter().map(|r| r.from).min();
+    Ok(approved.or(first_rate))
 }
 
 /// A member's year of the ledger.

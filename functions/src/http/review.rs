@@ -133,6 +133,8 @@ impl From<Outcome> for OutcomeView {
 pub struct MineAnswer {
     opinions_sent: Vec<OpinionView>,
     outcome: Option<OutcomeView>,
+    /// Whether the caller takes part (full and probationary members).
+    participant: bool,
     review: RoundView,
     #[serde(rename = "self")]
     self_assessment: Option<SelfView>,
@@ -146,7 +148,9 @@ pub async fn show(
     let r = round_of(&state, &id)?;
     let store = state.store.as_ref();
     let names = names(&state).await?;
+    let stage = crate::file::joining::road_of(store, &me).await?.stage;
     Ok(Json(MineAnswer {
+        participant: review::takes_part(stage),
         opinions_sent: review::opinions_by(store, &r.id, &me.id)
             .await?
             .into_iter()

@@ -89,6 +89,9 @@ async fn members_report_and_admins_confirm(b: Branch) {
 }
 
 async fn admins_record_cash_set_amounts_and_members_withdraw_mistakes(b: Branch) {
+    // The branch keeps its ledger from January on.
+    let start = json!({"member_id": "m005", "from": "2026-01", "amount_fen": 20});
+    b.h.call("POST", "/api/admin/dues/rates", Some(&b.admin), Some(start)).await;
     let cash = json!({"member_id": "m005", "months": ["2026-01", "2026-02", "2026-03"], "amount_fen": 60, "method": "cash"});
     let (status, body) = b.h.call("POST", "/api/admin/dues/payments", Some(&b.admin), Some(cash)).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -145,6 +148,15 @@ async fn admins_record_cash_set_amounts_and_members_withdraw_mistakes(b: Branch)
     );
     assert_eq!(mine["dues"]["months"][10]["due_fen"], 4500);
     assert_eq!(mine["dues"]["rate_fen"], 4500);
+    // The branch starts its ledger by setting amounts from a month on: months before the first
+    // amount are not due.
+    let start = json!({"member_id": "c001", "from": "2026-09", "amount_fen": 20});
+    b.h.call("POST", "/api/admin/dues/rates", Some(&b.admin), Some(start)).await;
+    let (_, branch) = b.h.call("GET", "/api/admin/dues", Some(&b.admin), None).await;
+    let c001 = branch["rows"].as_array().unwrap().iter().find(|r| r["member_id"] == "c001").unwrap();
+    assert_eq!(c001["months"][7]["state"], "none", "August, before the ledger began: {c001}");
+    assert_eq!(c001["months"][9]["state"], "overdue");
+    assert_eq!((c001["months_behind"].clone(), c001["arrears_fen"].clone()), (json!(2), json!(40)));
     // A member's own mistake is withdrawn while it waits.
     let (_, body) =
         b.h.call(
@@ -165,7 +177,7 @@ async fn admins_record_cash_set_amounts_and_members_withdraw_mistakes(b: Branch)
     let actions: Vec<&str> =
         log["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions.iter().filter(|a| **a == "dues.record").count(), 2);
-    assert_eq!(actions.iter().filter(|a| **a == "dues.rate").count(), 2);
+    assert_eq!(actions.iter().filter(|a| **a == "dues.rate").count(), 4);
 }
 
 async fn payments_are_checked_field_by_field(b: Branch) {

@@ -15,6 +15,9 @@ async fn self_assessments_opinions_and_outcomes(b: Branch) {
     assert_eq!(status, StatusCode::OK, "{mine}");
     assert_eq!(mine["review"]["state"], "open");
     assert_eq!(mine["self"], json!(null));
+    assert_eq!(mine["participant"], true);
+    let (_, activist) = b.h.call("GET", ROUND, Some(&b.author), None).await;
+    assert_eq!(activist["participant"], false);
     let self_path = format!("{ROUND}/self");
     let (status, body) =
         b.h.call("POST", &self_path, Some(&b.contact), Some(json!({"body": "先写个开头"}))).await;

@@ -1,8 +1,11 @@
 // The secretary's pages under /admin/ (templates/admin.html and the admin_* shortcodes): the
 // moderation queue, attendance per event, a campaign's progress as a heatmap, quiz results
 // and their reveal, the roster with last activity and the audit log, all from the admin
-// endpoints; the member's-file pages (thought reports, the joining record, talks) are modules of
-// their own (admin-reports.js, admin-joining.js, admin-talks.js), loaded where their panel is.
+// endpoints; the member's-file pages (thought reports, the joining record, talks) and the rest of
+// the year's (dues, the democratic review, host units' notes, suggestions, attendance confirmed
+// without a sign-in) are modules of their own (admin-reports.js, admin-joining.js,
+// admin-talks.js, admin-dues.js, admin-review.js, admin-host.js, admin-suggestions.js,
+// admin-confirm.js), loaded where their panel is.
 // A visitor is sent to log in and back; a member who may not use a page sees a plain refusal
 // (the API answers them 403 anyway): admins use every page, committee members (支委) the
 // reviewers' pages. Everything members wrote is put in the page as text, never as HTML. No
@@ -31,6 +34,16 @@ const ACTIONS = {
   "joining.remove": "删除发展纪实节点",
   "talk.record": "记录谈心谈话",
   "talk.close_request": "关闭谈话申请",
+  "dues.rate": "设定党费金额",
+  "dues.notify": "发送党费提醒（只含人数）",
+  "dues.record": "登记党费",
+  "dues.confirm": "确认党费",
+  "dues.reject": "退回党费登记",
+  "host_note.accept": "接收实习单位证明",
+  "host_note.reject": "退回实习单位证明",
+  "attendance.confirm": "确认参加活动",
+  "review.outcome": "登记民主评议结果",
+  "suggestion.answer": "答复意见建议",
 };
 const PANELS = {
   "admin-moderation": moderation,
@@ -42,6 +55,10 @@ const PANELS = {
   "admin-reports": (box) => import("./admin-reports.js").then((m) => m.reports(box)),
   "admin-joining": (box) => import("./admin-joining.js").then((m) => m.joining(box)),
   "admin-talks": (box) => import("./admin-talks.js").then((m) => m.talks(box)),
+  "admin-dues": (box) => import("./admin-dues.js").then((m) => m.dues(box)),
+  "admin-review": (box) => import("./admin-review.js").then((m) => m.review(box)),
+  "admin-host": (box) => import("./admin-host.js").then((m) => m.host(box)),
+  "admin-suggestions": (box) => import("./admin-suggestions.js").then((m) => m.suggestions(box)),
 };
 /** The panels a committee member (支委) may use too. */
 const FOR_REVIEWERS = new Set(["admin-reports", "admin-joining", "admin-talks"]);
@@ -199,9 +216,24 @@ async function attendance(box) {
       tbody.append(row([none]));
     }
     box.querySelector("[data-signed]").textContent = "（" + d.signins.length + " 人）";
+    const confirmed = box.querySelector("[data-confirmed]");
+    confirmed.replaceChildren();
+    fill(
+      confirmed,
+      d.confirmed.map((c) => {
+        const tr = row([c.name, c.basis_label, c.note || "—", c.by + "，" + when(c.at)]);
+        tr.dataset.member = c.member_id;
+        tr.dataset.basis = c.basis;
+        return tr;
+      }),
+    );
+    box.querySelector("[data-confirmed-table]").hidden = !d.confirmed.length;
+    box.querySelector("[data-confirmed-count]").textContent = "（" + d.confirmed.length + " 人）";
     box.querySelector("[data-absent-count]").textContent = "（" + d.absent.length + " 人）";
     box.querySelector("[data-absent]").replaceChildren(...d.absent.map((id) => el("li", "", name(id))));
     result.hidden = false;
+    const form = await import("./admin-confirm.js");
+    form.confirmations(box, event, d.absent.map((id) => ({ id, name: name(id) })), () => show().catch((err) => failed(box, err)));
     say(status, event.onsite ? "现场活动：签到时须在活动地点附近。" : "线上活动：位置自愿提供，不影响签到。");
     const url = new URL(location.href);
     url.searchParams.set("event", event.id);

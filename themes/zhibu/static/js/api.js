@@ -81,10 +81,12 @@ function send(method, path, opts) {
       body = JSON.stringify(opts.json);
     } else if (opts.form) {
       body = new FormData();
+      // A list repeats its field (several photos under one name).
+      const add = (k, v, i) => (v instanceof Blob ? body.append(k, v, k + (i || "") + ".jpg") : body.append(k, String(v)));
       Object.keys(opts.form).forEach((k) => {
         const v = opts.form[k];
-        if (v instanceof Blob) body.append(k, v, k + ".jpg");
-        else body.append(k, String(v));
+        if (Array.isArray(v)) v.forEach((x, i) => add(k, x, i + 1));
+        else add(k, v);
       });
     }
     if (opts.onProgress && x.upload) {

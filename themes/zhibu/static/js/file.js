@@ -21,7 +21,8 @@ export function link(href, text, cls) {
 }
 
 /** The paths of the member's file pages, from the `data-href-*` the template wrote on the
- *  element marked data-zhibu="file-links": me, report, talk, reading, print, login, adminReports. */
+ *  element marked data-zhibu="file-links": me, report, talk, reading, print, dues, review, login,
+ *  adminReports. */
 export function pages() {
   const box = document.querySelector("[data-zhibu=file-links]");
   const out = {};

@@ -33,7 +33,8 @@ async function load() {
 }
 
 /** What is open for the member now: an event to sign in to, this quarter's report, a talk
- *  request waiting. */
+ *  request waiting, dues months not paid after the 10th of the following month, a democratic
+ *  review whose self-assessment is not yet submitted. */
 function showOpen(summary, reports) {
   const section = box("me-open");
   const list = section.querySelector(".open-list");
@@ -47,6 +48,13 @@ function showOpen(summary, reports) {
       li.append(link(withQuery(links.report, { quarter: o.quarter }), o.quarter_label + "的思想汇报"), draft ? "：草稿已保存，尚未提交" : "：还没有提交");
     } else if (o.kind === "talk_request") {
       li.append("您申请的谈心谈话正在等待安排（", link(links.talk, "查看"), "）");
+    } else if (o.kind === "dues") {
+      const label = (m) => +m.slice(0, 4) + "年" + +m.slice(5, 7) + "月";
+      const sorted = o.months.slice().sort();
+      const months = sorted.length > 3 ? "有 " + sorted.length + " 个月（最早是" + label(sorted[0]) + "）" : sorted.map(label).join("、");
+      li.append(link(links.dues, "党费"), "：" + months + "还没有交，交纳以后请登记");
+    } else if (o.kind === "review") {
+      li.append(link(withQuery(links.review, { review: o.review }), o.title + "：个人自评"), "（" + when(o.closes) + " 截止）");
     } else return null;
     return li;
   });
