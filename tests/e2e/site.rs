@@ -470,7 +470,7 @@ fn the_home_page_shows_notices_campaigns_and_sign_in_events() {
     {
         assert!(home.contains(part), "home page: {part}");
     }
-    assert!(home.contains("data-opens=\"2026-12-09T07:00:00+08:00\""), "the remembrance sign-in");
+    assert!(home.contains("data-opens=\"2026-12-09T18:30:00+08:00\""), "the remembrance sign-in");
 }
 
 #[test]

@@ -1,14 +1,14 @@
 // Sign-in (签到) for an event: its state (未开始 / 进行中 / 已结束 / 已签到), then
 // POST /api/signins. The Geolocation API is called only after the member has ticked the consent
-// box (which says what is kept, who sees it and for how long), once, for this sign-in. Where the
-// event has no geofence, a member without location signs in all the same.
+// box (which says what is kept, who sees it and for how long), once, for this sign-in — and only
+// for an on-site event (one with a geofence): an online event has no consent box and never reads
+// the location.
 
 import { session, api, submit, say, when } from "./api.js";
 
 // The API credits at most 200 m of a phone's reported error on site; beyond that a fix cannot
-// show presence. Off site the location is only kept to about 1 km anyway.
+// show presence.
 const GOOD_ENOUGH_ON_SITE_M = 200;
-const GOOD_ENOUGH_M = 2000;
 
 document.querySelectorAll("[data-zhibu=signin]").forEach(setUp);
 
@@ -16,8 +16,7 @@ function setUp(box) {
   const form = box.querySelector("form");
   const status = form.querySelector(".form-status");
   const button = form.querySelector("button[type=submit]");
-  const consent = form.consent_location;
-  const direct = form.querySelector("[data-without-location]");
+  const consent = form.consent_location || null;
   const badge = box.querySelector("[data-state]");
   const event = box.dataset.event;
   const onSite = box.dataset.geofence === "true";
@@ -28,11 +27,9 @@ function setUp(box) {
     badge.textContent = state;
     badge.className = signed ? "badge" : "badge badge-gold";
     badge.hidden = false;
-    button.disabled = consent.disabled = !(state === "进行中" && session());
-    if (signed) {
-      button.textContent = "已签到";
-      if (direct) direct.hidden = true;
-    }
+    button.disabled = !(state === "进行中" && session());
+    if (consent) consent.disabled = button.disabled;
+    if (signed) button.textContent = "已签到";
   }
   // The state by the clock; a page left open while the window opens or closes follows it.
   let state = null;
@@ -75,12 +72,12 @@ function setUp(box) {
 
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    if (consent.checked) withLocation();
-    else if (onSite) {
+    if (!onSite) send(null);
+    else if (consent && consent.checked) withLocation();
+    else {
       say(status, "本次是现场活动，签到需要位置：请勾选上面的同意后再点“签到”。不便提供位置的同志，请联系支部书记登记出席，两种方式同等有效。", "error");
-    } else send(null);
+    }
   });
-  if (direct) direct.addEventListener("click", () => send(null));
 
   function withLocation() {
     button.disabled = true;
@@ -88,10 +85,9 @@ function setUp(box) {
     locate().then(
       (p) => {
         const c = p.coords;
-        const limit = onSite ? GOOD_ENOUGH_ON_SITE_M : GOOD_ENOUGH_M;
-        if (c.accuracy > limit) {
+        if (c.accuracy > GOOD_ENOUGH_ON_SITE_M) {
           return refuse(
-            "定位误差太大（约 " + Math.round(c.accuracy) + " 米）" + (onSite ? "，无法确认您在活动现场" : "") +
+            "定位误差太大（约 " + Math.round(c.accuracy) + " 米），无法确认您在活动现场" +
               "。请打开手机的定位服务（GPS），到窗边或室外后再点“签到”。",
           );
         }
@@ -103,16 +99,11 @@ function setUp(box) {
 
   function refuse(message) {
     button.disabled = false;
-    const next = onSite
-      ? "仍有困难的同志，请联系支部书记登记出席，两种方式同等有效。"
-      : "也可以不提供位置，直接签到。";
-    say(status, message + next, "error");
-    if (direct) direct.hidden = false;
+    say(status, message + "仍有困难的同志，请联系支部书记登记出席，两种方式同等有效。", "error");
   }
 
   async function send(location) {
     button.disabled = true;
-    if (direct) direct.disabled = true;
     say(status, "正在签到……", "wait");
     try {
       const r = await submit({
@@ -129,8 +120,6 @@ function setUp(box) {
     } catch (err) {
       button.disabled = false;
       say(status, err.message, "error");
-    } finally {
-      if (direct) direct.disabled = false;
     }
   }
 }
