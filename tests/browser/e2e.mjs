@@ -115,7 +115,7 @@ try {
     await page.goto(base + pages.online);
     const box = page.locator("[data-zhibu=signin]");
     check((await box.locator("input[name=consent_location]").count()) === 0, "no consent box on an online event");
-    await waitText(page, "[data-zhibu=signin] .form-help", /线上活动，签到不需要位置/);
+    await waitText(page, "[data-zhibu=signin] [data-no-location]", /线上活动，签到不需要位置/);
     await page.evaluate(() => {
       window.__located = 0;
       navigator.geolocation.getCurrentPosition = () => { window.__located += 1; };

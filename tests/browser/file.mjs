@@ -15,7 +15,7 @@ import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { PHONE, FLAGS, check, Steps, client, waitText, login, watchCsp } from "./harness.mjs";
+import { FLAGS, check, Steps, client, waitText, login, phones } from "./harness.mjs";
 
 const cfg = JSON.parse(process.env.E2E_CONFIG);
 const { base, pages } = cfg;
@@ -47,20 +47,7 @@ let failed = false;
 try {
   const errors = [];
   const blocked = [];
-  const phone = async (who) => {
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15000);
-    page.on("pageerror", (e) => errors.push(page.url() + ": " + e.message));
-    page.on("dialog", (d) => d.accept());
-    watchCsp(page, blocked);
-    if (who) {
-      await page.goto(base + pages.login + "?next=" + encodeURIComponent(pages.me));
-      await login(page, who);
-      await page.waitForURL(base + pages.me);
-    }
-    return { context, page };
-  };
+  const phone = phones(browser, base, pages, errors, blocked);
   const memberToken = await token(cfg.member);
   const otherToken = await token(cfg.other);
   const strangerToken = await token(cfg.stranger);

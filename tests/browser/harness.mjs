@@ -97,3 +97,23 @@ export async function login(page, who) {
   await page.fill("#login-code", who.code);
   await page.click("[data-zhibu=login] button[type=submit]");
 }
+
+// A maker of phones (390×844, WeChat): `phone(who)` opens a new browser context whose script
+// errors and CSP refusals go into `errors` and `blocked`, confirms dialogs, and — given `who` —
+// logs them in and lands on the member's page.
+export function phones(browser, base, pages, errors, blocked) {
+  return async (who) => {
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15000);
+    page.on("pageerror", (e) => errors.push(page.url() + ": " + e.message));
+    page.on("dialog", (d) => d.accept());
+    watchCsp(page, blocked);
+    if (who) {
+      await page.goto(base + pages.login + "?next=" + encodeURIComponent(pages.me));
+      await login(page, who);
+      await page.waitForURL(base + pages.me);
+    }
+    return { context, page };
+  };
+}
