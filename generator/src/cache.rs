@@ -24,6 +24,8 @@ pub struct Cache {
     /// Content path → hash of its front matter: equal for all means the same structure.
     structure: HashMap<String, u64>,
     render: Option<RenderCache>,
+    /// The search index's analysis of each document (kept across any change: it is by content).
+    pub search: crate::search::Memo,
 }
 
 /// What identifies a build's inputs for the cache, taken once the site is loaded.
@@ -95,6 +97,7 @@ impl Cache {
             markdown,
             structure: key.structure,
             render: Some(render),
+            search: std::mem::take(&mut self.search),
         };
     }
 }

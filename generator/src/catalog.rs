@@ -18,6 +18,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::content::front_matter::Date;
 use crate::content::{Library, Page};
 use crate::markdown::Rendered;
+use crate::messages;
 use crate::problems::{Problem, Problems};
 use crate::strict_toml::{self, find_key_line};
 
@@ -26,6 +27,19 @@ pub use zhibu_catalog::{
     Campaign, Catalog, DEFAULT_PATH, Event, FILE_NAME, Geofence, NotePage, Quiz, QuizQuestion, Review,
     VERSION, valid_id,
 };
+
+/// The tables of `[extra]` the catalog reads, as a page writes them: for the message about one
+/// written outside `[extra]`.
+pub const TABLES: &[(&str, &str)] = &[
+    ("signin", "[extra.signin]"),
+    ("campaign", "[extra.campaign]"),
+    ("quiz_round", "[extra.quiz_round]"),
+    ("quiz", "[[extra.quiz]]"),
+    ("review", "[extra.review]"),
+];
+
+/// Who declared each id of one kind so far.
+type Owners<'a> = BTreeMap<String, &'a Page>;
 
 /// A problem with a value of `[extra.<table>]` in a page's front matter, at the line of `key`
 /// (or of the table's header when the key is not written out).
@@ -135,12 +149,27 @@ impl<'a> Declaration<'a> {
         (opens, closes)
     }
 
-    /// Records this page as the owner of `id`; a second owner is a problem.
-    fn claim(&mut self, owners: &mut BTreeMap<String, String>, kind: &str, key: &str, id: &str) {
-        if let Some(other) = owners.insert(id.to_string(), self.page.file.display().to_string())
-            && !id.is_empty()
-        {
-            self.fail(key, format!("{kind} id `{id}` is declared twice: also in {other}"));
+    /// Records this page as the owner of `id`; a second owner is a problem, at the page being
+    /// edited (the newer file, or the later one when their times are equal or unknown), naming
+    /// the other. Either way this declaration stays out of the catalog and the first one stays.
+    fn claim(&mut self, owners: &mut Owners<'a>, kind: &str, key: &str, id: &str) {
+        let Some(other) = owners.get(id).copied() else {
+            owners.insert(id.to_string(), self.page);
+            return;
+        };
+        if id.is_empty() {
+            return;
+        }
+        let this_is_newer = match (self.page.modified, other.modified) {
+            (Some(this), Some(that)) => this >= that,
+            _ => true,
+        };
+        if this_is_newer {
+            let message = messages::declared_twice(kind, id, &other.file.display().to_string());
+            self.fail(key, message);
+        } else {
+            let message = messages::declared_twice(kind, id, &self.page.file.display().to_string());
+            self.problems.push(at_key(other, self.table, key, message));
         }
     }
 
@@ -152,11 +181,7 @@ impl<'a> Declaration<'a> {
     }
 }
 
-fn event(
-    mut d: Declaration,
-    owners: &mut BTreeMap<String, String>,
-    problems: &mut Problems,
-) -> Option<Event> {
+fn event<'a>(mut d: Declaration<'a>, owners: &mut Owners<'a>, problems: &mut Problems) -> Option<Event> {
     let page = d.page;
     let id = d.str("event");
     if !valid_id(id) {
@@ -187,9 +212,9 @@ fn event(
     d.finish(event, problems)
 }
 
-fn campaign(
-    mut d: Declaration,
-    owners: &mut BTreeMap<String, String>,
+fn campaign<'a>(
+    mut d: Declaration<'a>,
+    owners: &mut Owners<'a>,
     problems: &mut Problems,
 ) -> Option<Campaign> {
     let page = d.page;
@@ -283,7 +308,7 @@ fn quiz_questions(d: &mut Declaration, quiz_id: &str) -> Vec<QuizQuestion> {
     questions
 }
 
-fn quiz(mut d: Declaration, owners: &mut BTreeMap<String, String>, problems: &mut Problems) -> Option<Quiz> {
+fn quiz<'a>(mut d: Declaration<'a>, owners: &mut Owners<'a>, problems: &mut Problems) -> Option<Quiz> {
     let page = d.page;
     let id = d.str("id");
     if !valid_id(id) {
@@ -313,11 +338,7 @@ fn quiz(mut d: Declaration, owners: &mut BTreeMap<String, String>, problems: &mu
 const REVIEW_YEARS: std::ops::RangeInclusive<i64> = 2000..=2100;
 
 /// A review round (民主评议党员, `[extra.review]`): its id, the year under review and its window.
-fn review(
-    mut d: Declaration,
-    owners: &mut BTreeMap<String, String>,
-    problems: &mut Problems,
-) -> Option<Review> {
+fn review<'a>(mut d: Declaration<'a>, owners: &mut Owners<'a>, problems: &mut Problems) -> Option<Review> {
     let page = d.page;
     let id = d.str("id");
     if !valid_id(id) {
@@ -372,10 +393,10 @@ fn review(
 pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (Catalog, Problems) {
     let mut problems = Problems::default();
     let mut catalog = Catalog { version: VERSION, ..Catalog::default() };
-    let mut event_owner: BTreeMap<String, String> = BTreeMap::new();
-    let mut campaign_owner: BTreeMap<String, String> = BTreeMap::new();
-    let mut quiz_owner: BTreeMap<String, String> = BTreeMap::new();
-    let mut review_owner: BTreeMap<String, String> = BTreeMap::new();
+    let mut event_owner: Owners = BTreeMap::new();
+    let mut campaign_owner: Owners = BTreeMap::new();
+    let mut quiz_owner: Owners = BTreeMap::new();
+    let mut review_owner: Owners = BTreeMap::new();
 
     for page in &library.pages {
         if let Some(d) =

@@ -87,6 +87,10 @@ pub struct Config {
     pub ignored_content: Vec<String>,
     pub markdown: Markdown,
     pub extra: toml::Table,
+    /// Zola's switch for the site search (generator/src/search/); off unless set.
+    pub build_search_index: bool,
+    /// Zola's `[search]`, read by the search module.
+    pub search: toml::Table,
 }
 
 impl Default for Config {
@@ -109,6 +113,8 @@ impl Default for Config {
             ignored_content: Vec::new(),
             markdown: Markdown::default(),
             extra: toml::Table::new(),
+            build_search_index: false,
+            search: toml::Table::new(),
         }
     }
 }
@@ -132,11 +138,12 @@ const IMPLEMENTED: &[&str] = &[
     "ignored_content",
     "markdown",
     "extra",
+    "build_search_index",
+    "search",
 ];
 
 /// Zola keys that zhibu accepts but does not act on yet.
 const NOT_YET: &[&str] = &[
-    "build_search_index",
     "preserve_dotfiles_in_output",
     "compile_sass",
     "minify_html",
@@ -146,7 +153,6 @@ const NOT_YET: &[&str] = &[
     "translations",
     "link_checker",
     "slugify",
-    "search",
     "generate_feed",
     "feed_filename",
 ];
@@ -287,10 +293,16 @@ impl Config {
     }
 }
 
-/// A TOML parse error as a problem with the line it happened on.
+/// A TOML parse error as a problem with the line and column it happened on; full-width
+/// punctuation from a Chinese keyboard on that line is named as such.
 fn toml_problem(file: &Path, text: &str, e: &toml::de::Error) -> Problem {
-    let line = strict_toml::error_line(text, e);
-    Problem { line, ..Problem::in_file(file, format!("invalid TOML: {}", e.message())) }
+    let (line, column) = strict_toml::error_position(text, e).unzip();
+    let (findings, _) = strict_toml::full_width(text);
+    let message = match findings.iter().find(|f| Some(f.line) == line) {
+        Some(f) => crate::messages::full_width("invalid TOML", f.found, f.column, &f.fixed_line),
+        None => crate::messages::toml_error("invalid TOML", column, e.message().trim()),
+    };
+    Problem { line, ..Problem::in_file(file, message) }
 }
 
 #[cfg(test)]
@@ -314,6 +326,31 @@ mod tests {
         let err = parse("base_url = \"https://a.cn\"\ntitel = \"x\"\n").unwrap_err();
         assert!(err.message.contains("unknown setting `titel`"), "{}", err.message);
         assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
+    fn a_typo_in_a_setting_asks_did_you_mean() {
+        let err = parse("base_url = \"x\"\n[markdown]\nsmart_punctuaton = true\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "unknown setting `markdown.smart_punctuaton`; did you mean `markdown.smart_punctuation`?"
+        );
+    }
+
+    #[test]
+    fn toml_errors_give_the_column_and_name_full_width_quotes() {
+        let err = parse("base_url = \"x\"\ntitle = \n").unwrap_err();
+        assert_eq!(
+            (err.line, err.message.as_str()),
+            (Some(2), "invalid TOML at column 9: string values must be quoted, expected literal string")
+        );
+        let err = parse("base_url = \"x\"\ntitle = “支部”\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(
+            err.message.starts_with("invalid TOML at column 9: `“` is a Chinese (full-width) quotation mark"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -17,14 +17,18 @@ pub mod content;
 pub mod data;
 pub mod links;
 pub mod markdown;
+pub mod messages;
 pub mod output;
 pub mod problems;
 pub mod reading;
 pub mod render;
+pub mod schedule;
+pub mod search;
 pub mod serialize;
 pub mod site;
 pub mod slug;
 pub mod strict_toml;
+pub mod suggest;
 pub mod templates;
 
 pub use problems::{BuildError, Problem};

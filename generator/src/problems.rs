@@ -75,30 +75,45 @@ impl Problems {
     pub fn into_error(mut self) -> BuildError {
         self.0.sort();
         self.0.dedup();
-        BuildError(self)
+        BuildError { problems: self, warnings: Vec::new() }
     }
 }
 
-/// The error of a failed build: every problem found, as a numbered list.
+/// The error of a failed build: every problem found, as a numbered list, and the warnings of
+/// the run, listed after them so that one run shows everything.
 #[derive(Debug, Clone)]
-pub struct BuildError(pub Problems);
+pub struct BuildError {
+    pub problems: Problems,
+    pub warnings: Warnings,
+}
 
 impl BuildError {
     pub fn single(problem: Problem) -> Self {
-        BuildError(Problems(vec![problem]))
+        BuildError { problems: Problems(vec![problem]), warnings: Vec::new() }
     }
 
     pub fn problems(&self) -> &[Problem] {
-        &self.0.0
+        &self.problems.0
+    }
+
+    /// The same error with the run's warnings, sorted and de-duplicated.
+    pub fn with_warnings(mut self, mut warnings: Warnings) -> Self {
+        warnings.sort();
+        warnings.dedup();
+        self.warnings = warnings;
+        self
     }
 }
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.0.len();
+        let n = self.problems.len();
         writeln!(f, "the site has {} problem{}:", n, if n == 1 { "" } else { "s" })?;
-        for (i, p) in self.0.iter().enumerate() {
+        for (i, p) in self.problems.iter().enumerate() {
             writeln!(f, "  {}. {}", i + 1, p)?;
+        }
+        for w in &self.warnings {
+            writeln!(f, "warning: {w}")?;
         }
         Ok(())
     }

@@ -95,9 +95,11 @@ pub fn build_cached(
 fn build_inner(
     options: &BuildOptions,
     progress: &dyn Progress,
-    cache: Option<&mut Cache>,
+    mut cache: Option<&mut Cache>,
 ) -> Result<Built, BuildError> {
-    let Loaded { data, templates, page_bodies, section_bodies, mut warnings } = load(options, progress)?;
+    let Loaded { data, templates, page_bodies, section_bodies, mut warnings, mut problems } =
+        load(options, progress)?;
+    crate::search::warm_up(&data);
 
     // What the previous build (under `serve`) may lend this one.
     let key = Key::of(&data, &templates);
@@ -109,15 +111,15 @@ fn build_inner(
     });
     drop(page_bodies);
     drop(section_bodies);
-    let mut problems = Problems::default();
     for r in contents.pages.iter().chain(contents.sections.iter()) {
         problems.extend(r.problems.iter().cloned());
         warnings.extend(r.warnings.iter().cloned());
     }
     let catalog = timed(progress, "checks", || {
-        problems.extend(crate::links::check(&data.library, &contents));
+        problems.extend(crate::links::check(&data, &contents, &render::planned_outputs(&data)));
         let (catalog, p) = catalog::build(&data.library, &contents.pages, &contents.sections);
         problems.extend(p);
+        problems.extend(crate::schedule::check(&data.root, &data.library, &contents, &catalog));
         let detail = format!(
             "catalog: {} events, {} campaigns, {} note pages",
             catalog.events.len(),
@@ -128,13 +130,18 @@ fn build_inner(
     });
     problems.extend(render::check_templates_exist(&data, &templates));
     if !problems.is_empty() {
-        return Err(problems.into_error());
+        return Err(problems.into_error().with_warnings(warnings));
     }
     let _ = data.contents.set(contents);
 
     let reuse = previous.and_then(|c| c.reuse(&key, &data.library));
-    let (files, render_cache) = render_outputs(&data, &templates, reuse.as_ref(), cache.is_some(), progress)?;
+    let (mut files, render_cache) =
+        render_outputs(&data, &templates, reuse.as_ref(), cache.is_some(), progress)
+            .map_err(|e| e.with_warnings(warnings.clone()))?;
     drop(reuse);
+    let search_phase = |detail: &str, elapsed| progress.phase("search", detail, elapsed);
+    crate::search::add(&data, &mut files, cache.as_deref_mut().map(|c| &mut c.search), &search_phase)
+        .map_err(|e| e.with_warnings(warnings.clone()))?;
     warnings.sort();
     warnings.dedup();
     if let Some(cache) = cache {
@@ -158,6 +165,25 @@ struct Loaded {
     page_bodies: Vec<String>,
     section_bodies: Vec<String>,
     warnings: Warnings,
+    /// Problems of content files that were loaded as far as they could be.
+    problems: Problems,
+}
+
+/// Where keys that are not front-matter keys belong, for their messages: the site's taxonomies
+/// (and Zola's usual `tags` and `categories`), the keys its templates read from `[extra]`, and
+/// the tables the catalog reads.
+fn elsewhere(config: &Config, templates: &Templates) -> content::front_matter::Elsewhere {
+    let mut taxonomies: Vec<String> = config.taxonomies.iter().map(|t| t.name.clone()).collect();
+    for usual in ["tags", "categories"] {
+        if !taxonomies.iter().any(|t| t == usual) {
+            taxonomies.push(usual.to_string());
+        }
+    }
+    let extra_tables: Vec<(String, String)> =
+        catalog::TABLES.iter().map(|(key, header)| (key.to_string(), header.to_string())).collect();
+    let extra_keys =
+        templates.extra_keys.iter().filter(|k| !extra_tables.iter().any(|(t, _)| t == *k)).cloned().collect();
+    content::front_matter::Elsewhere { taxonomies, extra_keys, extra_tables }
 }
 
 /// Reads config, templates, content and static files into the immutable site data.
@@ -172,10 +198,16 @@ fn load(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded, Build
         let n = t.as_ref().map(|t| t.sources.len()).unwrap_or(0);
         (t, format!("{n} templates"))
     })?;
-    let (mut library, w) = timed(progress, "content", || {
-        let r = content::load::load(root, &config, options.drafts);
+    let elsewhere = elsewhere(&config, &templates);
+    let (mut library, w, problems) = timed(progress, "content", || {
+        let r = content::load::load(root, &config, options.drafts, &elsewhere);
         let detail = match &r {
-            Ok((l, _)) => format!("{} pages, {} sections", l.pages.len(), l.sections.len()),
+            Ok((l, _, p)) if p.is_empty() => {
+                format!("{} pages, {} sections", l.pages.len(), l.sections.len())
+            }
+            Ok((l, _, p)) => {
+                format!("{} pages, {} sections, {} problems", l.pages.len(), l.sections.len(), p.len())
+            }
             Err(_) => "failed".into(),
         };
         (r, detail)
@@ -199,8 +231,8 @@ fn load(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded, Build
     });
     let mut tera = templates.tera.clone();
     templates::functions::register(&mut tera, data.clone());
-    let templates = Templates { tera, sources: templates.sources, fingerprint: templates.fingerprint };
-    Ok(Loaded { data, templates, page_bodies, section_bodies, warnings })
+    let templates = Templates { tera, ..templates };
+    Ok(Loaded { data, templates, page_bodies, section_bodies, warnings, problems })
 }
 
 /// Renders every output (reusing what `reuse` allows), sorted by path; two outputs on one path
@@ -248,6 +280,7 @@ fn render_markdown(
     previous: Option<&Cache>,
 ) -> Contents {
     let lib = &data.library;
+    let shortcodes = templates.shortcodes();
     let pages = lib
         .pages
         .par_iter()
@@ -257,7 +290,7 @@ fn render_markdown(
                 return r.clone();
             }
             let permalink = data.config.make_permalink(&p.path);
-            let ctx = ShortcodeContext { data, templates, item: Item::Page(i) };
+            let ctx = ShortcodeContext { data, templates, item: Item::Page(i), shortcodes: &shortcodes };
             let source = markdown::Source { file: &p.file, body_line: p.body_line, permalink: &permalink };
             markdown::render(&page_bodies[i], &source, &data.config.markdown, &ctx)
         })
@@ -271,7 +304,7 @@ fn render_markdown(
                 return r.clone();
             }
             let permalink = data.config.make_permalink(&s.path);
-            let ctx = ShortcodeContext { data, templates, item: Item::Section(i) };
+            let ctx = ShortcodeContext { data, templates, item: Item::Section(i), shortcodes: &shortcodes };
             let source = markdown::Source { file: &s.file, body_line: s.body_line, permalink: &permalink };
             markdown::render(&section_bodies[i], &source, &data.config.markdown, &ctx)
         })
@@ -283,11 +316,31 @@ struct ShortcodeContext<'a> {
     data: &'a SiteData,
     templates: &'a Templates,
     item: Item,
+    /// The names of the site's shortcodes, for the message about one that is not.
+    shortcodes: &'a [String],
 }
 
 impl RenderContext for ShortcodeContext<'_> {
     fn resolve(&self, content_path: &str) -> Option<String> {
-        self.data.permalink_of(content_path)
+        self.data.permalink_of(content_path).or_else(|| {
+            // A file that could not be read is a problem already; a link to it is not another.
+            let path = content_path.trim_start_matches('/');
+            self.data.library.unreadable.contains(path).then(|| self.data.config.make_permalink(path))
+        })
+    }
+
+    fn suggest(&self, content_path: &str) -> Option<String> {
+        let path = content_path.trim_start_matches('/');
+        let paths = self.data.library.by_content_path.keys().map(String::as_str);
+        // `guide/dues` and `guide/dues/` for `guide/dues.md`; `guide/_index.md` for `guide/`.
+        let trimmed = path.trim_end_matches('/');
+        for guess in [format!("{trimmed}.md"), format!("{trimmed}/_index.md"), format!("{trimmed}/index.md")]
+        {
+            if self.data.library.get(&guess).is_some() {
+                return Some(guess);
+            }
+        }
+        crate::suggest::closest(path, paths).map(str::to_string)
     }
 
     fn shortcode(&self, call: &markdown::shortcodes::Call) -> Result<ShortcodeOutput, String> {
@@ -298,10 +351,8 @@ impl RenderContext for ShortcodeContext<'_> {
         } else if self.templates.has(&md) {
             (md, true)
         } else {
-            return Err(format!(
-                "unknown shortcode `{}`: add templates/shortcodes/{}.html (or .md)",
-                call.name, call.name
-            ));
+            let suggestion = crate::suggest::closest(&call.name, self.shortcodes.iter().map(String::as_str));
+            return Err(crate::messages::unknown_shortcode(&call.name, suggestion, self.shortcodes));
         };
         let mut ctx = tera::Context::new();
         for (k, v) in &call.args {
@@ -320,12 +371,19 @@ impl RenderContext for ShortcodeContext<'_> {
         match self.templates.tera.render(&name, &ctx) {
             Ok(out) if is_md => Ok(ShortcodeOutput::Markdown(out)),
             Ok(out) => Ok(ShortcodeOutput::Html(out)),
-            Err(e) => Err(format!(
-                "shortcode `{}` failed in {}: {}",
-                call.name,
-                self.templates.file_of(&name).display(),
-                templates::chain(&e)
-            )),
+            // A data file the shortcode reads: which file, not the template's internals.
+            Err(e) => match templates::functions::DataFileError::in_chain(&e) {
+                Some(d) => {
+                    let reader = format!("shortcode `{}`", call.name);
+                    Err(templates::data_file_message(d, &reader, &self.data.root))
+                }
+                None => Err(format!(
+                    "shortcode `{}` failed in {}: {}",
+                    call.name,
+                    self.templates.file_of(&name).display(),
+                    templates::chain(&e)
+                )),
+            },
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Every error case of a build: a clear message with file, line and what to fix, all problems
 //! of a run in one numbered list, a non-zero exit, and the previous output left untouched.
 
+use std::time::{Duration, SystemTime};
+
 use crate::common;
 
 use common::{Site, snapshot};
@@ -11,6 +13,23 @@ fn fails_with(site: &Site, expected: &[&str]) -> String {
         assert!(run.stderr.contains(e), "expected `{e}` in:\n{}", run.stderr);
     }
     run.stderr
+}
+
+/// Builds (it must succeed) and expects every one of `expected` as a warning line.
+fn warns_with(site: &Site, expected: &[&str]) -> String {
+    let run = site.build().ok();
+    for e in expected {
+        assert!(run.stderr.contains(&format!("warning: {e}")), "expected warning `{e}` in:\n{}", run.stderr);
+    }
+    run.stderr
+}
+
+/// Sets when `rel` was last changed to `seconds` after 2026-01-01, so that which of two files is
+/// the newer does not depend on the clock's resolution.
+fn set_modified(site: &Site, rel: &str, seconds: u64) {
+    let file = std::fs::File::options().write(true).open(site.root().join(rel)).expect("open");
+    file.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600 + seconds))
+        .expect("set mtime");
 }
 
 #[test]
@@ -30,8 +49,77 @@ fn missing_front_matter_says_what_to_add() {
 #[test]
 fn unknown_front_matter_key_is_an_error() {
     let site = Site::fixture("site");
-    site.write("content/notices/typo.md", "+++\ntitle = \"x\"\ntags = [\"a\"]\n+++\n");
-    fails_with(&site, &["content/notices/typo.md:3:", "unknown page front matter key `tags`", "[extra]"]);
+    site.write("content/notices/typo.md", "+++\ntitle = \"x\"\ncolour = \"red\"\n+++\n");
+    fails_with(&site, &["content/notices/typo.md:3:", "unknown page front matter key `colour`", "[extra]"]);
+}
+
+#[test]
+fn an_unknown_front_matter_key_says_where_it_belongs_or_what_was_meant() {
+    let site = Site::fixture("site");
+    site.write(
+        "content/notices/keys.md",
+        "+++\ntittle = \"通知\"\ntags = [\"党费\"]\ncategory = [\"通知\"]\nsignin = { event = \"2026-12-09-x\" }\ndata = 2026-12-01\n+++\n",
+    );
+    site.write(
+        "content/notices/_index.md",
+        "+++\ntitle = \"通知公告\"\nsort_by = \"date\"\npaginate_by = 2\nsort-by = \"date\"\n+++\n",
+    );
+    let err = fails_with(
+        &site,
+        &[
+            "content/notices/keys.md:2: unknown page front matter key `tittle`; did you mean `title`?",
+            "content/notices/keys.md:3: unknown page front matter key `tags`: `tags` is a taxonomy and goes under [taxonomies]: put a line `[taxonomies]` after the other keys and `tags = [\"…\"]` below it",
+            "content/notices/keys.md:4: unknown page front matter key `category`; did you mean `categories`? (it goes under [taxonomies])",
+            "content/notices/keys.md:5: unknown page front matter key `signin`: it is read from [extra.signin]: write the line `[extra.signin]` above its keys",
+            "content/notices/keys.md:6: unknown page front matter key `data`; did you mean `date`?",
+            "content/notices/_index.md:5: unknown section front matter key `sort-by`; did you mean `sort_by`?",
+        ],
+    );
+    assert!(
+        err.contains("the site has 6 problems"),
+        "every unknown key of the file, not only the first: {err}"
+    );
+}
+
+#[test]
+fn a_page_key_written_under_extra_or_taxonomies_is_named() {
+    let site = Site::fixture("site");
+    site.write(
+        "content/notices/tables.md",
+        "+++\ntitle = \"表\"\n[taxonomies]\ntags = [\"党费\"]\ndate = 2026-12-01\n[extra]\nweight = 3\n+++\n",
+    );
+    let run = site.build().failed();
+    assert!(
+        run.stderr.contains("content/notices/tables.md:5: `date` is written under [taxonomies], so it is not the page's `date`: move the line above the `[taxonomies]` line"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("warning: content/notices/tables.md:7: `weight` is written under [extra], so it is not the page's `weight`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn full_width_quotes_and_colons_from_a_chinese_keyboard_are_explained_with_the_column() {
+    let site = Site::fixture("site");
+    site.write(
+        "content/notices/fw.md",
+        "+++\ntitle = “十二月通知”\ndate： 2026-12-01\ndescription = \"“四个服从”是什么\"\n[taxonomies]\ntags = [\"党费\"，\"通知\"]\n+++\n正文\n",
+    );
+    site.write("content/notices/col.md", "+++\ntitle = \"x\"\ndate = \n+++\n");
+    let err = fails_with(
+        &site,
+        &[
+            "content/notices/fw.md:2: invalid front matter at column 9: `“` is a Chinese (full-width) quotation mark: TOML needs the ASCII `\"` (switch the keyboard to English punctuation); write `title = \"十二月通知\"`",
+            "content/notices/fw.md:3: invalid front matter at column 5: `：` is a full-width colon: TOML writes `key = value` with an ASCII `=`",
+            "content/notices/fw.md:6: invalid front matter at column 13: `，` is a full-width comma: TOML separates values with the ASCII `,`",
+            "content/notices/col.md:3: invalid front matter at column 8: string values must be quoted",
+        ],
+    );
+    assert!(!err.contains("fw.md:4"), "Chinese quotes inside a string are text: {err}");
+    assert!(!err.contains("missing opening quote"), "{err}");
 }
 
 #[test]
@@ -128,13 +216,39 @@ fn catalog_errors_fail_the_build() {
         "content/notices/bad-event.md",
         "+++\ntitle = \"坏活动\"\n[extra.signin]\nevent = \"2026-12-09-remembrance\"\nopens = 2026-12-09T22:00:00+08:00\ncloses = 2026-12-09T07:00:00+08:00\ngeofence = { lat = 95.0, lon = 114.0, radius_m = 300 }\n+++\n{{ signin(event=\"no-such-event\") }}\n",
     );
+    set_modified(&site, "content/notices/event.md", 0);
+    set_modified(&site, "content/notices/bad-event.md", 60);
     fails_with(
         &site,
         &[
             "content/notices/bad-event.md:6: [extra.signin] event `2026-12-09-remembrance` closes (2026-12-09 07:00:00 +08:00) before it opens",
-            "content/notices/event.md:7: event id `2026-12-09-remembrance` is declared twice: also in content/notices/bad-event.md",
+            "content/notices/bad-event.md:4: event id `2026-12-09-remembrance` is declared twice: also in content/notices/event.md",
             "content/notices/bad-event.md:7: [extra.signin] event `2026-12-09-remembrance`: bad geofence: lat = 95 is outside -90..90",
             "content/notices/bad-event.md:9: signin(event=\"no-such-event\"): no page declares this event",
+        ],
+    );
+}
+
+#[test]
+fn a_duplicate_event_id_is_reported_at_the_file_being_edited() {
+    // The file changed last is the one being edited, whichever sorts first.
+    let site = Site::fixture("site");
+    let copy = "+++\ntitle = \"副本\"\n[extra.signin]\nevent = \"2026-12-09-remembrance\"\nopens = 2026-12-09T07:00:00+08:00\ncloses = 2026-12-09T22:00:00+08:00\n+++\n";
+    site.write("content/notices/a-copy.md", copy);
+    set_modified(&site, "content/notices/a-copy.md", 0);
+    set_modified(&site, "content/notices/event.md", 60);
+    let err = fails_with(
+        &site,
+        &[
+            "content/notices/event.md:7: event id `2026-12-09-remembrance` is declared twice: also in content/notices/a-copy.md",
+        ],
+    );
+    assert!(!err.contains("a-copy.md:4"), "{err}");
+    set_modified(&site, "content/notices/a-copy.md", 120);
+    fails_with(
+        &site,
+        &[
+            "content/notices/a-copy.md:4: event id `2026-12-09-remembrance` is declared twice: also in content/notices/event.md",
         ],
     );
 }
@@ -160,7 +274,30 @@ fn campaign_errors_point_at_the_key() {
 fn shortcode_errors_name_the_line() {
     let site = Site::fixture("site");
     site.write("content/notices/sc.md", "+++\ntitle = \"短代码\"\n+++\n\n{{ nonesuch(a=1) }}\n");
-    fails_with(&site, &["content/notices/sc.md:5: unknown shortcode `nonesuch`"]);
+    fails_with(
+        &site,
+        &[
+            "content/notices/sc.md:5: unknown shortcode `nonesuch`: the shortcodes of this site are: copy_schedule, copy_upload, note_form, signin",
+        ],
+    );
+}
+
+#[test]
+fn a_mistyped_shortcode_or_at_link_asks_did_you_mean() {
+    let site = Site::fixture("site");
+    site.write(
+        "content/notices/typos.md",
+        "+++\ntitle = \"错字\"\n+++\n{{ sigin(event=\"2026-12-09-remembrance\") }}\n\n[会议](@/notices/meting.md)\n\n[党费](@/notices/2026-11-01-dues)\n",
+    );
+    let err = fails_with(
+        &site,
+        &[
+            "content/notices/typos.md:4: unknown shortcode `sigin`: did you mean `signin`? The shortcodes of this site are: copy_schedule, copy_upload, note_form, signin",
+            "content/notices/typos.md:6: broken internal link `@/notices/meting.md`: there is no content/notices/meting.md; did you mean `@/notices/meeting.md`?",
+            "content/notices/typos.md:8: broken internal link `@/notices/2026-11-01-dues`: there is no content/notices/2026-11-01-dues; did you mean `@/notices/2026-11-01-dues.md`?",
+        ],
+    );
+    assert!(!err.contains("add templates/shortcodes"), "{err}");
 }
 
 #[test]
@@ -202,10 +339,11 @@ fn check_reports_the_same_problems_without_writing() {
 #[test]
 fn image_without_alt_text_warns_but_builds() {
     let site = Site::fixture("site");
-    site.write("content/notices/img.md", "+++\ntitle = \"图\"\n+++\n![](x.png)\n");
+    site.write("static/x.png", "png");
+    site.write("content/notices/img.md", "+++\ntitle = \"图\"\n+++\n![](/x.png)\n");
     let run = site.build().ok();
     assert!(
-        run.stderr.contains("warning: content/notices/img.md:4: image `x.png` has no alt text"),
+        run.stderr.contains("warning: content/notices/img.md:4: image `/x.png` has no alt text"),
         "{}",
         run.stderr
     );
@@ -236,6 +374,8 @@ fn review_errors_point_at_the_key() {
         "content/notices/review-copy.md",
         &format!("+++\ntitle = \"民主评议\"\n[extra.review]\n{good}+++\n"),
     );
+    set_modified(&site, "content/notices/review-copy.md", 0);
+    set_modified(&site, "content/notices/review.md", 60);
     site.write(
         "content/notices/bad-review.md",
         "+++\ntitle = \"坏评议\"\n[extra.review]\nid = \"Review 2026\"\nyear = 26\nopens = 2027-01-15T22:00:00+08:00\ncloses = 2026-12-15T00:00:00+08:00\nvoters = 30\n+++\n",
@@ -249,5 +389,230 @@ fn review_errors_point_at_the_key() {
             "content/notices/bad-review.md:8: [extra.review] unknown key `voters`",
             "content/notices/review.md:4: review id `2026-review` is declared twice: also in content/notices/review-copy.md",
         ],
+    );
+}
+
+#[test]
+fn a_missing_image_is_an_error_with_the_file_it_looked_for() {
+    let site = Site::fixture("site");
+    site.write("content/life/camp/index.md", "+++\ntitle = \"夏令营\"\ndate = 2026-07-01\n+++\n![海报](poster.png)\n\n![海报](postr.png)\n\n![标志](/images/lgo.png)\n");
+    site.write("content/life/camp/poster.png", "png");
+    site.write("static/images/logo.png", "png");
+    site.write(
+        "content/notices/img.md",
+        "+++\ntitle = \"图\"\n+++\n![海报](poster.png)\n\n![照片](/life/trip/Photo.png)\n",
+    );
+    let err = fails_with(
+        &site,
+        &[
+            "content/life/camp/index.md:7: image `postr.png` does not exist: there is no content/life/camp/postr.png; did you mean `poster.png`?",
+            "content/life/camp/index.md:9: image `/images/lgo.png` does not exist: there is no static/images/lgo.png; did you mean `/images/logo.png`?",
+            "content/notices/img.md:4: image `poster.png` does not exist: there is no static/notices/img/poster.png (only a page bundle has files beside it: move content/notices/img.md to content/notices/img/index.md and the image into content/notices/img/",
+            "content/notices/img.md:6: image `/life/trip/Photo.png` does not exist: there is no content/life/trip/Photo.png; did you mean `/life/trip/photo.png`?",
+        ],
+    );
+    assert!(err.contains("the site has 4 problems"), "{err}");
+}
+
+#[test]
+fn ordinary_links_to_the_site_are_checked_with_their_anchors() {
+    let site = Site::fixture("site");
+    site.write(
+        "content/notices/links2.md",
+        "+++\ntitle = \"链接\"\n+++\n[党费](/notices/dues/#交纳时间) [会议](../meeting/) [首页](/) [样式](/css/site.css) [旧址](/old/meeting/)\n\n[接口](/api/events/x) [外站](https://example.com/none/) [邮件](mailto:a@b.cn) [第二页](/notices/page/2/)\n\n[党费](/notices/dues/#交多少)\n\n[会议](../meetin/)\n\n[表格](/files/form.docx)\n\n[党费](2026-11-01-dues.md)\n\n[编码](/notices/dues/#%E4%BA%A4%E7%BA%B3%E6%97%B6%E9%97%B4)\n",
+    );
+    let err = fails_with(
+        &site,
+        &[
+            "content/notices/links2.md:8: broken anchor `/notices/dues/#交多少`: no heading with the id `交多少` there (headings there: 交纳时间)",
+            "content/notices/links2.md:10: broken link `../meetin/`: the site has no page or file at that address; did you mean `/notices/meeting/`?",
+            "content/notices/links2.md:12: broken link `/files/form.docx`: there is no static/files/form.docx",
+            "content/notices/links2.md:14: broken link `2026-11-01-dues.md`: the site has no page or file at that address; to link a content file write `@/notices/2026-11-01-dues.md`",
+        ],
+    );
+    assert!(err.contains("the site has 4 problems"), "the good links pass: {err}");
+}
+
+#[test]
+fn a_file_name_that_is_not_ascii_warns_with_a_name_to_use() {
+    let site = Site::fixture("site");
+    site.write("content/notices/通知.md", "+++\ntitle = \"通知\"\ndate = 2026-12-01\n+++\n正文\n");
+    site.write(
+        "content/notices/会议.md",
+        "+++\ntitle = \"会议\"\ndate = 2026-12-02\nslug = \"meeting-december\"\n+++\n正文\n",
+    );
+    site.write("content/notices/2026-12-03-党费.md", "+++\ntitle = \"党费\"\n+++\n正文\n");
+    site.write("content/life/trip/照片.png", "png");
+    warns_with(
+        &site,
+        &[
+            "content/notices/通知.md:1: the file name `通知.md` is not ASCII: its address becomes hard to type and share (%E9%80%9A… in links); rename it, e.g. to `page-2.md`",
+            "content/notices/会议.md:1: the file name `会议.md` is not ASCII: its address becomes hard to type and share (%E4%BC%9A… in links); rename it, e.g. to `meeting-december.md`",
+            "content/notices/2026-12-03-党费.md:1: the file name `2026-12-03-党费.md` is not ASCII: its address becomes hard to type and share (%E5%85%9A… in links); rename it, e.g. to `2026-12-03-page-1.md`",
+            "content/life/trip/照片.png: the file name `照片.png` is not ASCII: its address becomes hard to type and share (%E7%85%A7… in links); rename it, e.g. to `image-1.png`",
+        ],
+    );
+}
+
+#[test]
+fn a_page_in_a_folder_without_index_warns_where_it_is_listed() {
+    let site = Site::fixture("site");
+    site.write("content/notices/2026/december.md", "+++\ntitle = \"十二月\"\ndate = 2026-12-01\n+++\n正文\n");
+    warns_with(
+        &site,
+        &[
+            "content/notices/2026/december.md:1: content/notices/2026/ has no _index.md, so this page is listed in content/notices/_index.md (“通知公告”); add content/notices/2026/_index.md to give the folder a list of its own",
+        ],
+    );
+    std::fs::remove_file(site.root().join("content/_index.md")).unwrap();
+    site.write("content/archive/old.md", "+++\ntitle = \"旧文\"\n+++\n正文\n");
+    warns_with(
+        &site,
+        &[
+            "content/archive/old.md:1: content/archive/ has no _index.md and no folder above it has one, so this page is in no list; add content/archive/_index.md",
+        ],
+    );
+}
+
+/// A 4-day campaign page showing its schedule from `data/copy.toml`.
+const CAMPAIGN_PAGE: &str = "+++\ntitle = \"抄党章四天\"\ndate = 2026-08-25\n[extra.campaign]\nid = \"copy-4\"\nstarts = 2026-09-01\ndays = 4\n+++\n{{ copy_schedule(data=\"data/copy.toml\", campaign=\"copy-4\") }}\n";
+
+fn schedule_row(day: &str, date: &str, kind: &str) -> String {
+    format!(
+        "[[days]]\nday = {day}\ndate = {date}\npart = \"总纲\"\ntext = \"第{day}段\"\nkind = \"{kind}\"\n\n"
+    )
+}
+
+#[test]
+fn a_schedule_that_does_not_match_its_campaign_is_an_error_at_its_line() {
+    let site = Site::fixture("site");
+    site.write("content/notices/copy.md", CAMPAIGN_PAGE);
+    // Rows of 7 lines after a comment line: headers at 2, 9, 16.
+    let rows = format!(
+        "# 四天的安排\n{}{}{}",
+        schedule_row("1", "2026-08-31", "copy"),
+        schedule_row("2", "2026-09-03", "copyy"),
+        schedule_row("4", "2026-09-03", "review"),
+    );
+    site.write("data/copy.toml", &rows);
+    let err = fails_with(
+        &site,
+        &[
+            "data/copy.toml:16: the schedule has 3 days but campaign `copy-4` (content/notices/copy.md) lasts 4 days: give every day one `[[days]]` row, or change `days` of the campaign",
+            "data/copy.toml:4: day 1 is dated 2026-08-31, outside campaign `copy-4` (content/notices/copy.md) (2026-09-01 to 2026-09-04)",
+            "data/copy.toml:11: day 2 is dated 2026-09-03 but falls on 2026-09-02 (the campaign starts 2026-09-01); the site finds today's row by its day",
+            "data/copy.toml:14: day 2: `kind = \"copyy\"` is not a kind of schedule day; did you mean \"copy\"? (the kinds are \"copy\", \"review\")",
+            "data/copy.toml:17: `day = 4` where day 3 comes next: number the rows 1, 2, 3 … in order",
+        ],
+    );
+    assert!(err.contains("the site has 5 problems"), "{err}");
+    // Matching, it builds.
+    let good: String =
+        (1..=4).map(|d| schedule_row(&d.to_string(), &format!("2026-09-0{d}"), "copy")).collect();
+    site.write("data/copy.toml", &good);
+    site.build().ok();
+}
+
+#[test]
+fn a_schedule_named_in_the_campaign_is_checked_and_must_exist() {
+    let site = Site::fixture("site");
+    site.write(
+        "content/notices/copy.md",
+        "+++\ntitle = \"抄党章四天\"\n[extra.campaign]\nid = \"copy-4\"\nstarts = 2026-09-01\ndays = 4\nschedule = \"data/copy.tom\"\n+++\n",
+    );
+    site.write("data/copy.toml", &schedule_row("1", "2026-09-01", "copy"));
+    fails_with(
+        &site,
+        &[
+            "content/notices/copy.md:7: the data file `data/copy.tom` does not exist ([extra.campaign] `schedule` reads it); did you mean `data/copy.toml`?",
+        ],
+    );
+    site.write(
+        "content/notices/copy.md",
+        &CAMPAIGN_PAGE.replace("days = 4\n", "days = 4\nschedule = \"data/copy.toml\"\n"),
+    );
+    fails_with(&site, &["data/copy.toml:1: the schedule has 1 day but campaign `copy-4`"]);
+}
+
+#[test]
+fn a_missing_data_file_names_the_file_and_the_page_not_template_internals() {
+    let site = Site::fixture("site");
+    site.write("content/notices/copy.md", &CAMPAIGN_PAGE.replace("data/copy.toml", "data/copy.tom"));
+    site.write("data/copy.toml", &schedule_row("1", "2026-09-01", "copy"));
+    let err = fails_with(
+        &site,
+        &[
+            "content/notices/copy.md:9: the data file `data/copy.tom` does not exist (shortcode `copy_schedule` reads it); did you mean `data/copy.toml`?",
+        ],
+    );
+    for internal in ["os error", "Function call", "load_data", "Failed to render"] {
+        assert!(!err.contains(internal), "`{internal}` in {err}");
+    }
+    // A data file that is not valid TOML: its line and column.
+    site.write("content/notices/copy.md", CAMPAIGN_PAGE);
+    site.write("data/copy.toml", "[[days]]\nday = 1\ntext = \"未闭合\n");
+    fails_with(
+        &site,
+        &[
+            "content/notices/copy.md:9: the data file `data/copy.toml` (shortcode `copy_schedule` reads it) cannot be used: not valid TOML at line 3, column",
+        ],
+    );
+}
+
+#[test]
+fn lessons_without_weight_and_counts_typed_by_hand_warn() {
+    let site = Site::fixture("site");
+    site.write("content/school/basics/lesson-4.md", "+++\ntitle = \"第4课\"\n+++\n第4课的内容。\n");
+    site.write(
+        "content/school/basics/_index.md",
+        "+++\ntitle = \"党的基本知识\"\ndescription = \"入党前后都要学好的这三课\"\nsort_by = \"weight\"\ntransparent = true\n+++\n本课程共 3 课，建议按顺序学习。\n",
+    );
+    site.write(
+        "content/school/basics/lesson-3.md",
+        "+++\ntitle = \"第3课\"\nweight = 2\n+++\n第3课的内容。\n",
+    );
+    warns_with(
+        &site,
+        &[
+            "content/school/basics/lesson-4.md:2: no `weight`, but content/school/basics/_index.md sorts its pages by weight: this page is listed last; add `weight = 3` (or the place it should have)",
+            "content/school/basics/_index.md:3: the text says `这三课` but the section has 4 pages; the theme counts them itself (共 N 课), so correct or remove the number",
+            "content/school/basics/_index.md:7: the text says `共 3 课` but the section has 4 pages",
+            "content/school/basics/lesson-3.md:3: `weight = 2` is also the weight of content/school/basics/lesson-2.md: the two are ordered by file name; give each its own",
+        ],
+    );
+}
+
+#[test]
+fn a_front_matter_error_does_not_hide_the_other_problems_of_the_run() {
+    let site = Site::fixture("site");
+    // A TOML error on line 3, an unknown key on line 4 and a broken link in the body: all three.
+    site.write(
+        "content/notices/broken.md",
+        "+++\ntitle = \"坏\"\ndate = \ncolour = \"red\"\n+++\n[无此页](@/notices/nope.md)\n",
+    );
+    // Other files: a broken link, a page without front matter, a link to it (not reported again)
+    // and a warning.
+    site.write(
+        "content/notices/other.md",
+        "+++\ntitle = \"另一篇\"\n+++\n[坏页](@/notices/plain.md)\n\n[无此页](/nowhere/)\n",
+    );
+    site.write("content/notices/plain.md", "# 没有前言\n");
+    site.write("content/notices/通知.md", "+++\ntitle = \"通知\"\n+++\n");
+    let run = site.zhibu(&["check"]).failed();
+    let err = run.stderr;
+    for expected in [
+        "content/notices/broken.md:3: invalid front matter at column 8: string values must be quoted",
+        "content/notices/broken.md:4: unknown page front matter key `colour`",
+        "content/notices/broken.md:6: broken internal link `@/notices/nope.md`",
+        "content/notices/other.md:6: broken link `/nowhere/`",
+        "content/notices/plain.md:1: the file must start with front matter",
+        "warning: content/notices/通知.md:1: the file name `通知.md` is not ASCII",
+    ] {
+        assert!(err.contains(expected), "expected `{expected}` in:\n{err}");
+    }
+    assert!(err.contains("the site has 5 problems"), "{err}");
+    assert!(
+        !err.contains("@/notices/plain.md"),
+        "a link to a file that cannot be read is not a second problem: {err}"
     );
 }

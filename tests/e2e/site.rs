@@ -345,8 +345,8 @@ fn one_cached_stylesheet_serves_every_page_and_prints_articles() {
     let stylesheets = files_with("css");
     assert_eq!(
         stylesheets,
-        ["css/admin.css", "css/file.css", "css/site.css"],
-        "one stylesheet, the admin pages' and the member's file's"
+        ["css/admin.css", "css/file.css", "css/search.css", "css/site.css"],
+        "one stylesheet, the admin pages', the member's file's and the search page's"
     );
     for file in files_with("html").into_iter().filter(|f| !is_redirect(&read(f))) {
         let html = read(&file);
@@ -355,6 +355,8 @@ fn one_cached_stylesheet_serves_every_page_and_prints_articles() {
             &["site", "admin", "file"]
         } else if file.starts_with("me/") {
             &["site", "file"]
+        } else if file.starts_with("search/") {
+            &["site", "search"]
         } else {
             &["site"]
         };

@@ -1,14 +1,20 @@
 //! Front matter: the `+++` TOML block at the top of every content file.
 //!
 //! Parsing is pure (`split` and `parse_*` take text). Unknown keys are errors naming the key and
-//! its line; Zola keys that zhibu does not implement are warnings.
+//! its line, and where it belongs; Zola keys that zhibu does not implement are warnings.
+//!
+//! One mistake does not hide the others: every unknown key, every full-width quotation mark and
+//! every value of the wrong type is reported, and what can still be read is kept (a line TOML
+//! cannot read is left out) so that the page's body is checked too.
 
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
+use crate::messages;
 use crate::problems::{Problem, Warnings};
+pub use crate::strict_toml::Elsewhere;
 use crate::strict_toml::{self, Keys, find_key_line};
 
 /// A front-matter date as written (`2026-12-09` or `2026-12-09T19:00:00+08:00`) plus a sortable
@@ -99,17 +105,52 @@ impl Split<'_> {
             .unwrap_or(self.front_matter_line)
     }
 
-    /// A TOML error in the front matter, at its line in the file.
-    fn toml_problem(&self, file: &Path, e: &toml::de::Error) -> Problem {
-        let line = strict_toml::error_line(self.front_matter, e)
-            .map(|l| self.front_matter_line + l - 1)
-            .unwrap_or(self.front_matter_line);
-        Problem::at(file, line, format!("invalid front matter: {}", e.message().trim()))
+    /// The line in the file of line `line` of the front matter.
+    fn file_line(&self, line: usize) -> usize {
+        self.front_matter_line + line - 1
     }
 }
 
-fn parse_table(file: &Path, split: &Split) -> Result<toml::Table, Problem> {
-    toml::from_str(split.front_matter).map_err(|e| split.toml_problem(file, &e))
+/// The front matter as a table, as much of it as can be read, and what is wrong with it: each
+/// line with full-width punctuation (read as if it were ASCII), then the first TOML error, with
+/// its column (its line is left out and the rest read again, so that the page can still be
+/// checked; errors after the first are usually its consequences and are not reported).
+fn read_table(file: &Path, split: &Split) -> (toml::Table, Vec<Problem>) {
+    let (findings, fixed) = strict_toml::full_width(split.front_matter);
+    let mut problems: Vec<Problem> = findings
+        .iter()
+        .map(|f| {
+            Problem::at(
+                file,
+                split.file_line(f.line),
+                messages::full_width("invalid front matter", f.found, f.column, &f.fixed_line),
+            )
+        })
+        .collect();
+    let mut text = if findings.is_empty() { split.front_matter.to_string() } else { fixed };
+    let mut reported = false;
+    for _ in 0..=text.lines().count() {
+        let e = match toml::from_str::<toml::Table>(&text) {
+            Ok(table) => return (table, problems),
+            Err(e) => e,
+        };
+        let Some((line, column)) = strict_toml::error_position(&text, &e) else { break };
+        if !reported && !findings.iter().any(|f| f.line == line) {
+            let message = messages::toml_error("invalid front matter", Some(column), e.message().trim());
+            problems.push(Problem::at(file, split.file_line(line), message));
+        }
+        reported = true;
+        // Leave the line out and read the rest.
+        text = text
+            .split_inclusive('\n')
+            .enumerate()
+            .map(|(i, l)| if i + 1 == line { if l.ends_with('\n') { "\n" } else { "" } } else { l })
+            .collect();
+    }
+    if problems.is_empty() {
+        problems.push(Problem::at(file, split.front_matter_line, "invalid front matter"));
+    }
+    (toml::Table::new(), problems)
 }
 
 fn take_date(
@@ -134,10 +175,100 @@ fn take_date(
     })
 }
 
-/// Deserializes the front matter text itself (not the checked table) so type errors keep their
-/// position in the file.
-fn deserialize<T: for<'de> Deserialize<'de>>(file: &Path, split: &Split) -> Result<T, Problem> {
-    toml::from_str(split.front_matter).map_err(|e| split.toml_problem(file, &e))
+/// `[extra]` as written, taken out of the table (deserializing would turn its dates into
+/// strings). Not a table is a problem at its line.
+fn take_extra(
+    file: &Path,
+    split: &Split,
+    table: &mut toml::Table,
+    problems: &mut Vec<Problem>,
+) -> toml::Table {
+    match table.remove("extra") {
+        None => toml::Table::new(),
+        Some(toml::Value::Table(t)) => t,
+        Some(other) => {
+            let message = format!(
+                "must be a table, not a {}: write a line `[extra]` and the values below it",
+                other.type_str()
+            );
+            problems.push(Problem::at(
+                file,
+                split.key_line("extra"),
+                messages::wrong_type("extra", &message),
+            ));
+            toml::Table::new()
+        }
+    }
+}
+
+/// Deserializes the checked table. A value of the wrong type is a problem at its key's line and
+/// is left out (the others are still read).
+fn deserialize<T: for<'de> Deserialize<'de> + Default>(
+    file: &Path,
+    split: &Split,
+    mut table: toml::Table,
+    problems: &mut Vec<Problem>,
+) -> T {
+    if let Ok(value) = table.clone().try_into() {
+        return value;
+    }
+    let keys: Vec<String> = table.keys().cloned().collect();
+    for key in keys {
+        let Some(value) = table.get(&key) else { continue };
+        let alone = toml::Table::from_iter([(key.clone(), value.clone())]);
+        if let Err(e) = alone.try_into::<T>() {
+            problems.push(Problem::at(
+                file,
+                split.key_line(&key),
+                messages::wrong_type(&key, e.message().trim()),
+            ));
+            table.remove(&key);
+        }
+    }
+    table.try_into().unwrap_or_default()
+}
+
+/// Taxonomies are lists of names: `tags = ["党费"]`. A value that is not is a problem at its
+/// line and left out; a page key written under `[taxonomies]` says so.
+fn check_taxonomies(file: &Path, split: &Split, table: &mut toml::Table, problems: &mut Vec<Problem>) {
+    let Some(toml::Value::Table(taxonomies)) = table.get_mut("taxonomies") else { return };
+    taxonomies.retain(|name, value| {
+        let names = value.as_array().is_some_and(|a| a.iter().all(toml::Value::is_str));
+        if !names {
+            let message = if PAGE_KEYS.contains(&name) {
+                messages::key_under_wrong_table(name, "taxonomies")
+            } else {
+                format!("invalid front matter: taxonomy `{name}` must be a list of names, e.g. {name} = [\"党费\"]")
+            };
+            problems.push(Problem::at(file, split.key_line(name), message));
+        }
+        names
+    });
+}
+
+/// Page keys written under `[extra]` (after its header line): they do not set the page's value.
+/// A key the theme reads from `[extra]` is left alone.
+fn misplaced_in_extra(
+    file: &Path,
+    split: &Split,
+    table: &toml::Table,
+    elsewhere: &Elsewhere,
+    warnings: &mut Warnings,
+) {
+    let Some(toml::Value::Table(extra)) = table.get("extra") else { return };
+    for key in extra.keys() {
+        let page_key = ["title", "description", "date", "updated", "draft", "slug", "weight", "template"];
+        if page_key.contains(&key.as_str())
+            && !table.contains_key(key)
+            && !elsewhere.extra_keys.iter().any(|k| k == key)
+        {
+            warnings.push(Problem::at(
+                file,
+                split.key_line(key),
+                messages::key_under_wrong_table(key, "extra"),
+            ));
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -207,15 +338,45 @@ const PAGE: Keys = Keys {
 };
 
 impl PageFrontMatter {
+    /// The front matter, or the first of its problems.
     pub fn parse(file: &Path, split: &Split) -> Result<(PageFrontMatter, Warnings), Problem> {
-        let mut table = parse_table(file, split)?;
+        let (fm, warnings, problems) = Self::parse_all(file, split, &Elsewhere::default());
+        match first(problems) {
+            Some(p) => Err(p),
+            None => Ok((fm, warnings)),
+        }
+    }
+
+    /// The front matter as far as it can be read, its warnings and every problem found in it.
+    /// `elsewhere` says where keys that are not page keys belong, for their messages.
+    pub fn parse_all(
+        file: &Path,
+        split: &Split,
+        elsewhere: &Elsewhere,
+    ) -> (PageFrontMatter, Warnings, Vec<Problem>) {
+        let (mut table, mut problems) = read_table(file, split);
         let mut warnings = Vec::new();
-        PAGE.check(&table, file, |key| Some(split.key_line(key)), &mut warnings)?;
-        let date = take_date(file, split, &mut table, "date")?;
-        let updated = take_date(file, split, &mut table, "updated")?;
-        drop(table);
-        let f: PageFields = deserialize(file, split)?;
-        Ok((
+        problems.extend(PAGE.check_all(
+            &table,
+            file,
+            |key| Some(split.key_line(key)),
+            &mut warnings,
+            elsewhere,
+        ));
+        table.retain(|k, _| PAGE_KEYS.contains(&k));
+        let mut date_of = |key: &str, table: &mut toml::Table| {
+            take_date(file, split, table, key).unwrap_or_else(|p| {
+                problems.push(p);
+                None
+            })
+        };
+        let date = date_of("date", &mut table);
+        let updated = date_of("updated", &mut table);
+        check_taxonomies(file, split, &mut table, &mut problems);
+        misplaced_in_extra(file, split, &table, elsewhere, &mut warnings);
+        let extra = take_extra(file, split, &mut table, &mut problems);
+        let f: PageFields = deserialize(file, split, table, &mut problems);
+        (
             PageFrontMatter {
                 title: f.title,
                 description: f.description,
@@ -229,11 +390,17 @@ impl PageFrontMatter {
                 template: f.template,
                 authors: f.authors,
                 taxonomies: f.taxonomies,
-                extra: f.extra,
+                extra,
             },
             warnings,
-        ))
+            problems,
+        )
     }
+}
+
+/// The problem of the smallest line.
+fn first(problems: Vec<Problem>) -> Option<Problem> {
+    problems.into_iter().min_by_key(|p| p.line)
 }
 
 /// How a section orders its pages.
@@ -331,14 +498,45 @@ const SECTION: Keys = Keys {
 };
 
 impl SectionFrontMatter {
+    /// The front matter, or the first of its problems.
     pub fn parse(file: &Path, split: &Split) -> Result<(SectionFrontMatter, Warnings), Problem> {
-        let mut warnings = Vec::new();
-        SECTION.check(&parse_table(file, split)?, file, |key| Some(split.key_line(key)), &mut warnings)?;
-        let fm: SectionFrontMatter = deserialize(file, split)?;
-        if fm.paginate_by == Some(0) {
-            return Err(Problem::at(file, split.key_line("paginate_by"), "`paginate_by` must be at least 1"));
+        let (fm, warnings, problems) = Self::parse_all(file, split, &Elsewhere::default());
+        match first(problems) {
+            Some(p) => Err(p),
+            None => Ok((fm, warnings)),
         }
-        Ok((fm, warnings))
+    }
+
+    /// The front matter as far as it can be read, its warnings and every problem found in it.
+    pub fn parse_all(
+        file: &Path,
+        split: &Split,
+        elsewhere: &Elsewhere,
+    ) -> (SectionFrontMatter, Warnings, Vec<Problem>) {
+        let (mut table, mut problems) = read_table(file, split);
+        let mut warnings = Vec::new();
+        // A section has no taxonomies, and the catalog reads its tables from pages only.
+        let elsewhere = Elsewhere { taxonomies: Vec::new(), extra_tables: Vec::new(), ..elsewhere.clone() };
+        problems.extend(SECTION.check_all(
+            &table,
+            file,
+            |key| Some(split.key_line(key)),
+            &mut warnings,
+            &elsewhere,
+        ));
+        table.retain(|k, _| SECTION_KEYS.contains(&k) || SECTION_NOT_YET.contains(&k));
+        let extra = take_extra(file, split, &mut table, &mut problems);
+        let mut fm: SectionFrontMatter = deserialize(file, split, table, &mut problems);
+        fm.extra = extra;
+        if fm.paginate_by == Some(0) {
+            problems.push(Problem::at(
+                file,
+                split.key_line("paginate_by"),
+                "`paginate_by` must be at least 1",
+            ));
+            fm.paginate_by = None;
+        }
+        (fm, warnings, problems)
     }
 }
 
@@ -418,6 +616,50 @@ mod tests {
     fn zola_key_not_implemented_warns() {
         let (_, w) = page("+++\nin_search_index = false\n+++\n").unwrap();
         assert_eq!(w.len(), 1);
+    }
+
+    fn page_all(text: &str) -> (PageFrontMatter, Vec<String>) {
+        let f = Path::new("content/a.md");
+        let s = split(f, text).unwrap();
+        let (fm, _, problems) = PageFrontMatter::parse_all(f, &s, &Elsewhere::default());
+        (fm, problems.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn every_problem_of_a_front_matter_is_found_and_the_rest_is_read() {
+        let (fm, problems) = page_all(
+            "+++\ntitle = \"党费\"\ncolour = 1\ndate = \nweight = \"heavy\"\nslug = \"dues\"\n[taxonomies]\ntags = \"党费\"\n[extra.signin]\nevent = \"x-event\"\n+++\n",
+        );
+        assert_eq!(
+            problems,
+            [
+                "content/a.md:4: invalid front matter at column 8: string values must be quoted, expected literal string",
+                "content/a.md:3: unknown page front matter key `colour`; known keys are: title, description, date, updated, draft, slug, path, aliases, weight, template, authors, taxonomies, extra. Put your own values under [extra]",
+                "content/a.md:8: invalid front matter: taxonomy `tags` must be a list of names, e.g. tags = [\"党费\"]",
+                "content/a.md:5: invalid front matter: `weight`: invalid type: string \"heavy\", expected i64",
+            ]
+        );
+        assert_eq!(fm.title.as_deref(), Some("党费"));
+        assert_eq!(fm.slug.as_deref(), Some("dues"));
+        assert!(fm.extra.get("signin").is_some(), "the tables after the error are still read");
+    }
+
+    #[test]
+    fn full_width_quotes_are_read_as_ascii_once_reported() {
+        let (fm, problems) = page_all("+++\ntitle = “党费”\n+++\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("content/a.md:2: invalid front matter at column 9: `“`"),
+            "{problems:?}"
+        );
+        assert_eq!(fm.title.as_deref(), Some("党费"));
+    }
+
+    #[test]
+    fn dates_in_extra_stay_dates() {
+        let (fm, problems) = page_all("+++\n[extra.signin]\nopens = 2026-12-09T07:00:00+08:00\n+++\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(fm.extra["signin"]["opens"].is_datetime());
     }
 
     #[test]

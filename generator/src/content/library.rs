@@ -41,6 +41,9 @@ pub struct Library {
     pub sections: Vec<Section>,
     pub by_content_path: HashMap<String, Item>,
     pub taxonomies: Vec<Taxonomy>,
+    /// Content paths of files that could not be read as pages or sections (no front matter):
+    /// already a problem, so links to them are not reported too.
+    pub unreadable: std::collections::HashSet<String>,
 }
 
 impl Library {
@@ -184,7 +187,7 @@ impl Library {
             }
         }
 
-        (Library { pages, sections, by_content_path, taxonomies }, problems)
+        (Library { pages, sections, by_content_path, taxonomies, unreadable: Default::default() }, problems)
     }
 
     pub fn get(&self, content_path: &str) -> Option<Item> {
@@ -238,12 +241,13 @@ fn build_taxonomies(config: &Config, pages: &[Page], problems: &mut Problems) ->
         for (name, terms) in &p.meta.taxonomies {
             if config.taxonomy(name).is_none() {
                 let known: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
-                problems.push(Problem::in_file(
+                let suggestion = crate::suggest::closest(name, known.iter().copied());
+                let line = crate::strict_toml::find_key_line(&p.front_matter, name)
+                    .map_or(p.front_matter_line, |l| p.front_matter_line + l - 1);
+                problems.push(Problem::at(
                     &p.file,
-                    format!(
-                        "taxonomy `{name}` is not declared in config.toml (declared: {}); add {{ name = \"{name}\" }} to `taxonomies`",
-                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
-                    ),
+                    line,
+                    crate::messages::taxonomy_not_declared(name, &known, suggestion),
                 ));
                 continue;
             }

@@ -1,11 +1,15 @@
 //! Reading `content/` from disk: the only IO of content loading. Parsing is done in parallel
-//! and every file's problems are collected before giving up.
+//! and every file's problems are collected; a file with problems in its front matter is still
+//! loaded as far as it can be read, so that the rest of the site (and the rest of that file) is
+//! checked in the same run.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::checks;
+use super::front_matter::Elsewhere;
 use super::library::Library;
 use super::page::Page;
 use super::section::Section;
@@ -17,14 +21,23 @@ enum Parsed {
     Section(Section),
 }
 
-/// Loads every page and section under `root/content`.
-pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<(Library, Warnings), BuildError> {
+/// Loads every page and section under `root/content`: the library, its warnings and the
+/// problems of its files. Only a site without `content/` (or a bad `ignored_content`) stops here.
+/// `elsewhere` says where keys that are not front-matter keys belong, for their messages.
+pub fn load(
+    root: &Path,
+    config: &Config,
+    drafts: bool,
+    elsewhere: &Elsewhere,
+) -> Result<(Library, Warnings, Problems), BuildError> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(Problem::new(format!("there is no content/ folder in {}", root.display())).into());
     }
     let mut markdown = Vec::new();
     let mut others: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    // Every file and folder, relative to the site root, for the checks of their names.
+    let mut names: Vec<(PathBuf, bool)> = Vec::new();
     let mut problems = Problems::default();
     let ignored = config.ignored_content_globs().map_err(Problem::new)?;
     for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
@@ -39,11 +52,14 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<(Library, Warn
         if name.starts_with('.') || name.ends_with('~') {
             continue;
         }
-        if !entry.file_type().is_file() {
-            continue;
-        }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
         if ignored.is_match(entry.path().strip_prefix(&content).unwrap_or(entry.path())) {
+            continue;
+        }
+        if entry.depth() > 0 {
+            names.push((rel.clone(), entry.file_type().is_dir()));
+        }
+        if !entry.file_type().is_file() {
             continue;
         }
         if name.ends_with(".md") {
@@ -53,43 +69,56 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<(Library, Warn
         }
     }
 
-    let parsed: Vec<Result<(Parsed, Warnings), Problem>> = markdown
+    type Result3 = Result<(Parsed, Warnings, Vec<Problem>), Problem>;
+    let parsed: Vec<(String, Result3)> = markdown
         .par_iter()
         .map(|rel| {
-            let text = std::fs::read_to_string(root.join(rel))
-                .map_err(|e| Problem::in_file(rel, format!("cannot read: {e}")))?;
             let content_path =
                 rel.strip_prefix("content").unwrap_or(rel).to_string_lossy().replace('\\', "/");
-            if rel.file_name().is_some_and(|n| n == "_index.md") {
-                Section::parse(rel, &content_path, text).map(|(s, w)| (Parsed::Section(s), w))
-            } else {
-                Page::parse(rel, &content_path, text).map(|(p, w)| (Parsed::Page(p), w))
-            }
+            let read = || -> Result3 {
+                let text = std::fs::read_to_string(root.join(rel))
+                    .map_err(|e| Problem::in_file(rel, format!("cannot read: {e}")))?;
+                if rel.file_name().is_some_and(|n| n == "_index.md") {
+                    Section::parse_all(rel, &content_path, text, elsewhere)
+                        .map(|(s, w, p)| (Parsed::Section(s), w, p))
+                } else {
+                    let modified = std::fs::metadata(root.join(rel)).and_then(|m| m.modified()).ok();
+                    Page::parse_all(rel, &content_path, text, elsewhere).map(|(mut page, w, p)| {
+                        page.modified = modified;
+                        (Parsed::Page(page), w, p)
+                    })
+                }
+            };
+            (content_path.clone(), read())
         })
         .collect();
 
     let mut warnings = Vec::new();
     let mut pages = Vec::new();
     let mut sections = Vec::new();
-    for r in parsed {
+    // Files that could not be read at all: links to them are not reported as broken as well.
+    let mut unreadable = HashSet::new();
+    for (content_path, r) in parsed {
         match r {
-            Ok((Parsed::Page(p), w)) => {
+            Ok((Parsed::Page(p), w, found)) => {
                 warnings.extend(w);
+                problems.extend(found);
                 if !p.meta.draft || drafts {
                     pages.push(p);
                 }
             }
-            Ok((Parsed::Section(s), w)) => {
+            Ok((Parsed::Section(s), w, found)) => {
                 warnings.extend(w);
+                problems.extend(found);
                 if !s.meta.draft || drafts {
                     sections.push(s);
                 }
             }
-            Err(p) => problems.push(p),
+            Err(p) => {
+                problems.push(p);
+                unreadable.insert(content_path);
+            }
         }
-    }
-    if !problems.is_empty() {
-        return Err(problems.into_error());
     }
 
     // Files beside an index.md belong to that bundle; beside an _index.md, to the section.
@@ -116,6 +145,11 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<(Library, Warn
         }
     }
 
-    let (library, problems) = Library::assemble(config, sections, pages);
-    problems.into_result((library, warnings))
+    let (mut library, assembly) = Library::assemble(config, sections, pages);
+    problems.extend(assembly);
+    library.unreadable = unreadable;
+    warnings.extend(checks::names(&names, &library));
+    warnings.extend(checks::places(&library));
+    warnings.extend(checks::ordered_sections(&library));
+    Ok((library, warnings, problems))
 }

@@ -1,5 +1,6 @@
 //! Content: pages and sections loaded from `content/`, assembled into a [`library::Library`].
 
+pub mod checks;
 pub mod front_matter;
 pub mod library;
 pub mod load;

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::front_matter::{self, Date, PageFrontMatter};
+use super::front_matter::{self, Date, Elsewhere, PageFrontMatter};
 use crate::problems::{Problem, Warnings};
 use crate::slug::path_slug;
 
@@ -36,12 +36,31 @@ pub struct Page {
     pub ancestors: Vec<usize>,
     pub lower: Option<usize>,
     pub higher: Option<usize>,
+    /// When the file was last changed, where the loader could tell: of two pages declaring the
+    /// same id, the newer is the one being edited.
+    pub modified: Option<std::time::SystemTime>,
 }
 
 impl Page {
     /// Parses a page from its text. `content_path` is relative to `content/`.
     /// Takes the file's text by value: the body is kept in place, not copied.
     pub fn parse(file: &Path, content_path: &str, text: String) -> Result<(Page, Warnings), Problem> {
+        let (page, warnings, problems) = Self::parse_all(file, content_path, text, &Elsewhere::default())?;
+        match problems.into_iter().min_by_key(|p| p.line) {
+            Some(p) => Err(p),
+            None => Ok((page, warnings)),
+        }
+    }
+
+    /// Parses a page as far as it can be read: the page (with what its front matter could give),
+    /// its warnings and every problem of its front matter. Only a file without a front matter
+    /// block gives no page. `elsewhere` says where keys that are not page keys belong.
+    pub fn parse_all(
+        file: &Path,
+        content_path: &str,
+        text: String,
+        elsewhere: &Elsewhere,
+    ) -> Result<(Page, Warnings, Vec<Problem>), Problem> {
         let split = front_matter::split(file, &text)?;
         let body_start = text.len() - split.body.len();
         let body_line = split.body_line;
@@ -49,7 +68,7 @@ impl Page {
         let front_matter_line = split.front_matter_line;
         let front_matter_hash = xxhash_rust::xxh3::xxh3_64(split.front_matter.as_bytes());
         let source_hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
-        let (mut meta, warnings) = PageFrontMatter::parse(file, &split)?;
+        let (mut meta, warnings, mut problems) = PageFrontMatter::parse_all(file, &split, elsewhere);
         let cp = Path::new(content_path);
         let is_bundle = cp.file_name().is_some_and(|n| n == "index.md");
         let own_dir = cp.parent().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
@@ -67,18 +86,16 @@ impl Page {
         if meta.date.is_none() {
             meta.date = file_date;
         }
-        let slug = match &meta.slug {
-            Some(s) => {
-                let s = path_slug(s);
-                if s.is_empty() {
-                    return Err(Problem::at(
-                        file,
-                        split.key_line("slug"),
-                        "`slug` is empty once unsafe characters are removed",
-                    ));
-                }
-                s
+        let slug = match meta.slug.as_deref().map(path_slug) {
+            Some(s) if s.is_empty() => {
+                problems.push(Problem::at(
+                    file,
+                    split.key_line("slug"),
+                    "`slug` is empty once unsafe characters are removed",
+                ));
+                path_slug(stem)
             }
+            Some(s) => s,
             None => path_slug(stem),
         };
         let path = match &meta.path {
@@ -108,8 +125,10 @@ impl Page {
                 ancestors: Vec::new(),
                 lower: None,
                 higher: None,
+                modified: None,
             },
             warnings,
+            problems,
         ))
     }
 

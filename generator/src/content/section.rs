@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::front_matter::{self, SectionFrontMatter};
+use super::front_matter::{self, Elsewhere, SectionFrontMatter};
 use super::page::dir_path;
 use crate::problems::{Problem, Warnings};
 
@@ -29,17 +29,36 @@ pub struct Section {
     pub parent: Option<usize>,
     /// False for a folder without `_index.md` that zhibu stands in for (only the root).
     pub from_file: bool,
+    /// The front matter as written and the line it starts on, for messages about its values.
+    pub front_matter: String,
+    pub front_matter_line: usize,
 }
 
 impl Section {
     /// Takes the file's text by value: the body is kept in place, not copied.
     pub fn parse(file: &Path, content_path: &str, text: String) -> Result<(Section, Warnings), Problem> {
+        let (section, warnings, problems) = Self::parse_all(file, content_path, text, &Elsewhere::default())?;
+        match problems.into_iter().min_by_key(|p| p.line) {
+            Some(p) => Err(p),
+            None => Ok((section, warnings)),
+        }
+    }
+
+    /// Parses a section as far as it can be read, like [`super::Page::parse_all`].
+    pub fn parse_all(
+        file: &Path,
+        content_path: &str,
+        text: String,
+        elsewhere: &Elsewhere,
+    ) -> Result<(Section, Warnings, Vec<Problem>), Problem> {
         let split = front_matter::split(file, &text)?;
         let body_start = text.len() - split.body.len();
         let body_line = split.body_line;
         let front_matter_hash = xxhash_rust::xxh3::xxh3_64(split.front_matter.as_bytes());
         let source_hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
-        let (meta, warnings) = SectionFrontMatter::parse(file, &split)?;
+        let front_matter = split.front_matter.to_string();
+        let front_matter_line = split.front_matter_line;
+        let (meta, warnings, problems) = SectionFrontMatter::parse_all(file, &split, elsewhere);
         let dir = Path::new(content_path)
             .parent()
             .map(|p| p.to_string_lossy().replace('\\', "/"))
@@ -62,8 +81,11 @@ impl Section {
                 subsections: Vec::new(),
                 parent: None,
                 from_file: true,
+                front_matter,
+                front_matter_line,
             },
             warnings,
+            problems,
         ))
     }
 
@@ -84,6 +106,8 @@ impl Section {
             subsections: Vec::new(),
             parent: None,
             from_file: false,
+            front_matter: String::new(),
+            front_matter_line: 2,
         }
     }
 

@@ -6,9 +6,24 @@ use std::fmt::Write as _;
 
 use pulldown_cmark_escape::{escape_href, escape_html};
 
-use super::{InternalLink, LineMap, RenderContext, Rendered, Source};
+use super::{InternalLink, LineMap, Reference, RenderContext, Rendered, Source};
 use crate::config;
+use crate::messages;
 use crate::problems::Problem;
+
+/// Whether a link or image names an address of this site as a URL: not `@/`, not an anchor of
+/// the same page, not another site (`https://`, `//`) and no other scheme (`mailto:`, `tel:`).
+pub(super) fn is_site_address(dest: &str) -> bool {
+    let scheme = dest.split_once(':').is_some_and(|(s, _)| {
+        s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+    });
+    !(dest.trim().is_empty()
+        || dest.starts_with("@/")
+        || dest.starts_with('#')
+        || dest.starts_with("//")
+        || scheme)
+}
 
 pub(super) fn resolve(
     target: &str,
@@ -36,10 +51,11 @@ pub(super) fn resolve(
             })
         }
         None => {
+            let suggestion = ctx.suggest(path);
             out.problems.push(Problem::at(
                 source.file,
                 line,
-                format!("broken internal link `@/{target}`: there is no content/{path}"),
+                messages::broken_content_link(target, path, suggestion.as_deref()),
             ));
             None
         }
@@ -85,6 +101,9 @@ pub(super) fn link(
         let _ = write!(attrs, " rel=\"{}\"", rel.join(" "));
         dest.to_string()
     } else {
+        if is_site_address(dest) {
+            out.references.push(Reference { url: dest.to_string(), line: lines.line(offset), image: false });
+        }
         return None;
     };
     let mut html = String::from("<a href=\"");

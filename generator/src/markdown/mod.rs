@@ -36,6 +36,20 @@ pub trait RenderContext {
     fn resolve(&self, content_path: &str) -> Option<String>;
     /// Renders one shortcode call.
     fn shortcode(&self, call: &Call) -> Result<ShortcodeOutput, String>;
+    /// The content path closest to one that does not exist, for "did you mean".
+    fn suggest(&self, _content_path: &str) -> Option<String> {
+        None
+    }
+}
+
+/// A link or image to an address of the site written as a URL (`/guide/dues/#交多少`,
+/// `../dues/`, `poster.png`), not as `@/`: checked against the built site by the link checker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    /// As written.
+    pub url: String,
+    pub line: usize,
+    pub image: bool,
 }
 
 /// An `@/` link (or a `#anchor` on the same page) for the link checker.
@@ -55,6 +69,8 @@ pub struct Rendered {
     pub toc: Vec<Heading>,
     pub heading_ids: Vec<String>,
     pub links: Vec<InternalLink>,
+    /// Links and images to the site's own addresses written as URLs.
+    pub references: Vec<Reference>,
     /// Every shortcode call, with its line, for checks such as the catalog's.
     pub shortcodes: Vec<UsedShortcode>,
     /// Han characters and words of the prose (not code, not markup, not shortcodes).
@@ -151,7 +167,16 @@ pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn
                         Some(url) => CowStr::from(url),
                         None => dest_url,
                     },
-                    None => dest_url,
+                    None => {
+                        if links::is_site_address(&dest_url) {
+                            out.references.push(Reference {
+                                url: dest_url.to_string(),
+                                line: lines.line(offset),
+                                image: true,
+                            });
+                        }
+                        dest_url
+                    }
                 };
                 Event::Start(Tag::Image { link_type, dest_url, title, id })
             }

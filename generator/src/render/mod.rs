@@ -93,6 +93,10 @@ fn render(
     for_file: &Path,
 ) -> Result<String, Problem> {
     templates.tera.render(name, &ctx.into_context()).map_err(|e| {
+        if let Some(d) = functions::DataFileError::in_chain(&e) {
+            let reader = format!("the template {}", templates.file_of(name).display());
+            return Problem::in_file(for_file, templates::data_file_message(d, &reader, &data.root));
+        }
         let message = templates::chain(&e);
         let template_file = templates.file_of(name);
         // tera names the missing variable in backticks; point at the first line using it.
@@ -199,6 +203,45 @@ fn jobs(data: &SiteData) -> Vec<Job> {
     }
     jobs.push(Job::NotFound);
     jobs
+}
+
+/// The path of every file a build of `data` writes (`notices/a/index.html`, `css/site.css`),
+/// known before anything is rendered: what links and images of the content may point at.
+pub fn planned_outputs(data: &SiteData) -> std::collections::BTreeSet<String> {
+    let lib = &data.library;
+    let mut paths: std::collections::BTreeSet<String> = jobs(data)
+        .iter()
+        .map(|job| match job {
+            Job::Page(i) => index_file(&lib.pages[*i].path),
+            Job::SectionPager { section, pager } => {
+                let s = &lib.sections[*section];
+                index_file(&pagination::pager_path(&s.path, &s.meta.paginate_path, *pager))
+            }
+            Job::TaxonomyList(t) => index_file(&lib.taxonomies[*t].path),
+            Job::TermPager { taxonomy, term, pager } => {
+                let tax = &lib.taxonomies[*taxonomy];
+                index_file(&pagination::pager_path(
+                    &tax.terms[*term].path,
+                    tax.config.paginate_path(),
+                    *pager,
+                ))
+            }
+            Job::Feed { items, filename } => {
+                let base = match items {
+                    FeedOf::Site => "/",
+                    FeedOf::Section(s) => lib.sections[*s].path.as_str(),
+                    FeedOf::Term(t, k) => lib.taxonomies[*t].terms[*k].path.as_str(),
+                };
+                format!("{base}{filename}").trim_start_matches('/').to_string()
+            }
+            Job::Sitemap => "sitemap.xml".into(),
+            Job::Robots => "robots.txt".into(),
+            Job::NotFound => "404.html".into(),
+        })
+        .collect();
+    paths.extend(redirects::planned(data));
+    paths.extend(copies(data).into_iter().map(|f| f.path));
+    paths
 }
 
 /// Renders everything (reusing what `reuse` allows) and returns what the next build may reuse.

@@ -20,6 +20,30 @@ fn alias_file(alias: &str) -> String {
     }
 }
 
+/// The output path of every redirect of the site, as [`render_all`] writes them.
+pub(super) fn planned(data: &SiteData) -> Vec<String> {
+    let lib = &data.library;
+    let mut paths = Vec::new();
+    for p in &lib.pages {
+        paths.extend(p.meta.aliases.iter().map(|a| alias_file(a)));
+    }
+    for s in &lib.sections {
+        paths.extend(s.meta.aliases.iter().map(|a| alias_file(a)));
+        if s.meta.redirect_to.is_some() {
+            paths.push(index_file(&s.path));
+        }
+        if s.meta.render && s.meta.paginate_by.is_some() && s.meta.redirect_to.is_none() {
+            paths.push(index_file(&format!("{}{}/1/", s.path, s.meta.paginate_path)));
+        }
+    }
+    for tax in lib.taxonomies.iter().filter(|t| t.config.render && t.config.paginate_by.is_some()) {
+        for term in &tax.terms {
+            paths.push(index_file(&format!("{}{}/1/", term.path, tax.config.paginate_path())));
+        }
+    }
+    paths
+}
+
 /// Renders every redirect of the site into `files`; failures go to `problems`.
 pub(super) fn render_all(
     data: &SiteData,

@@ -233,25 +233,91 @@ pub fn qr_svg(text: &str, label: &str) -> tera::Result<String> {
     ))
 }
 
+/// Why `load_data` could not give a data file: carried inside tera's error (its source) so that
+/// the message of a failed render can name the data file and the page instead of template
+/// internals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataFileError {
+    /// As the template gave it, e.g. `data/constitution-100.toml`.
+    pub path: String,
+    /// True when there is no such file.
+    pub missing: bool,
+    /// What is wrong with it.
+    pub why: String,
+}
+
+impl std::fmt::Display for DataFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "load_data: `{}`: {}", self.path, self.why)
+    }
+}
+
+impl std::error::Error for DataFileError {}
+
+impl DataFileError {
+    fn error(path: &str, missing: bool, why: impl Into<String>) -> tera::Error {
+        let e = DataFileError { path: path.to_string(), missing, why: why.into() };
+        tera::Error::chain(e.to_string(), e)
+    }
+
+    /// The data-file error somewhere in `e`'s chain of causes.
+    pub fn in_chain<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a DataFileError> {
+        let mut cur = Some(e);
+        while let Some(err) = cur {
+            if let Some(d) = err.downcast_ref::<DataFileError>() {
+                return Some(d);
+            }
+            cur = err.source();
+        }
+        None
+    }
+}
+
+/// The file of the site whose name is closest to the data file `path` that does not exist, in
+/// the same folder, as the path to write.
+pub fn closest_data_file(root: &Path, path: &str) -> Option<String> {
+    let rel = Path::new(path.trim_start_matches('/'));
+    let dir = rel.parent().unwrap_or(Path::new(""));
+    let name = rel.file_name()?.to_string_lossy().into_owned();
+    let names: Vec<String> = std::fs::read_dir(root.join(dir))
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let found = crate::suggest::closest(&name, names.iter().map(String::as_str))?;
+    Some(dir.join(found).to_string_lossy().replace('\\', "/"))
+}
+
 /// Reads a data file relative to the site root: TOML, JSON, CSV or plain text.
 pub fn load_data(root: &Path, path: &str, format: Option<&str>) -> tera::Result<Value> {
     if path.contains("..") {
         return Err(tera::Error::msg(format!("load_data: `{path}` must stay inside the site")));
     }
     let file = root.join(path.trim_start_matches('/'));
-    let text = std::fs::read_to_string(&file)
-        .map_err(|e| tera::Error::msg(format!("load_data: cannot read `{path}`: {e}")))?;
+    let text = std::fs::read_to_string(&file).map_err(|e| {
+        let missing = e.kind() == std::io::ErrorKind::NotFound;
+        DataFileError::error(
+            path,
+            missing,
+            if missing { "there is no such file".to_string() } else { e.to_string() },
+        )
+    })?;
     let format = format.map(str::to_string).unwrap_or_else(|| {
         Path::new(path).extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default()
     });
     match format.as_str() {
-        "toml" => toml::from_str::<toml::Value>(&text)
-            .map(|v| serialize::toml_to_json(&v))
-            .map_err(|e| tera::Error::msg(format!("load_data: `{path}` is not valid TOML: {}", e.message()))),
+        "toml" => toml::from_str::<toml::Value>(&text).map(|v| serialize::toml_to_json(&v)).map_err(|e| {
+            let at = crate::strict_toml::error_position(&text, &e)
+                .map(|(line, column)| format!(" at line {line}, column {column}"))
+                .unwrap_or_default();
+            DataFileError::error(path, false, format!("not valid TOML{at}: {}", e.message().trim()))
+        }),
         "json" => serde_json::from_str(&text)
-            .map_err(|e| tera::Error::msg(format!("load_data: `{path}` is not valid JSON: {e}"))),
-        "csv" => parse_csv(&text)
-            .map_err(|why| tera::Error::msg(format!("load_data: `{path}` is not valid CSV: {why}"))),
+            .map_err(|e| DataFileError::error(path, false, format!("not valid JSON: {e}"))),
+        "csv" => {
+            parse_csv(&text).map_err(|why| DataFileError::error(path, false, format!("not valid CSV: {why}")))
+        }
         _ => Ok(Value::String(text)),
     }
 }

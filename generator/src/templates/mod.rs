@@ -5,7 +5,7 @@
 pub mod filters;
 pub mod functions;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use tera::Tera;
@@ -28,6 +28,10 @@ pub struct Templates {
     pub sources: BTreeMap<String, Option<PathBuf>>,
     /// Hash of every template's name and text: equal means the same templates.
     pub fingerprint: u64,
+    /// The keys templates read from a page's or section's `[extra]` (`page.extra.series`,
+    /// `p.extra.share`; not `config.extra.…`), for the message about such a key written outside
+    /// `[extra]`.
+    pub extra_keys: BTreeSet<String>,
 }
 
 impl Templates {
@@ -110,15 +114,30 @@ impl Templates {
             hasher.update(&[0]);
         }
         let fingerprint = hasher.digest();
+        let extra_keys = files.values().flat_map(|(_, text)| extra_keys_read(text)).collect();
         if let Err(e) = tera.add_raw_templates(files.iter().map(|(n, (_, t))| (n.clone(), t.clone()))) {
             // Inheritance problems: a missing parent, a missing macro file.
             return Err(Problem::new(format!("templates: {}", chain(&e))).into());
         }
-        Ok(Templates { tera, sources, fingerprint })
+        Ok(Templates { tera, sources, fingerprint, extra_keys })
     }
 
     pub fn has(&self, name: &str) -> bool {
         self.sources.contains_key(name)
+    }
+
+    /// The names of the shortcodes (`shortcodes/NAME.html` or `.md`), sorted.
+    pub fn shortcodes(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .sources
+            .keys()
+            .filter_map(|n| n.strip_prefix("shortcodes/"))
+            .filter_map(|n| n.strip_suffix(".html").or_else(|| n.strip_suffix(".md")))
+            .filter(|n| !n.contains('/'))
+            .map(str::to_string)
+            .collect();
+        names.dedup();
+        names
     }
 
     /// File of a template for messages, e.g. `themes/zhibu/templates/page.html`.
@@ -128,6 +147,36 @@ impl Templates {
             _ => PathBuf::from(format!("<built-in {name}>")),
         }
     }
+}
+
+/// What an editor is told about a data file a template could not read (`reader` names the
+/// template or shortcode): that it is missing, with the closest file there is, or what is wrong
+/// with it; not the template's internals.
+pub fn data_file_message(d: &functions::DataFileError, reader: &str, root: &Path) -> String {
+    if d.missing {
+        let suggestion = functions::closest_data_file(root, &d.path);
+        crate::messages::missing_data_file(&d.path, reader, suggestion.as_deref())
+    } else {
+        crate::messages::bad_data_file(&d.path, reader, &d.why)
+    }
+}
+
+/// The keys a template reads from `<something>.extra.<key>`, except `config.extra`.
+fn extra_keys_read(text: &str) -> Vec<String> {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut keys = Vec::new();
+    for (at, _) in text.match_indices(".extra.") {
+        // The variable before `.extra.`, read backwards.
+        let before: String = text[..at].chars().rev().take_while(|c| ident(*c)).collect();
+        if before.is_empty() || before == "config".chars().rev().collect::<String>() {
+            continue;
+        }
+        let key: String = text[at + ".extra.".len()..].chars().take_while(|c| ident(*c)).collect();
+        if !key.is_empty() {
+            keys.push(key);
+        }
+    }
+    keys
 }
 
 /// HTML escaping for template output: `&`, `<`, `>`, `"`, `'`. Unlike tera's default it leaves
@@ -183,4 +232,15 @@ fn describe_parse_error(e: &tera::Error) -> (Option<usize>, String) {
 pub fn line_mentioning(root: &Path, file: &Path, needle: &str) -> Option<usize> {
     let text = std::fs::read_to_string(root.join(file)).ok()?;
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_extra_keys_templates_read_are_found_but_not_the_configs() {
+        let text = "{{ page.extra.series }}{% if p.extra.share %}{{ section.extra.ordered }}{{ config.extra.nav }}{{ extra.x }}";
+        assert_eq!(extra_keys_read(text), ["series", "share", "ordered"]);
+    }
 }

@@ -176,6 +176,7 @@ pub(super) fn config_values() -> impl Strategy<Value = Config> {
                 ignored_content,
                 markdown,
                 extra,
+                ..Config::default()
             },
         )
 }
