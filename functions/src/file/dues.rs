@@ -438,9 +438,7 @@ pub async fn branch_year(
     today: NaiveDate,
 ) -> anyhow::Result<Vec<Year>> {
     let mut rows = Vec::new();
-    for record in store.members().await? {
-        let member = record.member;
-        let stage = super::joining::road_of(store, &member).await?.stage;
+    for (member, stage) in super::joining::roster_with_stages(store).await? {
         if !pays_dues(stage) {
             continue;
         }

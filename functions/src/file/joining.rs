@@ -113,6 +113,34 @@ pub async fn remove_milestone(
     Ok(found)
 }
 
+/// Everyone in the roster, in roster order, with their stage (their record read with the roster's
+/// stage): every record read once, not once per member.
+pub async fn roster_with_stages(
+    store: &(impl MemberStore + DocumentStore + ?Sized),
+) -> anyhow::Result<Vec<(Member, Option<Stage>)>> {
+    let records = all_records(store).await?;
+    Ok(store
+        .members()
+        .await?
+        .into_iter()
+        .map(|r| {
+            let dated = records.get(&r.member.id).map(Vec::as_slice).unwrap_or_default();
+            let stage = joining::road(dated, r.member.stage()).stage;
+            (r.member, stage)
+        })
+        .collect())
+}
+
+async fn all_records(
+    store: &(impl DocumentStore + ?Sized),
+) -> anyhow::Result<BTreeMap<MemberId, Vec<Dated>>> {
+    Ok(super::all::<JoiningRecord>(store)
+        .await?
+        .into_iter()
+        .map(|r| (r.member_id.clone(), r.dated()))
+        .collect())
+}
+
 /// How many ended quarters the overview looks back for missing reports.
 pub const REPORT_WINDOW_QUARTERS: usize = 8;
 
@@ -132,11 +160,7 @@ pub async fn overview(
     store: &(impl MemberStore + DocumentStore + ?Sized),
     today: NaiveDate,
 ) -> anyhow::Result<Vec<Person>> {
-    let records: BTreeMap<MemberId, Vec<Dated>> = super::all::<JoiningRecord>(store)
-        .await?
-        .into_iter()
-        .map(|r| (r.member_id.clone(), r.dated()))
-        .collect();
+    let records = all_records(store).await?;
     let mut submitted: BTreeMap<MemberId, Vec<Quarter>> = BTreeMap::new();
     for report in super::all::<Report>(store).await? {
         if report.status == ReportStatus::Submitted {

@@ -75,6 +75,17 @@ impl Kept for Report {
     }
 }
 
+impl Report {
+    /// Submits the report as it stands, if it is whole ([`check_complete`]).
+    fn submit(&mut self, now: DateTime<FixedOffset>) -> ReportResult<()> {
+        let text = ReportText { title: self.title.clone(), body: self.body.clone() };
+        check_complete(&text, self.pages.len()).map_err(ReportError::Invalid)?;
+        self.status = ReportStatus::Submitted;
+        self.submitted_at = Some(now);
+        Ok(())
+    }
+}
+
 pub fn report_id(member: &MemberId, quarter: Quarter) -> String {
     format!("{member}:{quarter}")
 }
@@ -175,10 +186,7 @@ pub async fn save(
             report.body = text.body.clone();
             report.updated_at = now;
             if submit {
-                let text = ReportText { title: report.title.clone(), body: report.body.clone() };
-                check_complete(&text, report.pages.len()).map_err(ReportError::Invalid)?;
-                report.status = ReportStatus::Submitted;
-                report.submitted_at = Some(now);
+                report.submit(now)?;
             }
             Ok(Change::Put(report))
         })
@@ -199,10 +207,7 @@ pub async fn submit(
             if report.status == ReportStatus::Submitted {
                 return Ok(Change::Put(report));
             }
-            let text = ReportText { title: report.title.clone(), body: report.body.clone() };
-            check_complete(&text, report.pages.len()).map_err(ReportError::Invalid)?;
-            report.status = ReportStatus::Submitted;
-            report.submitted_at = Some(now);
+            report.submit(now)?;
             report.updated_at = now;
             Ok(Change::Put(report))
         })
@@ -570,10 +575,8 @@ pub async fn quarter_rows(
 ) -> anyhow::Result<Vec<QuarterRow>> {
     let reports = super::all::<Report>(store).await?;
     let mut rows = Vec::new();
-    for record in store.members().await? {
-        let member = record.member;
-        let road = super::joining::road_of(store, &member).await?;
-        if !road.stage.is_some_and(|s| s.reports_quarterly()) {
+    for (member, stage) in super::joining::roster_with_stages(store).await? {
+        if !stage.is_some_and(|s| s.reports_quarterly()) {
             continue;
         }
         let report = reports.iter().find(|r| {
@@ -586,7 +589,7 @@ pub async fn quarter_rows(
         };
         rows.push(QuarterRow {
             member,
-            stage: road.stage,
+            stage,
             state,
             submitted_at: report.and_then(|r| r.submitted_at),
             comments: report.map(|r| r.comments.len()).unwrap_or(0),

@@ -238,7 +238,7 @@ pub async fn send_opinion(
         None => errors.push(FieldError::new("about", "名单中没有这位党员")),
         Some(s) if s.id == writer.id => errors.push(FieldError::new("about", "对自己的意见请写在个人自评中")),
         Some(s) => {
-            if participant(store, s).await.is_err() {
+            if !takes_part(super::joining::road_of(store, s).await?.stage) {
                 errors.push(FieldError::new("about", "这位同志不参加本次民主评议"));
             }
         }
@@ -346,9 +346,8 @@ pub async fn round(
     let outcomes: Vec<Outcome> =
         super::all::<Outcome>(store).await?.into_iter().filter(|o| o.review == review).collect();
     let mut list = Vec::new();
-    for record in store.members().await? {
-        let member = record.member;
-        if participant(store, &member).await.is_err() {
+    for (member, stage) in super::joining::roster_with_stages(store).await? {
+        if !takes_part(stage) {
             continue;
         }
         list.push(Participant {

@@ -7,7 +7,7 @@
 import { api, say, newKey } from "./api.js";
 import { el, remember } from "./admin-kit.js";
 import { today } from "./file.js";
-import { monthShort, monthLabel, monthList, yuan, toFen, paymentItem, smallButton, thisMonth } from "./year.js";
+import { monthShort, monthLabel, monthList, yuan, toFen, paymentItem, decisionForm, thisMonth } from "./year.js";
 
 /** A ledger cell's word (the legend above the table says what each means). */
 const SHORT = { confirmed: "已交", elsewhere: "单位", reported: "待确认", overdue: "未交", open: "未到期", exempt: "免交", none: "—" };
@@ -102,48 +102,16 @@ export async function dues(box) {
 
   /** Confirm, or reject with a reason, one waiting payment. */
   function decide(p) {
-    const wrap = el("div", "review-decide form");
-    const id = "dues-reason-" + p.id;
-    const label = el("label", "field", "退回原因 ");
-    label.htmlFor = id;
-    label.append(el("span", "field-hint", "退回时必填，本人会看到"));
-    const reason = el("textarea");
-    reason.id = id;
-    reason.rows = 2;
-    reason.maxLength = 200;
-    const actions = el("div", "form-actions");
-    const confirm = smallButton("确认");
-    const reject = smallButton("退回", true);
-    confirm.setAttribute("aria-label", "确认" + p.name + monthList(p.months) + "的党费");
-    reject.setAttribute("aria-label", "退回" + p.name + monthList(p.months) + "的党费");
-    actions.append(confirm, reject);
-    const line = el("p", "form-status");
-    line.setAttribute("role", "status");
-    wrap.append(label, reason, actions, line);
-    let key = newKey();
-    async function send(decision) {
-      const text = reason.value.trim();
-      if (decision === "reject" && !text) {
-        say(line, "退回时请写明原因，本人会看到。", "error");
-        return reason.focus();
-      }
-      confirm.disabled = reject.disabled = true;
-      say(line, "正在提交……", "wait");
-      try {
-        const json = text ? { decision, reason: text } : { decision };
-        await api("POST", "/api/admin/dues/payments/" + encodeURIComponent(p.id) + "/review", { json, key });
-        await show();
-        say(status, (decision === "confirm" ? "已确认" : "已退回") + p.name + monthList(p.months) + "的党费 " + p.amount + " 元。", "ok");
-      } catch (err) {
-        if (err.status) key = newKey();
-        confirm.disabled = reject.disabled = false;
-        say(line, err.message, "error");
-        if (err.code === "reviewed") await show().catch(() => {});
-      }
-    }
-    confirm.addEventListener("click", () => send("confirm"));
-    reject.addEventListener("click", () => send("reject"));
-    return wrap;
+    const what = p.name + monthList(p.months) + "的党费";
+    return decisionForm({
+      id: "dues-reason-" + p.id,
+      ok: ["确认", "confirm"],
+      what,
+      path: "/api/admin/dues/payments/" + encodeURIComponent(p.id) + "/review",
+      refresh: show,
+      done: (d) => (d === "confirm" ? "已确认" : "已退回") + what + " " + p.amount + " 元。",
+      status,
+    });
   }
 
   // 直接登记 ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 // wire; a member types yuan. Nothing here counts, scores or ranks.
 
 import { el, link, time, prose, today } from "./file.js";
+import { api, say, newKey } from "./api.js";
 
 /** This month in Beijing time, `2026-11`. */
 export const thisMonth = () => today().slice(0, 7);
@@ -156,4 +157,55 @@ export function smallButton(text, quiet) {
   const b = el("button", "button button-small" + (quiet ? " button-quiet" : ""), text);
   b.type = "button";
   return b;
+}
+
+/**
+ * An admin's decision on one waiting record (a dues payment, a host unit's note): accept it, or
+ * send it back with a reason the member reads (required then). `ok` is the accepting button's
+ * text and decision (`["确认", "confirm"]`); `what` names the record for screen readers; the
+ * decision is POSTed to `path` as `{decision, reason}` with an Idempotency-Key kept across
+ * retries; then `refresh()` runs and `done(decision)` says what happened in `status`.
+ */
+export function decisionForm({ id, ok: [okText, okDecision], what, path, refresh, done, status }) {
+  const wrap = el("div", "review-decide form");
+  const label = el("label", "field", "退回原因 ");
+  label.htmlFor = id;
+  label.append(el("span", "field-hint", "退回时必填，本人会看到"));
+  const reason = el("textarea");
+  reason.id = id;
+  reason.rows = 2;
+  reason.maxLength = 200;
+  const actions = el("div", "form-actions");
+  const accept = smallButton(okText);
+  const reject = smallButton("退回", true);
+  accept.setAttribute("aria-label", okText + what);
+  reject.setAttribute("aria-label", "退回" + what);
+  actions.append(accept, reject);
+  const line = el("p", "form-status");
+  line.setAttribute("role", "status");
+  wrap.append(label, reason, actions, line);
+  let key = newKey();
+  async function send(decision) {
+    const text = reason.value.trim();
+    if (decision === "reject" && !text) {
+      say(line, "退回时请写明原因，本人会看到。", "error");
+      return reason.focus();
+    }
+    accept.disabled = reject.disabled = true;
+    say(line, "正在提交……", "wait");
+    try {
+      const json = text ? { decision, reason: text } : { decision };
+      await api("POST", path, { json, key });
+      await refresh();
+      say(status, done(decision), "ok");
+    } catch (err) {
+      if (err.status) key = newKey();
+      accept.disabled = reject.disabled = false;
+      say(line, err.message, "error");
+      if (err.code === "reviewed") await refresh().catch(() => {});
+    }
+  }
+  accept.addEventListener("click", () => send(okDecision));
+  reject.addEventListener("click", () => send("reject"));
+  return wrap;
 }
