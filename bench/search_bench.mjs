@@ -50,12 +50,15 @@ for (let d = 0; d < meta.n; d++) {
   }
   docs.push({ url, all: norm(blocks.map((b) => b[1]).join("\n")), heads: norm(blocks.filter((b) => b[0] > 0).map((b) => b[1]).join("\n")), title: blocks[0][1] });
 }
+// A part is found where it occurs with whole words and numbers at its ends (100 is not in 10000).
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const pattern = (p) => new RegExp((/^[0-9a-z]/.test(p) ? "(?<![0-9a-z\u00c0-\u024f])" : "") + escape(p) + (/[0-9a-z]$/.test(p) ? "(?![0-9a-z\u00c0-\u024f])" : ""), "u");
 function truth(q) {
-  const parts = q.q.split(/\s+/).filter(Boolean).map((p) => norm(p).replace(/^·|·$/g, ""));
+  const parts = q.q.split(/\s+/).filter(Boolean).map((p) => pattern(norm(p).replace(/^·|·$/g, "")));
   return new Set(docs.filter((d) => {
     if (q.class === "pinyin") return q.titles.some((t) => d.title.includes(t));
-    if (q.class === "one") return d.heads.includes(parts[0]);
-    return parts.every((p) => d.all.includes(p));
+    if (q.class === "one") return parts[0].test(d.heads);
+    return parts.every((p) => p.test(d.all));
   }).map((d) => d.url));
 }
 

@@ -116,7 +116,8 @@ fn plan_part(part: &str) -> Option<Vec<Alternative>> {
     }
     alts.push(Alternative { terms, pinyin: false, initials: false });
     if part.len() >= 2 && part.bytes().all(|b| b.is_ascii_lowercase()) {
-        if let Some((syl, tail)) = syllables(part)
+        let parsed = syllables(part);
+        if let Some((syl, tail)) = &parsed
             && !syl.is_empty()
         {
             let mut terms: Vec<Term> = (syl.iter().enumerate())
@@ -135,7 +136,11 @@ fn plan_part(part: &str) -> Option<Vec<Alternative>> {
             }
             alts.push(Alternative { terms, pinyin: true, initials: false });
         }
+        // Initials only for what is not pinyin already (`df`, `shyk`, not `dangfei`).
         let letters: Vec<char> = part.chars().collect();
+        if parsed.is_some() || letters.len() > 8 {
+            return Some(alts);
+        }
         let terms = (0..letters.len() - 1)
             .map(|k| {
                 term(

@@ -91,6 +91,8 @@
         if (sy[1]) ts.push(term('=' + sy[0][m][0] + sy[1][0], m, m + 2, false, false));
         alts.push({ terms: ts, pinyin: true });
       }
+      // Initials only for what is not pinyin already (df, shyk; not dangfei).
+      if (sy || part.length > 8) return alts;
       var it = [];
       for (var q = 0; q < part.length - 1; q++) it.push(term('=' + part[q] + part[q + 1], q, q + 2, false, false));
       alts.push({ terms: it, pinyin: true, initials: true });
