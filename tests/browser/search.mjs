@@ -91,12 +91,8 @@ try {
     check(/\?highlight=/.test(href), "result links carry ?highlight=: " + href);
     await link.click();
     await page.waitForLoadState("load");
-    // base.html loads js/highlight.js, which loads search.js when the address has ?highlight=;
-    // until base.html has it, the test adds it as base.html would (and says so).
-    if (!(await page.locator('script[src*="js/highlight.js"]').count())) {
-      console.log("NOTE base.html has no ?highlight= loader yet: js/highlight.js added by the test");
-      await page.addScriptTag({ url: server.url + "/js/highlight.js" });
-    }
+    // base.html loads js/highlight.js on every page, which loads search.js for ?highlight=.
+    check(await page.locator('script[src*="js/highlight.js"]').count() === 1, "base.html loads js/highlight.js");
     await page.waitForSelector("mark.search-highlight", { timeout: 10000 });
     const text = await page.locator("mark.search-highlight").first().textContent();
     check(text === "三会一课", "highlighted: " + text);
@@ -106,6 +102,21 @@ try {
     });
     check(inView, "the first highlight is scrolled into view");
     await shot(page, "highlighted-page");
+  });
+
+  await steps.step("every page's header has a search box that leads to the results", async () => {
+    await page.goto(server.url + "/");
+    check(
+      !(await page.locator('script[src*="js/search.js"]').count()),
+      "search.js is not loaded on a page where nobody searched",
+    );
+    const box = page.locator("header form.site-search input[name=q]");
+    check(await box.isVisible(), "the header's search box is visible on a phone");
+    await box.fill("党费");
+    await box.press("Enter");
+    await page.waitForURL(/\/search\/\?q=/);
+    await page.waitForSelector('#search-results[data-q="党费"] li a');
+    check((await results().count()) > 0, "the header's search found pages for 党费");
   });
 
   await steps.step("the page fits a 390 px phone without sideways scrolling", async () => {

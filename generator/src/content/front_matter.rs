@@ -290,8 +290,10 @@ struct PageFields {
     date: Option<toml::Value>,
     #[allow(dead_code)]
     updated: Option<toml::Value>,
+    // Read by the search index (search/mod.rs), which sees the raw front matter; typed here so
+    // that `in_search_index = "no"` is an error with its line.
     #[allow(dead_code)]
-    in_search_index: Option<toml::Value>,
+    in_search_index: Option<bool>,
 }
 
 /// A page's front matter.
@@ -325,9 +327,10 @@ const PAGE_KEYS: &[&str] = &[
     "template",
     "authors",
     "taxonomies",
+    "in_search_index",
     "extra",
 ];
-const PAGE_NOT_YET: &[&str] = &["in_search_index"];
+const PAGE_NOT_YET: &[&str] = &[];
 const PAGE: Keys = Keys {
     implemented: PAGE_KEYS,
     not_yet: PAGE_NOT_YET,
@@ -440,8 +443,11 @@ pub struct SectionFrontMatter {
     #[serde(skip_serializing)]
     #[allow(dead_code)]
     insert_anchor_links: Option<toml::Value>,
+    /// Read by the search index (search/mod.rs) from the raw front matter; typed here so that a
+    /// wrong type is an error with its line.
+    #[serde(skip_serializing)]
     #[allow(dead_code)]
-    in_search_index: Option<toml::Value>,
+    in_search_index: Option<bool>,
 }
 
 impl Default for SectionFrontMatter {
@@ -485,9 +491,10 @@ const SECTION_KEYS: &[&str] = &[
     "draft",
     "render",
     "generate_feeds",
+    "in_search_index",
     "extra",
 ];
-const SECTION_NOT_YET: &[&str] = &["insert_anchor_links", "in_search_index"];
+const SECTION_NOT_YET: &[&str] = &["insert_anchor_links"];
 const SECTION: Keys = Keys {
     implemented: SECTION_KEYS,
     not_yet: SECTION_NOT_YET,
@@ -613,9 +620,12 @@ mod tests {
     }
 
     #[test]
-    fn zola_key_not_implemented_warns() {
+    fn in_search_index_is_a_key_of_pages_and_sections() {
         let (_, w) = page("+++\nin_search_index = false\n+++\n").unwrap();
-        assert_eq!(w.len(), 1);
+        assert!(w.is_empty(), "{w:?}");
+        let err = page("+++\ntitle = \"a\"\nin_search_index = \"no\"\n+++\n").unwrap_err();
+        assert_eq!(err.line, Some(3), "{err}");
+        assert!(err.message.contains("in_search_index"), "{err}");
     }
 
     fn page_all(text: &str) -> (PageFrontMatter, Vec<String>) {
