@@ -644,7 +644,7 @@ mod tests {
             problems,
             [
                 "content/a.md:4: invalid front matter at column 8: string values must be quoted, expected literal string",
-                "content/a.md:3: unknown page front matter key `colour`; known keys are: title, description, date, updated, draft, slug, path, aliases, weight, template, authors, taxonomies, extra. Put your own values under [extra]",
+                "content/a.md:3: unknown page front matter key `colour`; known keys are: title, description, date, updated, draft, slug, path, aliases, weight, template, authors, taxonomies, in_search_index, extra. Put your own values under [extra]",
                 "content/a.md:8: invalid front matter: taxonomy `tags` must be a list of names, e.g. tags = [\"党费\"]",
                 "content/a.md:5: invalid front matter: `weight`: invalid type: string \"heavy\", expected i64",
             ]
