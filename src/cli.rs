@@ -19,6 +19,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Build, serve on 127.0.0.1 and rebuild and reload the browser on every change.
     Serve(ServeArgs),
+    /// The production server on one machine: build once (or serve a built folder), then serve
+    /// the site and the API — compressed, cached, logged, optionally over TLS — with the daily
+    /// location purge; stops gracefully on SIGTERM.
+    Run(RunArgs),
     /// The branch roster: members and their access codes.
     #[command(subcommand)]
     Members(MembersCommand),
@@ -248,6 +252,38 @@ pub enum AdminCommand {
     /// Copy every record (and photo) from one store to another, then compare both by counts
     /// and checksums. Safe to run again after an interruption.
     Migrate(MigrateArgs),
+    /// Copy the embedded store (SQLite's online backup) and the photos into a new folder while
+    /// the server keeps running, with a manifest of counts and checksums.
+    Backup(BackupArgs),
+    /// Check a backup folder: integrity, checksum, counts, every photo present.
+    Verify(VerifyArgs),
+    /// Restore a backup into a data folder that has no store yet (the backup is verified first).
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The new (or empty) folder to write the backup into, e.g. /var/backups/zhibu/2026-12-01.
+    #[arg(long, value_name = "DIR")]
+    pub to: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The backup folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup folder.
+    #[arg(long, value_name = "DIR")]
+    pub from: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Args)]
@@ -432,6 +468,54 @@ pub struct BuildArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub site: SiteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Serve this folder, built before with `zhibu build`, instead of building the site at
+    /// start (the catalog is then read from ZHIBU_CATALOG or <data>/zhibu-catalog.json).
+    #[arg(long = "site", value_name = "DIR")]
+    pub built: Option<PathBuf>,
+    /// Build with this base URL instead of config.toml's (the address members open).
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Interface to listen on (0.0.0.0 for every interface; 127.0.0.1 behind a proxy on the same machine).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub interface: String,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Folder for local data (the embedded store, photos, the token secret).
+    #[arg(long, default_value = ".zhibu")]
+    pub data: PathBuf,
+    /// TLS certificate chain (PEM), e.g. Let's Encrypt's fullchain.pem; read again on SIGHUP.
+    #[arg(long, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM) of the certificate.
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Also answer HTTPS-only headers (HSTS) although this server speaks plain HTTP: a proxy in
+    /// front of it terminates TLS.
+    #[arg(long)]
+    pub behind_https: bool,
+    /// A reverse proxy's address whose X-Forwarded-For / Forwarded name the client (repeatable);
+    /// from anyone else those headers are ignored.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// When the daily jobs run (the location purge), HH:MM in China time.
+    #[arg(long, default_value = "03:30")]
+    pub daily_at: String,
+    /// /api/health fails when the data folder's file system has less free space than this, in MB.
+    #[arg(long, default_value_t = 512)]
+    pub min_free_mb: u64,
+    /// How long requests in flight get to finish after SIGTERM, in seconds.
+    #[arg(long, default_value_t = 10)]
+    pub grace: u64,
+    /// No access log on stdout.
+    #[arg(long)]
+    pub no_access_log: bool,
 }
 
 #[derive(Debug, Args)]

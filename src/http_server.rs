@@ -10,7 +10,7 @@
 //! `ZHIBU_HTTP_MAX_CONNECTIONS`.
 
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,7 +25,7 @@ use axum::http::Request;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::sync::{Notify, Semaphore, watch};
 use tokio::time::Instant;
 use tower::ServiceExt as _;
@@ -116,10 +116,27 @@ fn descriptor_limit() -> Option<u64> {
 }
 
 /// What is served, and how.
+#[derive(Default)]
 pub struct Options {
     pub limits: Limits,
     /// Whether the site is reached over HTTPS (then answers carry HSTS too).
     pub https: bool,
+    /// TLS on the connections themselves (`zhibu run --tls-cert`); None: plain HTTP.
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` name the client (`zhibu run
+    /// --trusted-proxy`); from any other peer those headers are ignored.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// One line per request on stdout (`zhibu run`).
+    pub access_log: bool,
+}
+
+/// What each connection shares.
+struct Shared {
+    app: Router,
+    limits: Limits,
+    https: bool,
+    trusted_proxies: Vec<IpAddr>,
+    access_log: bool,
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then lets open connections finish
@@ -131,8 +148,8 @@ pub async fn serve(
     options: Options,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    let Options { limits, https } = options;
-    let limits = Arc::new(limits);
+    let Options { limits, https, tls, trusted_proxies, access_log } = options;
+    let shared = Arc::new(Shared { app, limits: limits.clone(), https, trusted_proxies, access_log });
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let (stop, stopping) = watch::channel(false);
     tokio::pin!(shutdown);
@@ -160,7 +177,22 @@ pub async fn serve(
             }
         };
         let _ = stream.set_nodelay(true);
-        tokio::spawn(connection(stream, peer, app.clone(), limits.clone(), https, stopping.clone(), slot));
+        let (shared, stopping) = (shared.clone(), stopping.clone());
+        match tls.clone() {
+            None => {
+                tokio::spawn(connection(stream, peer, shared, stopping, slot));
+            }
+            Some(acceptor) => {
+                tokio::spawn(async move {
+                    // The handshake has the time a request's head has: a client that opens a
+                    // connection and sends nothing holds it no longer.
+                    let handshake = tokio::time::timeout(shared.limits.header_read, acceptor.accept(stream));
+                    if let Ok(Ok(stream)) = handshake.await {
+                        connection(stream, peer, shared, stopping, slot).await;
+                    }
+                });
+            }
+        }
     }
     drop(listener);
     let _ = stop.send(true);
@@ -168,6 +200,43 @@ pub async fn serve(
     let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
     let _ = tokio::time::timeout(limits.shutdown_grace, slots.acquire_many(all)).await;
     Ok(())
+}
+
+/// The client's address: the peer's, unless the peer is a trusted proxy, which names the client
+/// as the last entry it added to `Forwarded` (`for=`) or `X-Forwarded-For`. Entries further left
+/// were written by the client itself and are never believed.
+fn client_of(peer: SocketAddr, headers: &axum::http::HeaderMap, trusted: &[IpAddr]) -> SocketAddr {
+    if !trusted.contains(&peer.ip()) {
+        return peer;
+    }
+    let last = |name: &str| {
+        headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .last()
+            .map(str::trim)
+    };
+    let forwarded = last("forwarded").and_then(|entry| {
+        entry.split(';').find_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            k.trim().eq_ignore_ascii_case("for").then(|| v.trim().trim_matches('"').to_string())
+        })
+    });
+    let named = forwarded.or_else(|| last("x-forwarded-for").map(str::to_string));
+    named.and_then(|n| parse_node(&n)).map(|ip| SocketAddr::new(ip, 0)).unwrap_or(peer)
+}
+
+/// `203.0.113.9`, `203.0.113.9:4711`, `[2001:db8::1]:4711` or `2001:db8::1`.
+fn parse_node(node: &str) -> Option<IpAddr> {
+    if let Ok(ip) = node.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    if let Ok(addr) = node.parse::<SocketAddr>() {
+        return Some(addr.ip());
+    }
+    node.strip_prefix('[').and_then(|rest| rest.split(']').next()).and_then(|ip| ip.parse().ok())
 }
 
 fn is_connection_error(e: &std::io::Error) -> bool {
@@ -181,35 +250,54 @@ fn is_connection_error(e: &std::io::Error) -> bool {
 
 /// One connection, until it ends, times out, or the server stops; its slot is given back when
 /// this returns.
-async fn connection(
-    stream: TcpStream,
+async fn connection<S>(
+    stream: S,
     peer: SocketAddr,
-    app: Router,
-    limits: Arc<Limits>,
-    https: bool,
+    shared: Arc<Shared>,
     mut stopping: watch::Receiver<bool>,
     _slot: tokio::sync::OwnedSemaphorePermit,
-) {
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let activity = Arc::new(Activity::new());
     let body_stalled = Arc::new(Notify::new());
     let io = TokioIo::new(Tracked { inner: stream, activity: activity.clone() });
-    let body_read = limits.body_read;
+    let (header_read, body_read, idle) =
+        (shared.limits.header_read, shared.limits.body_read, shared.limits.idle);
     let stalled = body_stalled.clone();
     let service = hyper::service::service_fn(move |request: Request<Incoming>| {
         let mut request = request.map(|body| Body::new(ReadTimeout::new(body, body_read, stalled.clone())));
-        request.extensions_mut().insert(ConnectInfo(peer));
-        let app = app.clone();
+        let client = client_of(peer, request.headers(), &shared.trusted_proxies);
+        request.extensions_mut().insert(ConnectInfo(client));
+        let shared = shared.clone();
         async move {
-            let mut answer = app.oneshot(request).await?;
-            zhibu_functions::http::headers::add_to(answer.headers_mut(), https);
+            let started = std::time::Instant::now();
+            let logged =
+                shared.access_log.then(|| (request.method().clone(), request.uri().path().to_string()));
+            let mut answer = shared.app.clone().oneshot(request).await?;
+            zhibu_functions::http::headers::add_to(answer.headers_mut(), shared.https);
+            if let Some((method, path)) = logged {
+                // The API tags its answers (and its error log) with an id; the site's files get one here.
+                let id = match answer.headers().get("x-request-id").and_then(|v| v.to_str().ok()) {
+                    Some(id) => id.to_string(),
+                    None => {
+                        let id = crate::access_log::request_id();
+                        if let Ok(value) = axum::http::HeaderValue::from_str(&id) {
+                            answer.headers_mut().insert("x-request-id", value);
+                        }
+                        id
+                    }
+                };
+                crate::access_log::line(&method, &path, &answer, started.elapsed(), &id);
+            }
             Ok::<_, std::convert::Infallible>(answer)
         }
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
-    builder.timer(TokioTimer::new()).header_read_timeout(limits.header_read).keep_alive(true);
+    builder.timer(TokioTimer::new()).header_read_timeout(header_read).keep_alive(true);
     let conn = builder.serve_connection(io, service);
     tokio::pin!(conn);
-    let idle = idle_watch(activity, limits.idle);
+    let idle = idle_watch(activity, idle);
     tokio::pin!(idle);
     let mut draining = false;
     loop {
@@ -258,13 +346,13 @@ async fn idle_watch(activity: Arc<Activity>, idle: Duration) {
     }
 }
 
-/// A socket that notes every byte it moves.
-struct Tracked {
-    inner: TcpStream,
+/// A socket (or a TLS stream over one) that notes every byte it moves.
+struct Tracked<S> {
+    inner: S,
     activity: Arc<Activity>,
 }
 
-impl AsyncRead for Tracked {
+impl<S: AsyncRead + Unpin> AsyncRead for Tracked<S> {
     fn poll_read(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -280,7 +368,7 @@ impl AsyncRead for Tracked {
     }
 }
 
-impl AsyncWrite for Tracked {
+impl<S: AsyncWrite + Unpin> AsyncWrite for Tracked<S> {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
         let this = self.get_mut();
         let result = ready!(Pin::new(&mut this.inner).poll_write(cx, buf));
@@ -364,6 +452,27 @@ impl http_body::Body for ReadTimeout {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forwarded_headers_are_believed_only_from_a_trusted_proxy() {
+        let proxy: SocketAddr = "10.0.0.2:5000".parse().unwrap();
+        let trusted = ["10.0.0.2".parse().unwrap()];
+        let mut h = axum::http::HeaderMap::new();
+        h.insert("x-forwarded-for", "6.6.6.6, 203.0.113.9".parse().unwrap());
+        assert_eq!(
+            client_of(proxy, &h, &trusted).ip().to_string(),
+            "203.0.113.9",
+            "the entry the proxy added"
+        );
+        assert_eq!(client_of(proxy, &h, &[]), proxy, "no proxy configured: the peer");
+        let stranger: SocketAddr = "198.51.100.1:1".parse().unwrap();
+        assert_eq!(client_of(stranger, &h, &trusted), stranger, "a stranger's header is ignored");
+        h.insert("forwarded", "for=6.6.6.6, for=\"[2001:db8::1]:4711\";proto=https".parse().unwrap());
+        assert_eq!(client_of(proxy, &h, &trusted).ip().to_string(), "2001:db8::1", "Forwarded first");
+        let mut junk = axum::http::HeaderMap::new();
+        junk.insert("x-forwarded-for", "unknown".parse().unwrap());
+        assert_eq!(client_of(proxy, &junk, &trusted), proxy);
+    }
 
     #[test]
     fn limits_come_from_the_environment_and_stay_under_the_descriptor_limit() {

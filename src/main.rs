@@ -1,9 +1,14 @@
 //! `zhibu`: one binary for editors and the secretary. Wiring only; the work is in the libraries.
 
+mod access_log;
 mod cli;
 mod cmd;
+mod daily;
+mod health;
 mod http_server;
 mod progress;
+mod site_host;
+mod tls;
 
 use std::process::ExitCode;
 
@@ -20,6 +25,7 @@ fn main() -> ExitCode {
         cli::Command::Build(args) => cmd::build::run(&args),
         cli::Command::Check(args) => cmd::check::run(&args),
         cli::Command::Serve(args) => cmd::serve::run(&args),
+        cli::Command::Run(args) => cmd::run::run(&args),
         cli::Command::Members(cli::MembersCommand::Import(args)) => cmd::members::import(&args),
         cli::Command::Members(cli::MembersCommand::List(args)) => cmd::members::list(&args),
         cli::Command::Members(cli::MembersCommand::ResetCode(args)) => cmd::members::reset_code(&args),
@@ -42,6 +48,9 @@ fn main() -> ExitCode {
         cli::Command::Dues(cli::DuesCommand::Notify(args)) => cmd::dues::notify(&args),
         cli::Command::Admin(cli::AdminCommand::Init(args)) => cmd::admin::init(&args),
         cli::Command::Admin(cli::AdminCommand::Migrate(args)) => cmd::admin::migrate(&args),
+        cli::Command::Admin(cli::AdminCommand::Backup(args)) => cmd::admin::backup(&args),
+        cli::Command::Admin(cli::AdminCommand::Verify(args)) => cmd::admin::verify(&args),
+        cli::Command::Admin(cli::AdminCommand::Restore(args)) => cmd::admin::restore(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -21,4 +21,6 @@ pub mod store;
 pub mod upload;
 pub mod words;
 
+#[cfg(feature = "sqlite")]
+pub use secretary::backup;
 pub use secretary::{admin, migrate, publish, reports, retention, roster};

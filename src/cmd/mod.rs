@@ -7,6 +7,7 @@ pub mod dues;
 pub mod members;
 pub mod notes;
 pub mod report;
+pub mod run;
 pub mod serve;
 
 use zhibu_generator::BuildOptions;

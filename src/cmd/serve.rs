@@ -118,7 +118,7 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     let limits = crate::http_server::Limits::from_env()?;
     // `serve` prints where it listens on stdout, so scripts and tests can read the port.
     println!("Serving {} on {base_url}/ (Ctrl+C to stop)", args.site.root.display());
-    let options = crate::http_server::Options { limits, https: false };
+    let options = crate::http_server::Options { limits, ..Default::default() };
     crate::http_server::serve(listener, app, options, async {
         let _ = tokio::signal::ctrl_c().await;
     })
@@ -232,7 +232,7 @@ async fn live_reload(
 }
 
 /// The Content-Type of a built file, from its extension (mime_guess's table); text is UTF-8.
-fn content_type(path: &str) -> String {
+pub(crate) fn content_type(path: &str) -> String {
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     let text = mime.type_() == mime_guess::mime::TEXT
         || matches!(mime.subtype().as_str(), "json" | "xml" | "javascript")
@@ -324,13 +324,13 @@ async fn static_file(State(state): State<AppState>, uri: Uri) -> Response {
 
 /// A folder's URL with its slash, on this origin: one leading slash only, since `//host/` (or
 /// `/\host/`) in a Location sends the browser to another host.
-fn slashed(path: &str) -> String {
+pub(crate) fn slashed(path: &str) -> String {
     format!("/{}/", path.trim_start_matches(['/', '\\']))
 }
 
 /// Decodes %XX escapes (Chinese term URLs arrive percent-encoded); bytes that are not UTF-8
 /// become U+FFFD.
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 

@@ -14,6 +14,7 @@ mod browser;
 mod build;
 mod errors;
 mod production;
+mod run;
 mod search;
 mod secretary_cli;
 mod secretary_dues;

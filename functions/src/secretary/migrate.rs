@@ -40,15 +40,23 @@ impl Tally {
 
 /// Everything the store holds for a branch, in a canonical order.
 #[derive(Default)]
-struct Snapshot {
-    members: Vec<MemberRecord>,
-    signins: Vec<Signin>,
-    notes: Vec<Note>,
-    copies: Vec<Copy>,
-    documents: Vec<Document>,
+pub(crate) struct Snapshot {
+    pub(crate) members: Vec<MemberRecord>,
+    pub(crate) signins: Vec<Signin>,
+    pub(crate) notes: Vec<Note>,
+    pub(crate) copies: Vec<Copy>,
+    pub(crate) documents: Vec<Document>,
 }
 
-async fn snapshot(
+impl Snapshot {
+    /// Every photo key the records point at: copies' photos and thumbnails, documents' pages.
+    pub(crate) fn photo_keys(&self) -> std::collections::BTreeSet<String> {
+        let copies = self.copies.iter().flat_map(|c| [c.photo_key.clone(), c.thumb_key.clone()]);
+        copies.chain(self.documents.iter().flat_map(|d| d.blob_keys.iter().cloned())).collect()
+    }
+}
+
+pub(crate) async fn snapshot(
     store: &(impl MemberStore + SigninStore + NoteStore + CopyStore + DocumentStore + ?Sized),
     members: &[MemberRecord],
 ) -> anyhow::Result<Snapshot> {

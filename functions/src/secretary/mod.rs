@@ -8,6 +8,8 @@
 //! line has always used.
 
 pub mod admin;
+#[cfg(feature = "sqlite")]
+pub mod backup;
 pub mod migrate;
 pub mod publish;
 pub mod reports;
