@@ -559,3 +559,37 @@ fn the_daily_purge_fires_at_its_hour_on_a_test_clock() {
     assert_eq!(entry.actor, "scheduler:retention");
     assert!(entry.at.to_rfc3339().starts_with("2027-01-01T03:30"), "at the test clock's time: {}", entry.at);
 }
+
+#[test]
+fn the_daily_backup_script_keeps_the_newest_copies_and_each_verifies() {
+    let site = Site::fixture("site");
+    let data = site.root().join(".zhibu");
+    assert!(site.import_roster("id,name,role\nm001,张三,member\n", "codes.csv", &data).success);
+    let root = site.root().join("backups");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/one-machine/backup.sh");
+    let bin = Path::new(env!("CARGO_BIN_EXE_zhibu")).parent().unwrap().to_path_buf();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    for _ in 0..3 {
+        let out = Command::new("bash")
+            .arg(&script)
+            .arg(&data)
+            .arg(&root)
+            .arg("2")
+            .env("PATH", &path)
+            .env_remove("ZHIBU_STORE")
+            .env_remove("ZHIBU_BLOBS")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        // Folder names have whole seconds.
+        std::thread::sleep(Duration::from_millis(1100));
+    }
+    let mut kept: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
+    kept.sort();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    for dir in kept {
+        let verify = zhibu(&site, &[OsStr::new("admin"), OsStr::new("verify"), dir.as_os_str()]);
+        assert!(verify.success, "{}", verify.stderr);
+        assert!(verify.stdout.contains("members 1"), "{}", verify.stdout);
+    }
+}
