@@ -475,7 +475,8 @@ pub struct RunArgs {
     #[command(flatten)]
     pub site: SiteArgs,
     /// Serve this folder, built before with `zhibu build`, instead of building the site at
-    /// start (the catalog is then read from ZHIBU_CATALOG or <data>/zhibu-catalog.json).
+    /// start (the catalog is then read from ZHIBU_CATALOG, <data>/zhibu-catalog.json or the
+    /// build's .zhibu/zhibu-catalog.json under --root).
     #[arg(long = "site", value_name = "DIR")]
     pub built: Option<PathBuf>,
     /// Build with this base URL instead of config.toml's (the address members open).

@@ -44,7 +44,7 @@ fn site(
     let start = Instant::now();
     if let Some(dir) = &args.built {
         let files = SiteFiles::from_dir(dir)?;
-        let loaded = match zhibu_functions::catalog::Catalog::from_file(&api_config.catalog) {
+        let loaded = match zhibu_functions::catalog::Catalog::from_file(&catalog_path(args, api_config)) {
             Ok(c) => {
                 catalog.replace(c);
                 true
@@ -79,6 +79,17 @@ fn site(
         progress::format_duration(start.elapsed())
     );
     Ok((files, true))
+}
+
+/// Where the catalog of a folder built before is: ZHIBU_CATALOG, else in the data folder, else
+/// where `zhibu build` of the site at `--root` wrote it (`.zhibu/zhibu-catalog.json`).
+fn catalog_path(args: &RunArgs, api_config: &zhibu_functions::config::Config) -> std::path::PathBuf {
+    use zhibu_functions::catalog::{DEFAULT_PATH, FILE_NAME};
+    if std::env::var_os("ZHIBU_CATALOG").is_some_and(|v| !v.is_empty()) {
+        return api_config.catalog.clone();
+    }
+    let in_data = args.data.join(FILE_NAME);
+    if in_data.exists() { in_data } else { args.site.root.join(DEFAULT_PATH) }
 }
 
 /// The clock of the daily jobs: the system's, or a test's (`ZHIBU_TEST_CLOCK_START`).

@@ -593,3 +593,49 @@ fn the_daily_backup_script_keeps_the_newest_copies_and_each_verifies() {
         assert!(verify.stdout.contains("members 1"), "{}", verify.stdout);
     }
 }
+
+#[test]
+fn run_serves_a_folder_built_before_and_health_fails_without_its_catalog() {
+    let site = Site::fixture("site");
+    assert!(site.build().success);
+    let out = site.out();
+    let data = site.root().join(".zhibu");
+    let server =
+        start(&site, &[OsStr::new("--site"), out.as_os_str(), OsStr::new("--data"), data.as_os_str()], &[]);
+    let page = get(&server.addr, "GET", "/", &[("accept-encoding", "gzip")]);
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        String::from_utf8(page.decoded()).unwrap(),
+        std::fs::read_to_string(out.join("index.html")).unwrap()
+    );
+    let (status, body) = http(&server.addr, "GET", "/api/health", None, None);
+    assert_eq!(status, 200, "{body}");
+    drop(server);
+
+    let elsewhere = site.root().join("elsewhere");
+    let server = start(
+        &site,
+        &[OsStr::new("--site"), out.as_os_str(), OsStr::new("--data"), elsewhere.as_os_str()],
+        &[("ZHIBU_CATALOG", "/nonexistent/zhibu-catalog.json")],
+    );
+    server.wait_err("no catalog", Duration::from_secs(10));
+    let (status, body) = http(&server.addr, "GET", "/api/health", None, None);
+    assert_eq!(status, 503, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["checks"]["catalog"], "fail");
+    assert_eq!(v["checks"]["store"], "ok");
+    let not_built = start_fails(&site, &[OsStr::new("--site"), site.root().join("content").as_os_str()]);
+    assert!(not_built.contains("no index.html"), "{not_built}");
+}
+
+/// `zhibu run` that must fail at start: its stderr.
+fn start_fails(site: &Site, args: &[&OsStr]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_zhibu"))
+        .args(["run", "--port", "0", "--quiet", "--root"])
+        .arg(site.root())
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
