@@ -229,3 +229,70 @@ fn a_phone_types_queries_into_the_search_page_of_the_branch_site() {
     let log = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
     assert!(run.status.success() && log.contains("search: all steps passed"), "{log}");
 }
+
+#[test]
+fn search_js_fetches_only_the_chunks_its_first_results_need() {
+    if !have(false) {
+        return;
+    }
+    // Three hundred more pages, so that common keys are cut into chunks (index.rs): 党员 in every
+    // one, 三会一课 in the title of some, 部党员 where 支部 meets 党员.
+    let site = Site::fixture("search");
+    for i in 0..300 {
+        let title = if i % 7 == 3 {
+            format!("第{i}次三会一课安排")
+        } else {
+            format!("支部活动纪实{i}")
+        };
+        let body = format!(
+            "{}全体党员参加学习，讨论发展对象的培养。{}\n\n本次活动{}支部党员{i}人到会。",
+            "党员同志们，".repeat(1 + i % 5),
+            if i % 3 == 0 { "坚持三会一课制度。" } else { "" },
+            if i % 11 == 0 { "由" } else { "共" },
+        );
+        site.write(
+            &format!("content/notices/gen-{i}.md"),
+            &format!(
+                "+++\ntitle = \"{title}\"\ndate = 2026-0{}-{:02}\n+++\n\n{body}\n",
+                1 + i % 9,
+                1 + i % 28
+            ),
+        );
+    }
+    site.build().ok();
+    let chunks = std::fs::read_dir(site.out().join("search/k"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains('-'))
+        .count();
+    assert!(chunks > 0, "some key has further chunks");
+    let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/zhibu/static/js/search.js");
+    // A first query asking for five results, then the same query asking for all: the five are the
+    // first five of all, ranked alike, for fewer files.
+    let script = r#"
+const fs = require('fs'), path = require('path'), api = require(process.argv[1]), dir = process.argv[2];
+const index = () => { const got = []; return { got, index: new api.Index(async (p, binary) => {
+  got.push(p); const raw = fs.readFileSync(path.join(dir, 'search', p)); return binary ? new Uint8Array(raw) : raw.toString(); }) }; };
+(async () => {
+  const out = [];
+  for (const q of ['党员', '三会一课', '部党员', '发展对象', '党员 学习', '党', 'shyk', '支部党员']) {
+    const a = index(), b = index(), five = await a.index.search(q, 5), all = await b.index.search(q);
+    out.push({ q, five: five.slice(0, 5).map((h) => [h.doc, h.score]), all: all.slice(0, 5).map((h) => [h.doc, h.score]),
+      more: !!five.more, fewer: a.got.length, every: b.got.length, count: all.length });
+  }
+  process.stdout.write(JSON.stringify(out));
+})();
+"#;
+    let run = Command::new("node").arg("-e").arg(script).arg(&js).arg(site.out()).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let results: Vec<Value> = serde_json::from_slice(&run.stdout).unwrap();
+    let mut saved = 0;
+    for r in &results {
+        assert_eq!(r["five"], r["all"], "{}: the first five differ from those of a full search", r["q"]);
+        assert!(r["fewer"].as_u64() <= r["every"].as_u64(), "{r}");
+        if r["more"] == true {
+            saved += 1;
+            assert!(r["fewer"].as_u64() < r["every"].as_u64(), "{r}");
+        }
+    }
+    assert!(saved > 0, "some query stopped early: {results:?}");
+}

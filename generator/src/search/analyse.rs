@@ -71,12 +71,15 @@ pub fn key_text(key: Key, strings: &impl Fn(Key) -> Option<String>) -> Option<St
     }
 }
 
-/// One key of a document: its shard, and the end of its postings in [`Analysed::blob`].
+/// One key of a document: its shard, the end of its postings in [`Analysed::blob`], and what
+/// ranks the document for the key: `count << 2 | field` (its number of positions, the best
+/// field it occurs in; see [`super::index::rank`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Entry {
     pub key: Key,
     pub shard: u32,
     pub end: u32,
+    pub summary: u32,
 }
 
 /// What the index keeps of one document.
@@ -177,14 +180,16 @@ fn key_shard(key: Key, strings: &std::collections::HashMap<Key, Box<str>>, shard
 /// Analyses one document for an index of `shards` shards.
 pub fn analyse(doc: &Doc, terms: &Terms, shards: u32) -> Analysed {
     let placed = place(&doc.blocks);
-    let mut postings: std::collections::HashMap<Key, Vec<u32>> = std::collections::HashMap::new();
+    // (key, pos << 5 | flags), sorted below: one allocation for the whole document.
+    let mut postings: Vec<(Key, u32)> = Vec::with_capacity(placed.len() * 2 + 16);
     let mut strings: std::collections::HashMap<Key, Box<str>> = std::collections::HashMap::new();
     let mut han = Vec::new();
     let mut add = |key: Key, pos: u32, field: Field, starts_word: bool, ends_word: bool, gap: bool| {
         let v =
             pos << 5 | field as u32 | (starts_word as u32) << 2 | (ends_word as u32) << 3 | (gap as u32) << 4;
-        postings.entry(key).or_default().push(v);
+        postings.push((key, v));
     };
+    let mut run: Vec<char> = Vec::new();
     let mut i = 0;
     while i < placed.len() {
         let p = &placed[i];
@@ -204,8 +209,9 @@ pub fn analyse(doc: &Doc, terms: &Terms, shards: u32) -> Analysed {
         {
             j += 1;
         }
-        let run: Vec<char> = placed[i..j].iter().map(|u| u.unit.ch).collect();
-        let gap: Vec<bool> = placed[i..j].iter().map(|u| u.unit.gap_after).collect();
+        run.clear();
+        run.extend(placed[i..j].iter().map(|u| u.unit.ch));
+        let gap = |k: usize| placed[i + k].unit.gap_after;
         han.extend_from_slice(&run);
         let n = run.len();
         let b = if n > 1 { words::boundaries(&run, terms) } else { vec![true, true] };
@@ -214,13 +220,13 @@ pub fn analyse(doc: &Doc, terms: &Terms, shards: u32) -> Analysed {
         for k in 0..n {
             let pos = pos0 + k as u32;
             if k + 1 < n {
-                add(pair(run[k], run[k + 1]), pos, field, b[k], b[k + 2], gap[k + 1]);
+                add(pair(run[k], run[k + 1]), pos, field, b[k], b[k + 2], gap(k + 1));
             }
             if k == 0 || k + 1 == n {
-                add(ONE | run[k] as u64, pos, field, b[k], b[k + 1], gap[k]);
+                add(ONE | run[k] as u64, pos, field, b[k], b[k + 1], gap(k));
             }
             if field != Field::Body {
-                add(HEAD | run[k] as u64, pos, field, b[k], b[k + 1], gap[k]);
+                add(HEAD | run[k] as u64, pos, field, b[k], b[k + 1], gap(k));
             }
         }
         if field == Field::Title {
@@ -249,26 +255,36 @@ pub fn analyse(doc: &Doc, terms: &Terms, shards: u32) -> Analysed {
         }
         i = j;
     }
-    let mut entries: Vec<(u32, Key, Vec<u32>)> =
-        postings.into_iter().map(|(key, list)| (key_shard(key, &strings, shards), key, list)).collect();
-    entries.sort_unstable_by_key(|(shard, k, _)| (*shard, *k));
-    let mut blob = Vec::new();
-    let mut ends = Vec::with_capacity(entries.len());
-    for (shard, key, list) in entries {
-        push_varint(&mut blob, list.len() as u64);
-        let mut prev = 0u32;
-        for v in list {
+    // By key, positions ascending (a key occurs once at a position); then the keys by shard.
+    postings.sort_unstable();
+    let mut groups: Vec<(u32, Key, usize, usize)> = Vec::new();
+    let mut start = 0;
+    for group in postings.chunk_by(|a, b| a.0 == b.0) {
+        let key = group[0].0;
+        groups.push((key_shard(key, &strings, shards), key, start, start + group.len()));
+        start += group.len();
+    }
+    groups.sort_unstable();
+    let mut blob = Vec::with_capacity(postings.len() * 2);
+    let mut entries = Vec::with_capacity(groups.len());
+    for (shard, key, from, to) in groups {
+        let group = &postings[from..to];
+        push_varint(&mut blob, group.len() as u64);
+        let (mut prev, mut field) = (0u32, 0u32);
+        for (_, v) in group {
             let (pos, flags) = (v >> 5, v & 31);
             push_varint(&mut blob, u64::from(pos - prev) << 5 | u64::from(flags));
             prev = pos;
+            field = field.max(flags & 3);
         }
-        ends.push(Entry { shard, key, end: blob.len() as u32 });
+        let summary = (group.len() as u32) << 2 | field;
+        entries.push(Entry { key, shard, end: blob.len() as u32, summary });
     }
     let mut strings: Vec<(Key, Box<str>)> = strings.into_iter().collect();
     strings.sort();
     han.sort_unstable();
     han.dedup();
-    Analysed { entries: ends, blob, strings, chunks: chunks(doc, &placed), han }
+    Analysed { entries, blob, strings, chunks: chunks(doc, &placed), han }
 }
 
 /// One excerpt chunk: the text of the positions `[n·CHUNK, (n+1)·CHUNK)`.

@@ -33,6 +33,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::data::{Body, OutputFile, SiteData};
+use crate::messages;
 use crate::problems::{BuildError, Problem, Problems};
 use analyse::{Analysed, Doc};
 use extract::Field;
@@ -70,9 +71,7 @@ impl Settings {
         let mut s = Settings::default();
         let file = std::path::Path::new("config.toml");
         let flag = |key: &str, value: &toml::Value| {
-            value
-                .as_bool()
-                .ok_or_else(|| Problem::in_file(file, format!("`search.{key}` must be true or false")))
+            value.as_bool().ok_or_else(|| Problem::in_file(file, messages::search_flag(key)))
         };
         for (key, value) in table {
             match key.as_str() {
@@ -82,30 +81,30 @@ impl Settings {
                 "include_date" => s.include_date = flag(key, value)?,
                 "include_path" => s.include_path = flag(key, value)?,
                 "truncate_content_length" => {
-                    let n = value.as_integer().filter(|n| *n >= 0).ok_or_else(|| {
-                        Problem::in_file(
-                            file,
-                            "`search.truncate_content_length` must be a number of characters",
-                        )
-                    })?;
+                    let n = value
+                        .as_integer()
+                        .filter(|n| *n >= 0)
+                        .ok_or_else(|| Problem::in_file(file, messages::search_truncate_length()))?;
                     s.truncate_content_length = Some(n as usize);
                 }
                 "index_format" => {
-                    let format = value.as_str().and_then(zola::Format::parse).ok_or_else(|| {
-                        Problem::in_file(
-                            file,
-                            "`search.index_format` must be \"elasticlunr_javascript\", \"elasticlunr_json\", \"fuse_javascript\" or \"fuse_json\"",
-                        )
-                    })?;
+                    let format = value
+                        .as_str()
+                        .and_then(zola::Format::parse)
+                        .ok_or_else(|| Problem::in_file(file, messages::search_index_format()))?;
                     s.index_format = Some(format);
                 }
                 other => {
-                    return Err(Problem::in_file(
-                        file,
-                        format!(
-                            "unknown setting `search.{other}`; known: include_title, include_content, include_description, include_date, include_path, truncate_content_length, index_format"
-                        ),
-                    ));
+                    let known = [
+                        "include_title",
+                        "include_content",
+                        "include_description",
+                        "include_date",
+                        "include_path",
+                        "truncate_content_length",
+                        "index_format",
+                    ];
+                    return Err(Problem::in_file(file, messages::search_unknown_setting(other, &known)));
                 }
             }
         }
@@ -134,7 +133,7 @@ pub fn add(
     data: &SiteData,
     files: &mut Vec<OutputFile>,
     memo: Option<&mut Memo>,
-    phase: &dyn Fn(&str, Duration),
+    phase: &dyn Fn(&messages::Text, Duration),
 ) -> Result<(), BuildError> {
     if !data.config.build_search_index {
         return Ok(());
@@ -185,23 +184,14 @@ pub fn add(
             new_files.push(OutputFile { path: "elasticlunr.min.js".into(), body: Body::Bytes(js) });
         }
     }
-    let detail = format!(
-        "{} documents ({} ms analysing), {} keys in {} shards",
-        found.len(),
-        analysing.as_millis(),
-        built.keys,
-        shards
-    );
+    let detail = messages::search_count(found.len(), analysing.as_millis(), built.keys, shards);
     phase(&detail, start.elapsed());
 
     let taken: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut problems = Problems::default();
     for f in &new_files {
         if taken.contains(f.path.as_str()) {
-            problems.push(Problem::new(format!(
-                "the search index wants {}, which the site already has (a page or a static file): move that one",
-                f.path
-            )));
+            problems.push(Problem::new(messages::search_output_taken(&f.path)));
         }
     }
     problems.into_result(())?;

@@ -8,6 +8,15 @@
 //! (title 20, heading or description 8, body 0; pinyin half), plus 2 if some match is a whole
 //! word, plus log2(1 + matches); parts close together add up to 3; recent pages add 0.5. Ties go
 //! to the newer page.
+//!
+//! This reads every chunk of a key (see [`super::index`]). search.js, asked for the first
+//! results only (the page shows five at a time), reads a key's further chunks only while a page
+//! it has not seen with every key of an alternative could still rank among them: such a page
+//! scores at most its [`super::index::rank`] with each key it was seen with (less 2 where that
+//! key never starts, or ends, a word where the query's must), and below the last chunk read of
+//! each key it was not. Those first results are the same, in the same order, as here; the end-to-
+//! end test checks it. The rare queries that join two common keys (部党员, where 支部 meets 党员)
+//! still read every chunk of the common one: only positions tell where they meet.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -197,9 +206,9 @@ fn varint(bytes: &[u8], at: &mut usize) -> u64 {
 /// The postings of a key: per document, its positions (`pos << 5 | flags`).
 pub type Postings = BTreeMap<u32, Vec<u32>>;
 
-fn decode(bytes: &[u8]) -> Postings {
+/// Adds a chunk's documents to `out`.
+fn decode(bytes: &[u8], out: &mut Postings) {
     let mut at = 0;
-    let mut out = BTreeMap::new();
     let docs = varint(bytes, &mut at);
     let mut doc = 0u32;
     for _ in 0..docs {
@@ -214,14 +223,16 @@ fn decode(bytes: &[u8]) -> Postings {
         }
         out.insert(doc, list);
     }
-    out
 }
 
 /// The index, as far as queries have needed it.
 pub struct Index<'a, F: Files + ?Sized> {
     files: &'a F,
     pub meta: serde_json::Value,
-    shards: HashMap<u32, HashMap<String, Postings>>,
+    /// Per shard read, its keys: their number in the shard and their entry.
+    shards: HashMap<u32, HashMap<String, (u32, Vec<u8>)>>,
+    /// The keys decoded, every chunk of them.
+    keys: HashMap<String, Postings>,
     /// Paths read, in order: what a browser would have fetched.
     pub fetched: Vec<String>,
 }
@@ -242,9 +253,16 @@ pub struct Hit {
 impl<'a, F: Files + ?Sized> Index<'a, F> {
     pub fn open(files: &'a F) -> Option<Index<'a, F>> {
         let meta: serde_json::Value = serde_json::from_slice(&files.read("search/meta.json")?).ok()?;
-        Some(Index { files, meta, shards: HashMap::new(), fetched: vec!["search/meta.json".into()] })
+        Some(Index {
+            files,
+            meta,
+            shards: HashMap::new(),
+            keys: HashMap::new(),
+            fetched: vec!["search/meta.json".into()],
+        })
     }
 
+    /// Every document of a key: from its shard, and its further chunks if any.
     fn postings(&mut self, key: &str) -> Option<&Postings> {
         let count = self.meta["s"].as_u64().unwrap_or(1) as u32;
         let shard = fnv1a(key.as_bytes()) % count;
@@ -255,17 +273,31 @@ impl<'a, F: Files + ?Sized> Index<'a, F> {
             let mut keys = HashMap::new();
             let mut at = 0;
             let n = varint(&bytes, &mut at);
-            for _ in 0..n {
+            for i in 0..n as u32 {
                 let len = varint(&bytes, &mut at) as usize;
                 let k = String::from_utf8_lossy(&bytes[at..at + len]).into_owned();
                 at += len;
-                let plen = varint(&bytes, &mut at) as usize;
-                keys.insert(k, decode(&bytes[at..at + plen]));
-                at += plen;
+                let len = varint(&bytes, &mut at) as usize;
+                keys.insert(k, (i, bytes[at..at + len].to_vec()));
+                at += len;
             }
             self.shards.insert(shard, keys);
         }
-        self.shards.get(&shard)?.get(key)
+        if !self.keys.contains_key(key) {
+            let (i, entry) = self.shards.get(&shard)?.get(key)?;
+            let i = *i;
+            let mut at = 0;
+            let chunks = varint(entry, &mut at);
+            let mut postings = Postings::new();
+            decode(&entry[at..], &mut postings);
+            for c in 1..chunks {
+                let path = format!("search/k/{shard}-{i}-{c}.bin");
+                decode(&self.files.read(&path).unwrap_or_default(), &mut postings);
+                self.fetched.push(path);
+            }
+            self.keys.insert(key.to_string(), postings);
+        }
+        self.keys.get(key)
     }
 
     /// The matches of one alternative: per document, (base position, field, whole word).

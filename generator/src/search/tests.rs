@@ -175,9 +175,69 @@ fn a_query_fetches_only_the_shards_of_its_keys() {
         .unwrap();
     assert!(meta["s"].as_u64().unwrap() > 4, "{meta}");
     let mut index = Index::open(&files[..]).unwrap();
-    assert!(!index.search("学习教育").is_empty());
-    // meta.json, then the shards of 学习 and 教育 (at most two).
-    assert!(index.fetched.len() <= 3, "{:?}", index.fetched);
+    assert_eq!(index.search("学习教育").len(), 400);
+    // meta.json, then the shards of 学习 and 教育 (at most two); their further chunks besides
+    // (this index reads every chunk; search.js only what the first results need).
+    let shards: Vec<&String> = index.fetched.iter().filter(|p| !p.contains('-')).collect();
+    assert!(shards.len() <= 3, "{:?}", index.fetched);
+}
+
+/// The files of a built index, by path.
+fn file<'a>(files: &'a [OutputFile], path: &str) -> Option<&'a [u8]> {
+    files.iter().find(|f| f.path == path).map(|f| match &f.body {
+        Body::Bytes(b) => &b[..],
+        Body::Copy(_) => unreachable!(),
+    })
+}
+
+#[test]
+fn a_common_key_is_cut_into_ranked_chunks_and_still_found_whole() {
+    // 党员 in every page; in the title of every tenth, and more often in some bodies.
+    let titles: Vec<String> =
+        (0..600).map(|i| if i % 10 == 7 { format!("党员{i}") } else { format!("第{i}篇") }).collect();
+    let bodies: Vec<String> =
+        (0..600).map(|i| format!("{}关于学习的内容{i}", "党员，".repeat(1 + i % 4))).collect();
+    let bodies: Vec<[&str; 1]> = bodies.iter().map(|b| [b.as_str()]).collect();
+    let docs: Vec<(&str, &[&str])> = titles.iter().zip(&bodies).map(|(t, b)| (t.as_str(), &b[..])).collect();
+    let files = build(&docs, 0);
+    let chunk_files: Vec<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| p.starts_with("search/k/") && p.contains('-'))
+        .collect();
+    assert!(chunk_files.iter().any(|p| p.ends_with("-1.bin")), "{chunk_files:?}");
+    for p in &chunk_files {
+        if let Some(plain) = p.strip_suffix(".gz") {
+            assert!(file(&files, plain).is_some(), "{p} has its plain twin");
+        }
+    }
+    let mut index = Index::open(&files[..]).unwrap();
+    let hits = index.search("党员");
+    assert_eq!(hits.len(), 600, "every chunk read: every page found");
+    // The title matches first (most matches, then newest): the first chunk holds them.
+    assert_eq!(hits.iter().take(3).map(|h| h.doc).collect::<Vec<_>>(), [7, 27, 47]);
+    let meta: serde_json::Value = serde_json::from_slice(file(&files, "search/meta.json").unwrap()).unwrap();
+    let shard = super::index::fnv1a("党员".as_bytes()) % meta["s"].as_u64().unwrap() as u32;
+    let shard = file(&files, &format!("search/k/{shard}.bin")).unwrap();
+    assert!(
+        shard.len() < 2 * super::index::FIRST_CHUNK + 1024,
+        "the shard holds the first chunk only: {}",
+        shard.len()
+    );
+}
+
+#[test]
+fn the_index_is_the_same_whatever_the_threads() {
+    let docs: Vec<String> =
+        (0..300).map(|i| format!("党员第{i}次学习，支部{}", "党员".repeat(i % 5))).collect();
+    let bodies: Vec<[&str; 1]> = docs.iter().map(|b| [b.as_str()]).collect();
+    let list: Vec<(&str, &[&str])> = docs.iter().zip(&bodies).map(|(t, b)| (t.as_str(), &b[..])).collect();
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| build(&list, 3));
+    let many = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap().install(|| build(&list, 3));
+    let bytes = |fs: &[OutputFile]| -> Vec<(String, Vec<u8>)> {
+        fs.iter().map(|f| (f.path.clone(), file(fs, &f.path).unwrap().to_vec())).collect()
+    };
+    assert_eq!(bytes(&one), bytes(&many));
 }
 
 #[test]

@@ -4,6 +4,10 @@
 
 import { session, loginHref, toLogin, flush, waiting, logout, say } from "./api.js";
 
+// A page opened from a search result (?highlight=…) marks the query: js/highlight.js is fetched
+// only then, so no other page pays for it.
+if (new URLSearchParams(location.search).has("highlight")) import("./highlight.js");
+
 const s = session();
 const slot = document.querySelector("[data-zhibu=member]");
 let bar = null;
