@@ -21,10 +21,11 @@ step "servers for the DynamoDB and S3 adapters (moto, s3s-fs)"
 install_servers
 start_servers
 
-step "headless Chromium and playwright-core for the browser tests (tests/e2e/browser.rs)"
-if [ ! -x /usr/bin/chromium ]; then
+step "headless Chromium, the CJK fonts and playwright-core for the browser tests (tests/e2e/browser.rs)"
+# fonts-noto-cjk: the walk-through checks that Chinese punctuation is drawn in the Chinese font.
+if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK SC"; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
 lock="$(sha256sum tests/browser/package-lock.json | cut -d' ' -f1)"
 if [ "$(cat tests/browser/node_modules/.installed-lock 2>/dev/null)" != "$lock" ]; then

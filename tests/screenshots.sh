@@ -27,9 +27,15 @@ else
   )
 fi
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "chromium is missing; installing it with apt-get" >&2
-  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+# Chromium, and the Chinese fonts the pages ask for (without them Chromium draws Chinese in
+# whatever font it finds, and the screenshots do not show what readers see). Installed once.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fc-list 2>/dev/null | grep -q "Noto Sans CJK SC" || missing+=(fonts-noto-cjk)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing ${missing[*]} with apt-get" >&2
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 SITE="$(mktemp -d)"

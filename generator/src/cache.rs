@@ -56,9 +56,20 @@ impl Cache {
         (self.inputs == key.inputs && self.paths == key.paths).then_some(self)
     }
 
-    /// The rendered Markdown of `content_path` when its file still has `source_hash`.
-    pub fn markdown(&self, content_path: &str, source_hash: u64) -> Option<&Rendered> {
-        self.markdown.get(content_path).filter(|(hash, _)| *hash == source_hash).map(|(_, r)| r)
+    /// Whether every content file's front matter is as it was in the build this cache kept.
+    pub fn same_structure(&self, key: &Key) -> bool {
+        self.structure == key.structure
+    }
+
+    /// The rendered Markdown of `content_path` when its file still has `source_hash` — and, for
+    /// a file that calls shortcodes, when no front matter changed anywhere (`same_structure`):
+    /// a shortcode may list what other pages declare (an admin page's quiz rounds, events and
+    /// campaigns), so its output is stale once another page's front matter changes.
+    pub fn markdown(&self, content_path: &str, source_hash: u64, same_structure: bool) -> Option<&Rendered> {
+        self.markdown
+            .get(content_path)
+            .filter(|(hash, r)| *hash == source_hash && (same_structure || r.shortcodes.is_empty()))
+            .map(|(_, r)| r)
     }
 
     /// The previous outputs and which pages and sections changed since, when no front matter
@@ -67,7 +78,7 @@ impl Cache {
         if self.structure != key.structure {
             return None;
         }
-        let changed = |path: &str, hash: u64| self.markdown(path, hash).is_none();
+        let changed = |path: &str, hash: u64| self.markdown(path, hash, true).is_none();
         let changed_pages: HashSet<usize> = (library.pages.iter().enumerate())
             .filter(|(_, p)| changed(&p.content_path, p.source_hash))
             .map(|(i, _)| i)

@@ -190,6 +190,8 @@ try {
     await rows.first().waitFor();
     check((await rows.count()) === 2, "the two members, not the admin");
     check((await rows.nth(0).getAttribute("data-member")) === cfg.member.id && (await rows.nth(1).getAttribute("data-member")) === cfg.other.id, "roster order");
+    // Counts first; a member's days only once opened.
+    for (const r of [0, 1]) await rows.nth(r).locator(".heat-toggle").click();
     const today = cfg.campaign.today;
     const classes = (r, d) => rows.nth(r).locator('.heat-cell[data-day="' + d + '"]').getAttribute("class");
     const expect = { 0: { 1: "missed", 2: "done", 3: "missed", 4: "missed", [today]: "done", [today + 1]: "future", 100: "future" }, 1: { 1: "done", 2: "missed", 4: "missed", [today]: "future" } };
@@ -263,7 +265,7 @@ try {
     check(actions.includes("members.import"), "the roster import from the command line: " + actions);
     const reject = await rows.nth(1).locator("td").allTextContents();
     check(reject[1] === cfg.admin.name + "（" + cfg.admin.id + "）" && reject[2] === "退回心得" && reject[4] === reason, "the rejection: " + reject);
-    await waitText(page, "[data-zhibu=admin-audit] tbody", /命令行（.*）导入名册/);
+    await waitText(page, "[data-zhibu=admin-audit] tbody", /支部管理工具.*导入名册/);
     await rows.nth(1).evaluate((e) => e.scrollIntoView());
     await shot(page, "audit");
   });

@@ -26,11 +26,17 @@
 //! an outcome, which the member reads, and prints the 民主测评表; a committee member is refused
 //! these pages.
 //!
+//! A fifth (`tests/browser/walk.mjs`) is the phone walk-through on the branch's own site with
+//! pages dated from today added: no page scrolls sideways at 360 and 390 px (signed out, as a
+//! member, as an admin) or shows a developer's word; the sign-in and the upload within the first
+//! screen; distances in kilometres; a calendar of what was done, corrected after a dropped
+//! connection; an upload's percentage and done state; axe-core clean on the logged-in pages.
+//!
 //! Needs `chromium` (or `ZHIBU_CHROMIUM`), `node` and `npm ci` in `tests/browser`; without them
 //! the tests say so and pass, unless `ZHIBU_TEST_BROWSER_REQUIRED` is set (as the test command
 //! sets it), when they fail. Screenshots of every step go to `target/browser-screenshots/`
 //! (the admin run's named `admin-*.png`, the member's file's `file-*.png`, the year's
-//! `year-*.png`). The runs take turns, not to share the cores.
+//! `year-*.png`, the walk-through's `walk-*.png`). The runs take turns, not to share the cores.
 
 use crate::common;
 
@@ -93,7 +99,6 @@ fn write_site(site: &Site) {
         |hours: i64| (now + chrono::Duration::hours(hours)).format("%Y-%m-%dT%H:%M:%S+08:00").to_string();
     let (opens, closes) = (at(-2), at(24));
     let today = now.date_naive();
-    let starts = today - chrono::Duration::days(4);
 
     site.write(
         "config.toml",
@@ -149,8 +154,42 @@ home_columns = ["activities/_index.md"]
         "content/login.md",
         "+++\ntitle = \"成员登录\"\npath = \"login\"\n[extra]\nshare = false\n+++\n{{ login_form() }}\n\n{{ my_notes() }}\n",
     );
+    let year = today.format("%Y");
     site.write(
-        "content/activities/online.md",
+        "content/activities/review.md",
+        &format!(
+            r#"+++
+title = "{year} 年度民主评议党员"
+date = {today}
+[extra]
+share = false
+[extra.review]
+id = "{REVIEW}"
+year = {year}
+opens = {opens}
+closes = {closes}
++++
+个人自评在本站写；民主测评在支部党员大会上用纸质测评表无记名进行。
+"#
+        ),
+    );
+    write_dated_pages(site, "activities", "");
+}
+
+/// The pages dated from today, in `content/<dir>/`, their file names after `prefix`: an online
+/// event and an on-site event (geofence) open now, a campaign in its fifth day (the upload form
+/// and the calendar first, then the schedule, `data/copy.toml`, as the branch's page has them)
+/// and a quiz round open now.
+fn write_dated_pages(site: &Site, dir: &str, prefix: &str) {
+    let beijing = FixedOffset::east_opt(8 * 3600).expect("+08:00");
+    let now = Utc::now().with_timezone(&beijing);
+    let at =
+        |hours: i64| (now + chrono::Duration::hours(hours)).format("%Y-%m-%dT%H:%M:%S+08:00").to_string();
+    let (opens, closes) = (at(-2), at(24));
+    let today = now.date_naive();
+    let starts = today - chrono::Duration::days(4);
+    site.write(
+        &format!("content/{dir}/{prefix}online.md"),
         &format!(
             r#"+++
 title = "线上主题党日：学习党章"
@@ -171,7 +210,7 @@ closes = {closes}
         ),
     );
     site.write(
-        "content/activities/onsite.md",
+        &format!("content/{dir}/{prefix}onsite.md"),
         &format!(
             r#"+++
 title = "支部党员大会（现场）"
@@ -191,25 +230,6 @@ geofence = {{ lat = 30.5222, lon = 114.3610, radius_m = 300 }}
 "#
         ),
     );
-    let year = today.format("%Y");
-    site.write(
-        "content/activities/review.md",
-        &format!(
-            r#"+++
-title = "{year} 年度民主评议党员"
-date = {today}
-[extra]
-share = false
-[extra.review]
-id = "{REVIEW}"
-year = {year}
-opens = {opens}
-closes = {closes}
-+++
-个人自评在本站写；民主测评在支部党员大会上用纸质测评表无记名进行。
-"#
-        ),
-    );
     let mut schedule = String::new();
     for day in 1..=100u32 {
         let date: NaiveDate = starts + chrono::Duration::days(i64::from(day) - 1);
@@ -220,7 +240,7 @@ closes = {closes}
     }
     site.write("data/copy.toml", &schedule);
     site.write(
-        "content/activities/copy.md",
+        &format!("content/{dir}/{prefix}copy.md"),
         &format!(
             r#"+++
 title = "手抄党章100天"
@@ -234,16 +254,16 @@ days = 100
 +++
 每天抄写一段。
 
-{{{{ copy_schedule(data="data/copy.toml", campaign="e2e-copy") }}}}
-
 {{{{ copy_upload(campaign="e2e-copy") }}}}
 
 {{{{ copy_progress(campaign="e2e-copy") }}}}
+
+{{{{ copy_schedule(data="data/copy.toml", campaign="e2e-copy") }}}}
 "#
         ),
     );
     site.write(
-        "content/activities/quiz.md",
+        &format!("content/{dir}/{prefix}quiz.md"),
         &format!(
             r#"+++
 title = "支部测一测：党员的权利和义务"
@@ -275,6 +295,19 @@ explain = "预备党员没有表决权、选举权和被选举权。"
 "#
         ),
     );
+}
+
+/// The walk-through's site: the branch's own (`config.toml`, `content/`, `data/`, `static/`, the
+/// theme), with the pages dated from today added to its campaigns (`/campaigns/walk-online/` and
+/// so on), so that every real page is walked and something is open now.
+fn write_branch_site(site: &Site) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["content", "data", "static", "themes/zhibu"] {
+        common::copy_dir(&repo.join(dir), &site.root().join(dir));
+    }
+    site.write("config.toml", &std::fs::read_to_string(repo.join("config.toml")).expect("config.toml"));
+    site.write("sensitive-words.txt", &format!("# 测试用敏感词表\n{FLAGGED_WORD}\n"));
+    write_dated_pages(site, "campaigns", "walk-");
 }
 
 /// The roster of the member's and the admin runs: 张三 an activist with 李四 as contact person.
@@ -320,8 +353,12 @@ struct Fixture {
 
 impl Fixture {
     fn start(roster: &str) -> Fixture {
+        Fixture::of(roster, write_site)
+    }
+
+    fn of(roster: &str, write: fn(&Site)) -> Fixture {
         let site = Site { dir: tempfile::tempdir().expect("temp dir") };
-        write_site(&site);
+        write(&site);
         site.build().ok();
         let data = site.root().join(".zhibu");
         let codes = import_members(&site, &data, roster);
@@ -449,7 +486,11 @@ fn a_member_on_a_phone_logs_in_signs_in_writes_uploads_answers_and_submits_offli
     let Some(chromium) = chromium_or_skip() else { return };
     let fixture = Fixture::start(ROSTER);
     let shots = screenshots(|name| {
-        !name.starts_with("admin-") && !name.starts_with("file-") && !name.starts_with("year-")
+        !name.starts_with("admin-")
+            && !name.starts_with("file-")
+            && !name.starts_with("year-")
+            && !name.starts_with("walk-")
+            && !name.starts_with("search-")
     });
     run_script("e2e.mjs", &fixture.config(&chromium, &shots), &shots);
 }
@@ -470,6 +511,28 @@ fn an_activist_writes_a_thought_report_that_the_contact_person_comments_and_the_
     let fixture = Fixture::start(FILE_ROSTER);
     let shots = screenshots(|name| name.starts_with("file-"));
     run_script("file.mjs", &fixture.config(&chromium, &shots), &shots);
+}
+
+#[test]
+fn a_phone_walks_through_the_branch_site_with_the_action_first_and_nothing_sideways_or_inaccessible() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let Some(chromium) = chromium_or_skip() else { return };
+    let fixture = Fixture::of(ROSTER, write_branch_site);
+    let shots = screenshots(|name| name.starts_with("walk-"));
+    let mut config = fixture.config(&chromium, &shots);
+    let pages = config["pages"].as_object_mut().expect("pages");
+    for (name, path) in [
+        ("online", "/campaigns/walk-online/"),
+        ("onsite", "/campaigns/walk-onsite/"),
+        ("copy", "/campaigns/walk-copy/"),
+        ("quiz", "/campaigns/walk-quiz/"),
+        ("branchCopy", "/campaigns/constitution-100/"),
+        ("branchEvents", "/notices/q4-branch-meeting/ /campaigns/december-9th-remembrance/"),
+        ("stats", "/life/stats/"),
+    ] {
+        pages.insert(name.to_string(), json!(path));
+    }
+    run_script("walk.mjs", &config, &shots);
 }
 
 #[test]

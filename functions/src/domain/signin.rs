@@ -96,10 +96,25 @@ impl std::fmt::Display for SigninRefusal {
             SigninRefusal::LocationNeeded => {
                 f.write_str("本次是现场活动，签到需要位置；不便提供位置的同志请联系支部书记登记出席")
             }
-            SigninRefusal::TooFar { distance_m, radius_m } => {
-                write!(f, "您距离活动地点约 {distance_m:.0} 米，超出签到范围（{radius_m:.0} 米）")
-            }
+            SigninRefusal::TooFar { distance_m, radius_m } => write!(
+                f,
+                "您距离活动地点约 {}，不在签到范围（约 {}）内。如果您就在会场，请到窗边或室外重新定位后再签到；\
+                 不便在本站签到的，请联系支部书记登记出席，两种方式同等有效",
+                distance(*distance_m),
+                distance(*radius_m)
+            ),
         }
+    }
+}
+
+/// A distance for people: metres under a kilometre, then kilometres (one decimal under 10 km).
+fn distance(m: f64) -> String {
+    if m < 999.5 {
+        format!("{m:.0} 米")
+    } else if m < 10_000.0 {
+        format!("{:.1} 公里", m / 1000.0)
+    } else {
+        format!("{:.0} 公里", m / 1000.0)
     }
 }
 
@@ -249,7 +264,19 @@ mod tests {
         assert!((d - distance_m(30.54, 114.36, 30.52, 114.36)).abs() < 1e-9);
         let error = refusal.field_error().unwrap();
         assert_eq!(error.field, "location");
-        assert_eq!(error.message, "您距离活动地点约 2224 米，超出签到范围（300 米）");
+        assert_eq!(
+            error.message,
+            "您距离活动地点约 2.2 公里，不在签到范围（约 300 米）内。如果您就在会场，请到窗边或室外重新定位后再签到；\
+             不便在本站签到的，请联系支部书记登记出席，两种方式同等有效"
+        );
+    }
+
+    #[test]
+    fn distances_are_told_in_metres_then_kilometres() {
+        assert_eq!(distance(260.4), "260 米");
+        assert_eq!(distance(999.0), "999 米");
+        assert_eq!(distance(2224.0), "2.2 公里");
+        assert_eq!(distance(683_369.0), "683 公里");
     }
 
     #[test]

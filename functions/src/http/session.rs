@@ -105,7 +105,7 @@ pub async fn create(
     let Some(record) = record.filter(|_| ok) else {
         // The attempt stays recorded as a failure.
         tracing::warn!(member = %id, address = %address, "login failed");
-        return Err(ApiError::Unauthorized("学号或访问码不正确"));
+        return Err(ApiError::Unauthorized("成员编号或访问码不正确"));
     };
     state.store.end_login(&attempt, LoginOutcome::Succeeded).await?;
     let member = record.member;

@@ -158,7 +158,7 @@ async fn outside_the_geofence_is_422_with_the_distance() {
         )
         .await;
     assert_eq!((status, error_field(&b)), (StatusCode::UNPROCESSABLE_ENTITY, "location"));
-    assert!(b["error"]["message"].as_str().unwrap().contains("超出签到范围"));
+    assert!(b["error"]["message"].as_str().unwrap().contains("约 2.2 公里，不在签到范围"));
 }
 
 #[tokio::test]

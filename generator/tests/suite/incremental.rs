@@ -52,7 +52,7 @@ fn assert_same_as_fresh(options: &BuildOptions, cache: &mut Cache) {
 fn incremental_builds_equal_fresh_builds_after_every_kind_of_edit() {
     let dir = copy_fixture();
     let root = dir.path();
-    let options = BuildOptions { root: root.to_path_buf(), base_url: None, drafts: false };
+    let options = BuildOptions { root: root.to_path_buf(), ..Default::default() };
     let mut cache = Cache::default();
     build_cached(&options, &Silent, &mut cache).unwrap();
 
@@ -93,11 +93,48 @@ fn incremental_builds_equal_fresh_builds_after_every_kind_of_edit() {
 fn a_failed_build_keeps_the_cache_usable() {
     let dir = copy_fixture();
     let root = dir.path();
-    let options = BuildOptions { root: root.to_path_buf(), base_url: None, drafts: false };
+    let options = BuildOptions { root: root.to_path_buf(), ..Default::default() };
     let mut cache = Cache::default();
     build_cached(&options, &Silent, &mut cache).unwrap();
     std::fs::write(root.join("content/notices/bad.md"), "+++\ntitle = \n+++\n").unwrap();
     assert!(build_cached(&options, &Silent, &mut cache).is_err());
     std::fs::remove_file(root.join("content/notices/bad.md")).unwrap();
+    assert_same_as_fresh(&options, &mut cache);
+}
+
+#[test]
+fn a_shortcode_listing_other_pages_follows_their_front_matter() {
+    // As the admin pages list the quiz rounds, events and campaigns other pages declare: the
+    // page calling the shortcode is unchanged, another page's front matter is not.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |path: &str, text: &str| {
+        let file = root.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    };
+    write("config.toml", "base_url = \"https://example.cn\"\ntitle = \"测试\"\n");
+    write("templates/index.html", "{{ section.content | safe }}");
+    write("templates/section.html", "{{ section.content | safe }}");
+    write("templates/page.html", "{{ page.content | safe }}");
+    write(
+        "templates/shortcodes/rounds.html",
+        "{% set sec = get_section(path=\"activities/_index.md\") %}{% for p in sec.pages %}{% if p.extra.round %}<p>{{ p.extra.round }}</p>{% endif %}{% endfor %}",
+    );
+    write("content/_index.md", "+++\ntitle = \"首页\"\n+++\n");
+    write("content/activities/_index.md", "+++\ntitle = \"活动\"\n+++\n");
+    write("content/activities/quiz.md", "+++\ntitle = \"测一测\"\n+++\n先作答。\n");
+    write("content/admin.md", "+++\ntitle = \"管理\"\n+++\n{{ rounds() }}\n");
+    let options = BuildOptions { root: root.to_path_buf(), ..Default::default() };
+    let mut cache = Cache::default();
+    build_cached(&options, &Silent, &mut cache).unwrap();
+
+    write(
+        "content/activities/quiz.md",
+        "+++\ntitle = \"测一测\"\n[extra]\nround = \"第一轮\"\n+++\n先作答。\n",
+    );
+    let again = build_cached(&options, &Silent, &mut cache).unwrap();
+    let admin = bytes(&again).into_iter().find(|(p, _)| p == "admin/index.html").unwrap().1;
+    assert!(String::from_utf8(admin).unwrap().contains("第一轮"), "the admin page lists the new round");
     assert_same_as_fresh(&options, &mut cache);
 }

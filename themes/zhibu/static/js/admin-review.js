@@ -42,7 +42,7 @@ export async function review(box) {
       remember("review", ask.review.value.trim());
       location.reload();
     });
-    return say(status, "没有页面声明民主评议（[extra.review]）。可以输入评议编号打开。");
+    return say(status, "目前没有开展中的民主评议。知道评议编号的，可以在下面输入后打开。");
   }
   if (asked) select.value = asked;
   else {

@@ -178,7 +178,7 @@ async function attendance(box) {
   const { events } = await api("GET", "/api/events");
   if (!events.length) {
     select.replaceChildren(el("option", "", "没有活动"));
-    return say(status, "还没有页面声明签到活动（[extra.signin]）。");
+    return say(status, "目前没有需要签到的活动。活动页面开放签到后，会出现在这里。");
   }
   const opens = (iso) => when(iso).split(" ")[0];
   select.replaceChildren(
@@ -258,25 +258,30 @@ async function campaign(box) {
     const d = await api("GET", "/api/campaigns/" + encodeURIComponent(select.value) + "/progress");
     map.replaceChildren(...d.members.map((m) => heatRow(m, d.days, today)));
     const where = today < 1 ? "活动还没有开始。" : today > d.days ? "活动已经结束。" : "今天是第 " + today + " 天（北京时间）。";
-    say(status, where + "共 " + d.members.length + " 位成员，按名册顺序排列。");
+    say(status, where + "共 " + d.members.length + " 位成员，按名册顺序排列；点“查看每天”才显示这位成员每天的情况。");
   }
   select.addEventListener("change", () => show().catch((err) => failed(box, err)));
   await show();
 }
 
+/** One member: the days done, and — only when the secretary opens them — the member's days. */
 function heatRow(m, days, today) {
   const li = el("li", "heat-row");
   li.dataset.member = m.member_id;
   const head = el("p", "heat-name");
-  head.append(el("strong", "", m.name), el("span", "", "已完成 " + m.days_done + " / " + days + " 天"));
+  const toggle = el("button", "heat-toggle", "查看每天");
+  toggle.type = "button";
+  toggle.setAttribute("aria-expanded", "false");
+  head.append(el("strong", "", m.name), el("span", "", "已完成 " + m.days_done + " / " + days + " 天"), toggle);
   const cells = el("div", "heat-cells");
-  cells.setAttribute("role", "img");
+  cells.hidden = true;
+  cells.setAttribute("role", "group");
   cells.setAttribute("aria-label", m.name + "：已完成 " + m.days_done + " / " + days + " 天");
   const done = new Set(m.days);
   const photo = el("figure", "heat-photo");
   photo.hidden = true;
   for (let n = 1; n <= days; n++) {
-    const cell = el(done.has(n) ? "button" : "span", "heat-cell");
+    const cell = el(done.has(n) ? "button" : "span", "heat-cell", String(n));
     cell.dataset.day = n;
     cell.classList.add(done.has(n) ? "is-done" : n < today ? "is-missed" : "is-future");
     if (n === today) cell.classList.add("is-today");
@@ -288,6 +293,13 @@ function heatRow(m, days, today) {
     }
     cells.append(cell);
   }
+  toggle.addEventListener("click", () => {
+    const open = cells.hidden;
+    cells.hidden = !open;
+    if (!open) photo.hidden = true;
+    toggle.setAttribute("aria-expanded", String(open));
+    toggle.textContent = open ? "收起" : "查看每天";
+  });
   li.append(head, cells, photo);
   return li;
 }
@@ -401,7 +413,11 @@ async function audit(box) {
   const more = box.querySelector("[data-more]");
   const [{ entries }, people] = await Promise.all([api("GET", "/api/audit"), rosterOnce().catch(() => [])]);
   const who = (actor) => {
-    if (actor.indexOf("cli:") === 0) return "命令行（" + actor.slice(4) + "）";
+    // The secretary's tools on the server; the account's name only when it says something.
+    if (actor.indexOf("cli:") === 0) {
+      const user = actor.slice(4);
+      return "支部管理工具" + (user && user !== "unknown" && user !== "root" ? "（" + user + "）" : "");
+    }
     const m = people.find((p) => p.id === actor);
     return m ? m.name + "（" + actor + "）" : actor;
   };

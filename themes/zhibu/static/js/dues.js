@@ -199,7 +199,7 @@ function setUp() {
           const done = await upload(r.payment.id, receipt.blob);
           if (!done) note += "收据照片已保存在本机，联网后自动上传。";
         } catch (err) {
-          note += "收据照片没有上传成功（" + err.message + "），可以在“我的登记”中补传。";
+          note += "收据照片没有上传成功（" + err.message.replace(/[。.]+$/, "") + "），可以在“我的登记”中补传。";
         }
       }
       clear();

@@ -106,8 +106,22 @@ function setUp(box) {
     for (const q of questions) {
       const picked = q.querySelector("input:checked");
       if (!picked) {
-        say(status, "第 " + q.dataset.q + " 题还没有作答。", "error");
-        return q.querySelector("input").focus();
+        // Said where the focus goes, beside the question, as well as under the button.
+        const text = "第 " + q.dataset.q + " 题还没有作答。";
+        say(status, text, "error");
+        let hint = q.querySelector(".quiz-missing");
+        if (!hint) {
+          hint = el("p", "quiz-missing is-error");
+          hint.id = "quiz-missing-" + id + "-" + q.dataset.q;
+          q.querySelector("fieldset").append(hint);
+          q.querySelector("fieldset").setAttribute("aria-describedby", hint.id);
+          q.addEventListener("change", () => (hint.hidden = true));
+        }
+        hint.textContent = text + "请选择一项。";
+        hint.hidden = false;
+        const first = q.querySelector("input");
+        first.focus({ preventScroll: true });
+        return q.scrollIntoView({ block: "center" });
       }
       answers.push(+picked.value);
     }

@@ -50,7 +50,8 @@ function setUp(box) {
   function signedIn(signin, again) {
     signed = true;
     show("已签到", true);
-    const where = signin.location ? "，已记录大致位置" : "";
+    const loc = signin.location;
+    const where = !loc ? "" : loc.within_geofence === true ? "，已确认您在活动地点附近（只保存了大致位置）" : "，已记录大致位置";
     say(status, (again ? "您已于 " : "签到成功：") + when(signin.at) + (again ? " 签到过，以第一次为准" : "") + where + "。", "ok");
   }
 
