@@ -56,10 +56,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // A build error is already a numbered list; other errors print their chain.
+            let error = progress::say(&zhibu_generator::messages::error_prefix()).to_string();
             if let Some(build) = e.downcast_ref::<zhibu_generator::BuildError>() {
-                eprint!("Error: {build}");
+                eprint!("{error}{build}");
             } else {
-                eprintln!("Error: {e:#}");
+                eprintln!("{error}{e:#}");
             }
             ExitCode::FAILURE
         }

@@ -1,18 +1,39 @@
-//! Progress lines on stderr: one per phase with counts and times; silent with `--quiet`.
+//! Progress lines and warnings on stderr, in the run's language; progress is silent with
+//! `--quiet`.
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use zhibu_generator::Problem;
+use zhibu_generator::messages::{self, Lang, Phase, Text};
+
+/// The language of this run's messages, chosen once by [`set_lang`] when the command reads its
+/// site (`ZHIBU_LANG`, else the site's `default_language`); English before that.
+static LANG: OnceLock<Lang> = OnceLock::new();
+
+pub fn set_lang(lang: Lang) {
+    let _ = LANG.set(lang);
+}
+
+pub fn lang() -> Lang {
+    LANG.get().copied().unwrap_or_default()
+}
+
+/// A message in the run's language.
+pub fn say(text: &Text) -> &str {
+    text.get(lang())
+}
 
 pub struct Lines {
     pub quiet: bool,
 }
 
 impl zhibu_generator::Progress for Lines {
-    fn phase(&self, name: &str, detail: &str, elapsed: Duration) {
+    fn phase(&self, phase: Phase, detail: &Text, elapsed: Duration) {
         if !self.quiet {
             let memory = resident_memory().map(|m| format!("  {m}")).unwrap_or_default();
-            eprintln!("  {name:<10} {detail:<48} {:>8}{memory}", format_duration(elapsed));
+            let name = messages::phase(phase);
+            eprintln!("  {:<10} {:<48} {:>8}{memory}", say(&name), say(detail), format_duration(elapsed));
         }
     }
 }
@@ -38,20 +59,19 @@ const SHOWN_WARNINGS: usize = 20;
 
 /// Warnings never fail a build but are always shown (the first ones in full, then a count).
 pub fn print_warnings(warnings: &[Problem]) {
+    let prefix = messages::warning_prefix();
     for w in warnings.iter().take(SHOWN_WARNINGS) {
-        eprintln!("warning: {w}");
+        eprintln!("{}{}", say(&prefix), w.render(lang()));
     }
     if warnings.len() > SHOWN_WARNINGS {
-        eprintln!(
-            "warning: … and {} more warnings (`zhibu check` lists them all)",
-            warnings.len() - SHOWN_WARNINGS
-        );
+        eprintln!("{}{}", say(&prefix), say(&messages::more_warnings(warnings.len() - SHOWN_WARNINGS)));
     }
 }
 
 /// Every warning, for `zhibu check`.
 pub fn print_all_warnings(warnings: &[Problem]) {
+    let prefix = messages::warning_prefix();
     for w in warnings {
-        eprintln!("warning: {w}");
+        eprintln!("{}{}", say(&prefix), w.render(lang()));
     }
 }

@@ -18,7 +18,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::content::front_matter::Date;
 use crate::content::{Library, Page};
 use crate::markdown::Rendered;
-use crate::messages;
+use crate::messages::{self, IdKind, Text};
 use crate::problems::{Problem, Problems};
 use crate::strict_toml::{self, find_key_line};
 
@@ -43,7 +43,7 @@ type Owners<'a> = BTreeMap<String, &'a Page>;
 
 /// A problem with a value of `[extra.<table>]` in a page's front matter, at the line of `key`
 /// (or of the table's header when the key is not written out).
-fn at_key(page: &Page, table: &str, key: &str, message: impl Into<String>) -> Problem {
+fn at_key(page: &Page, table: &str, key: &str, message: Text) -> Problem {
     let lines: Vec<&str> = page.front_matter.lines().collect();
     let header = format!("[extra.{table}]");
     let start = lines.iter().position(|l| l.trim() == header);
@@ -64,7 +64,7 @@ fn at_key(page: &Page, table: &str, key: &str, message: impl Into<String>) -> Pr
         .map(|i| page.front_matter_line + i)
         .or_else(|| find_key_line(&page.front_matter, table).map(|l| page.front_matter_line + l - 1))
         .unwrap_or(page.front_matter_line);
-    Problem { file: Some(page.file.clone()), line: Some(line), message: message.into() }
+    Problem { file: Some(page.file.clone()), line: Some(line), message }
 }
 
 fn read_datetime(v: Option<&toml::Value>) -> Option<DateTime<FixedOffset>> {
@@ -95,13 +95,13 @@ impl<'a> Declaration<'a> {
         match value.as_table() {
             Some(t) => Some(Declaration { page, table, table_value: t, problems: Vec::new() }),
             None => {
-                problems.push(at_key(page, table, "", format!("`[extra.{table}]` must be a table")));
+                problems.push(at_key(page, table, "", messages::not_a_table(table)));
                 None
             }
         }
     }
 
-    fn fail(&mut self, key: &str, message: impl Into<String>) {
+    fn fail(&mut self, key: &str, message: Text) {
         self.problems.push(at_key(self.page, self.table, key, message));
     }
 
@@ -113,7 +113,7 @@ impl<'a> Declaration<'a> {
         let unknown: Vec<String> =
             strict_toml::unknown_keys(self.table_value, known).into_iter().map(str::to_string).collect();
         for key in unknown {
-            let message = format!("[extra.{}] unknown key `{key}` (known: {})", self.table, known.join(", "));
+            let message = messages::table_unknown_key(self.table, &key, known);
             self.fail(&key, message);
         }
     }
@@ -121,30 +121,25 @@ impl<'a> Declaration<'a> {
     /// `opens` and `closes`: both required, closing after opening.
     fn window(
         &mut self,
-        kind: &str,
+        kind: IdKind,
         id: &str,
     ) -> (Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>) {
         let opens = read_datetime(self.table_value.get("opens"));
         let closes = read_datetime(self.table_value.get("closes"));
         let table = self.table;
         if opens.is_none() {
-            self.fail(
-                "",
-                format!("[extra.{table}] `opens` is required: a date-time such as 2026-12-09T07:00:00+08:00"),
-            );
+            self.fail("", messages::opens_required(table));
         }
         if closes.is_none() {
-            self.fail(
-                "",
-                format!(
-                    "[extra.{table}] `closes` is required: a date-time such as 2026-12-09T22:00:00+08:00"
-                ),
-            );
+            self.fail("", messages::closes_required(table));
         }
         if let (Some(o), Some(c)) = (opens, closes)
             && c <= o
         {
-            self.fail("closes", format!("[extra.{table}] {kind} `{id}` closes ({c}) before it opens ({o})"));
+            self.fail(
+                "closes",
+                messages::closes_before_opens(table, kind, id, &c.to_string(), &o.to_string()),
+            );
         }
         (opens, closes)
     }
@@ -152,7 +147,7 @@ impl<'a> Declaration<'a> {
     /// Records this page as the owner of `id`; a second owner is a problem, at the page being
     /// edited (the newer file, or the later one when their times are equal or unknown), naming
     /// the other. Either way this declaration stays out of the catalog and the first one stays.
-    fn claim(&mut self, owners: &mut Owners<'a>, kind: &str, key: &str, id: &str) {
+    fn claim(&mut self, owners: &mut Owners<'a>, kind: IdKind, key: &str, id: &str) {
         let Some(other) = owners.get(id).copied() else {
             owners.insert(id.to_string(), self.page);
             return;
@@ -185,22 +180,19 @@ fn event<'a>(mut d: Declaration<'a>, owners: &mut Owners<'a>, problems: &mut Pro
     let page = d.page;
     let id = d.str("event");
     if !valid_id(id) {
-        d.fail(
-            "event",
-            format!("[extra.signin] `event = \"{id}\"`: an event id is 3–64 lower-case letters, digits or `-`, e.g. \"2026-12-09-remembrance\""),
-        );
+        d.fail("event", messages::bad_event_id(id));
     }
-    let (opens, closes) = d.window("event", id);
+    let (opens, closes) = d.window(IdKind::Event, id);
     let geofence = match d.table_value.get("geofence").map(parse_geofence) {
         None => None,
         Some(Ok(g)) => Some(g),
         Some(Err(why)) => {
-            d.fail("geofence", format!("[extra.signin] event `{id}`: bad geofence: {why}"));
+            d.fail("geofence", messages::bad_geofence(id, &why));
             None
         }
     };
     d.only_keys(&["event", "opens", "closes", "geofence"]);
-    d.claim(owners, "event", "event", id);
+    d.claim(owners, IdKind::Event, "event", id);
     let event = opens.zip(closes).map(|(opens, closes)| Event {
         id: id.to_string(),
         title: page.title().to_string(),
@@ -220,26 +212,21 @@ fn campaign<'a>(
     let page = d.page;
     let id = d.str("id");
     if !valid_id(id) {
-        d.fail(
-            "id",
-            format!(
-                "[extra.campaign] `id = \"{id}\"`: a campaign id is 3–64 lower-case letters, digits or `-`"
-            ),
-        );
+        d.fail("id", messages::bad_campaign_id(id));
     }
     let starts = read_datetime(d.table_value.get("starts")).map(|d| d.date_naive());
     if starts.is_none() {
-        d.fail("starts", "[extra.campaign] `starts` is required: a date such as 2026-09-01");
+        d.fail("starts", messages::campaign_starts_required());
     }
     let days = match d.table_value.get("days").and_then(|v| v.as_integer()) {
         Some(n) if (1..=366).contains(&n) => Some(n as u32),
         _ => {
-            d.fail("days", "[extra.campaign] `days` must be a whole number from 1 to 366");
+            d.fail("days", messages::campaign_days());
             None
         }
     };
     d.only_keys(&["id", "starts", "days", "schedule"]);
-    d.claim(owners, "campaign", "id", id);
+    d.claim(owners, IdKind::Campaign, "id", id);
     let campaign = starts.zip(days).map(|(starts, days)| Campaign {
         id: id.to_string(),
         title: page.title().to_string(),
@@ -267,7 +254,7 @@ fn plain_text(markdown: &str) -> String {
 
 fn quiz_questions(d: &mut Declaration, quiz_id: &str) -> Vec<QuizQuestion> {
     let Some(list) = d.page.meta.extra.get("quiz").and_then(|v| v.as_array()) else {
-        d.fail("", format!("[extra.quiz_round] `{quiz_id}`: the page has no [[extra.quiz]] questions"));
+        d.fail("", messages::quiz_without_questions(quiz_id));
         return Vec::new();
     };
     let mut questions = Vec::new();
@@ -281,21 +268,15 @@ fn quiz_questions(d: &mut Declaration, quiz_id: &str) -> Vec<QuizQuestion> {
             .unwrap_or_default();
         let answer = q.get("answer").and_then(|v| v.as_integer()).unwrap_or(0);
         if text("question").is_empty() || !(2..=8).contains(&options.len()) {
-            d.fail("", format!("[[extra.quiz]] question {no}: needs `question` and 2–8 `options`"));
+            d.fail("", messages::quiz_question_incomplete(no));
             continue;
         }
         if !(1..=options.len() as i64).contains(&answer) {
-            d.fail(
-                "",
-                format!("[[extra.quiz]] question {no}: `answer = {answer}` must be 1–{}", options.len()),
-            );
+            d.fail("", messages::quiz_answer(no, answer, options.len()));
             continue;
         }
         if text("source").is_empty() {
-            d.fail(
-                "",
-                format!("[[extra.quiz]] question {no}: `source` (the article it comes from) is required"),
-            );
+            d.fail("", messages::quiz_source(no));
         }
         questions.push(QuizQuestion {
             question: text("question"),
@@ -312,16 +293,11 @@ fn quiz<'a>(mut d: Declaration<'a>, owners: &mut Owners<'a>, problems: &mut Prob
     let page = d.page;
     let id = d.str("id");
     if !valid_id(id) {
-        d.fail(
-            "id",
-            format!(
-                "[extra.quiz_round] `id = \"{id}\"`: a quiz id is 3–64 lower-case letters, digits or `-`"
-            ),
-        );
+        d.fail("id", messages::bad_quiz_id(id));
     }
-    let (opens, closes) = d.window("quiz", id);
+    let (opens, closes) = d.window(IdKind::Quiz, id);
     d.only_keys(&["id", "opens", "closes"]);
-    d.claim(owners, "quiz", "id", id);
+    d.claim(owners, IdKind::Quiz, "id", id);
     let questions = quiz_questions(&mut d, id);
     let quiz = opens.zip(closes).map(|(opens, closes)| Quiz {
         id: id.to_string(),
@@ -342,42 +318,27 @@ fn review<'a>(mut d: Declaration<'a>, owners: &mut Owners<'a>, problems: &mut Pr
     let page = d.page;
     let id = d.str("id");
     if !valid_id(id) {
-        d.fail(
-            "id",
-            format!("[extra.review] `id = \"{id}\"`: a review id is 3–64 lower-case letters, digits or `-`, e.g. \"2026-review\""),
-        );
+        d.fail("id", messages::bad_review_id(id));
     }
     let (first, last) = (REVIEW_YEARS.start(), REVIEW_YEARS.end());
     let year = match d.table_value.get("year") {
         Some(toml::Value::Integer(y)) if REVIEW_YEARS.contains(y) => i32::try_from(*y).ok(),
         Some(toml::Value::Integer(y)) => {
-            d.fail(
-                "year",
-                format!("[extra.review] `year = {y}`: the year under review is a whole number from {first} to {last}, e.g. year = 2026"),
-            );
+            d.fail("year", messages::review_year_range(*y, *first, *last));
             None
         }
         Some(other) => {
-            d.fail(
-                "year",
-                format!(
-                    "[extra.review] `year` must be a whole number from {first} to {last} (the year under review), not a {}: e.g. year = 2026",
-                    other.type_str()
-                ),
-            );
+            d.fail("year", messages::review_year_type(other.type_str(), *first, *last));
             None
         }
         None => {
-            d.fail(
-                "year",
-                format!("[extra.review] `year` is required: the year under review, a whole number from {first} to {last} such as 2026"),
-            );
+            d.fail("year", messages::review_year_required(*first, *last));
             None
         }
     };
-    let (opens, closes) = d.window("review", id);
+    let (opens, closes) = d.window(IdKind::Review, id);
     d.only_keys(&["id", "year", "opens", "closes"]);
-    d.claim(owners, "review", "id", id);
+    d.claim(owners, IdKind::Review, "id", id);
     let review = year.zip(opens.zip(closes)).map(|(year, (opens, closes))| Review {
         id: id.to_string(),
         title: page.title().to_string(),
@@ -438,31 +399,20 @@ pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (C
             match sc.name.as_str() {
                 "signin" => match named("event") {
                     Some(e) if event_owner.contains_key(&e) => {}
-                    Some(e) => problems.push(Problem::at(
-                        file,
-                        sc.line,
-                        format!("signin(event=\"{e}\"): no page declares this event in [extra.signin]"),
-                    )),
-                    None => problems.push(Problem::at(
-                        file,
-                        sc.line,
-                        "signin(): the `event` argument is required",
-                    )),
+                    Some(e) => problems.push(Problem::at(file, sc.line, messages::event_not_declared(&e))),
+                    None => problems.push(Problem::at(file, sc.line, messages::signin_without_event())),
                 },
                 "copy_upload" | "copy_progress" => match named("campaign") {
                     Some(c) if campaign_owner.contains_key(&c) => {}
                     Some(c) => problems.push(Problem::at(
                         file,
                         sc.line,
-                        format!(
-                            "{}(campaign=\"{c}\"): no page declares this campaign in [extra.campaign]",
-                            sc.name
-                        ),
+                        messages::campaign_not_declared(&sc.name, &c),
                     )),
                     None => problems.push(Problem::at(
                         file,
                         sc.line,
-                        format!("{}(): the `campaign` argument is required", sc.name),
+                        messages::shortcode_without_campaign(&sc.name),
                     )),
                 },
                 "note_form" => takes_notes = true,
@@ -481,24 +431,24 @@ pub fn build(library: &Library, pages: &[Rendered], sections: &[Rendered]) -> (C
     (catalog, problems)
 }
 
-fn parse_geofence(v: &toml::Value) -> Result<Geofence, String> {
-    let t = v.as_table().ok_or("write geofence = { lat = 30.52, lon = 114.36, radius_m = 300 }")?;
-    let num = |k: &str| -> Result<f64, String> {
+fn parse_geofence(v: &toml::Value) -> Result<Geofence, Text> {
+    let t = v.as_table().ok_or_else(messages::geofence_form)?;
+    let num = |k: &str| -> Result<f64, Text> {
         match t.get(k) {
             Some(toml::Value::Float(f)) => Ok(*f),
             Some(toml::Value::Integer(i)) => Ok(*i as f64),
-            _ => Err(format!("`{k}` must be a number")),
+            _ => Err(messages::geofence_not_a_number(k)),
         }
     };
     let g = Geofence { lat: num("lat")?, lon: num("lon")?, radius_m: num("radius_m")? };
     if !(-90.0..=90.0).contains(&g.lat) {
-        return Err(format!("lat = {} is outside -90..90", g.lat));
+        return Err(messages::geofence_lat(g.lat));
     }
     if !(-180.0..=180.0).contains(&g.lon) {
-        return Err(format!("lon = {} is outside -180..180", g.lon));
+        return Err(messages::geofence_lon(g.lon));
     }
     if !(g.radius_m > 0.0 && g.radius_m <= 50_000.0) {
-        return Err(format!("radius_m = {} must be more than 0 and at most 50000 metres", g.radius_m));
+        return Err(messages::geofence_radius(g.radius_m));
     }
     Ok(g)
 }
@@ -774,6 +724,6 @@ mod tests {
                 .unwrap()
                 .remove("g")
                 .unwrap();
-        assert!(parse_geofence(&bad).unwrap_err().contains("lat"));
+        assert!(parse_geofence(&bad).unwrap_err().en().contains("lat"));
     }
 }

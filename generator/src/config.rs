@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::messages::{self, KeyKind, Lang, Syntax, Text};
 use crate::problems::{Problem, Warnings};
 use crate::strict_toml::{self, Keys, find_key_line};
 
@@ -186,7 +187,7 @@ const HIGHLIGHTING_NOT_YET: &[&str] = &["extra_grammars", "extra_themes"];
 
 /// The keys of a table of config.toml, named in messages with the tables above it (`prefix`).
 const fn settings<'a>(implemented: &'a [&'a str], not_yet: &'a [&'a str], prefix: &'a str) -> Keys<'a> {
-    Keys { implemented, not_yet, prefix, noun: "setting", known: "settings here", zola: "setting" }
+    Keys { implemented, not_yet, prefix, kind: KeyKind::Setting }
 }
 
 const TOP: Keys = settings(IMPLEMENTED, NOT_YET, "");
@@ -207,12 +208,7 @@ impl Config {
                 if let Some(style) = hl.get("style").and_then(|s| s.as_str())
                     && style != "class"
                 {
-                    warnings.push(Problem::in_file(
-                        file,
-                        format!(
-                            "`markdown.highlighting.style = \"{style}\"`: zhibu always highlights with CSS classes, never inline styles"
-                        ),
-                    ));
+                    warnings.push(Problem::in_file(file, messages::highlighting_style(style)));
                 }
             }
         }
@@ -234,7 +230,7 @@ impl Config {
             // The table has no positions; the text gives the same error with its line (the keys
             // removed above are ignored there too).
             let line = toml::from_str::<Config>(text).err().and_then(|e| strict_toml::error_line(text, &e));
-            Problem { line, ..Problem::in_file(file, format!("invalid configuration: {}", e.message())) }
+            Problem { line, ..Problem::in_file(file, messages::invalid_configuration(e.message())) }
         })?;
         config.validate(file)?;
         Ok((config, warnings))
@@ -242,28 +238,19 @@ impl Config {
 
     fn validate(&self, file: &Path) -> Result<(), Problem> {
         if self.base_url.trim().is_empty() {
-            return Err(Problem::in_file(
-                file,
-                "`base_url` is required, e.g. base_url = \"https://dangzhibu.example.edu.cn\"",
-            ));
+            return Err(Problem::in_file(file, messages::base_url_required()));
         }
         for (i, t) in self.taxonomies.iter().enumerate() {
             if t.name.trim().is_empty() {
-                return Err(Problem::in_file(file, format!("taxonomy #{} has an empty `name`", i + 1)));
+                return Err(Problem::in_file(file, messages::taxonomy_without_name(i + 1)));
             }
             if t.paginate_by == Some(0) {
-                return Err(Problem::in_file(
-                    file,
-                    format!("taxonomy `{}`: `paginate_by` must be at least 1", t.name),
-                ));
+                return Err(Problem::in_file(file, messages::taxonomy_paginate_by(&t.name)));
             }
         }
         self.ignored_content_globs().map_err(|why| Problem::in_file(file, why))?;
         if !matches!(self.exclude_paginated_pages_in_sitemap.as_str(), "none" | "all") {
-            return Err(Problem::in_file(
-                file,
-                "`exclude_paginated_pages_in_sitemap` must be \"none\" or \"all\"",
-            ));
+            return Err(Problem::in_file(file, messages::exclude_paginated_pages()));
         }
         Ok(())
     }
@@ -278,19 +265,41 @@ impl Config {
     }
 
     /// `ignored_content` as a glob set matched against paths relative to `content/`.
-    pub fn ignored_content_globs(&self) -> Result<globset::GlobSet, String> {
+    pub fn ignored_content_globs(&self) -> Result<globset::GlobSet, Text> {
         let mut builder = globset::GlobSetBuilder::new();
         for pattern in &self.ignored_content {
-            let glob = globset::Glob::new(pattern)
-                .map_err(|e| format!("`ignored_content`: `{pattern}` is not a valid glob: {e}"))?;
+            let glob =
+                globset::Glob::new(pattern).map_err(|e| messages::bad_glob(pattern, &e.to_string()))?;
             builder.add(glob);
         }
-        builder.build().map_err(|e| format!("`ignored_content`: {e}"))
+        builder.build().map_err(|e| messages::bad_globs(&e.to_string()))
     }
 
     pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
         self.taxonomies.iter().find(|t| t.name == name)
     }
+}
+
+/// The language of a site's messages: `zhibu_lang` (the `ZHIBU_LANG` of the environment) when it
+/// names one, else the site's `default_language`, read from its config.toml as far as that can
+/// be read (a config.toml with mistakes is still told about in the site's language).
+pub fn messages_lang(root: &Path, zhibu_lang: Option<&str>) -> Lang {
+    let text = std::fs::read_to_string(root.join("config.toml")).unwrap_or_default();
+    Lang::choose(zhibu_lang, default_language_in(&text).as_deref())
+}
+
+/// `default_language` of config.toml text: from the parsed table, else from its line above the
+/// first table header when the TOML has mistakes.
+fn default_language_in(text: &str) -> Option<String> {
+    if let Ok(table) = toml::from_str::<toml::Table>(text) {
+        return table.get("default_language").and_then(|v| v.as_str()).map(str::to_string);
+    }
+    let line = text.lines().map(str::trim).take_while(|l| !l.starts_with('[')).find(|l| {
+        l.strip_prefix("default_language").is_some_and(|rest| rest.trim_start().starts_with('='))
+    })?;
+    let value = line.split_once('=')?.1.trim();
+    let value = value.trim_start_matches(['"', '\'']);
+    Some(value[..value.find(['"', '\''])?].to_string())
 }
 
 /// A TOML parse error as a problem with the line and column it happened on; full-width
@@ -299,8 +308,8 @@ fn toml_problem(file: &Path, text: &str, e: &toml::de::Error) -> Problem {
     let (line, column) = strict_toml::error_position(text, e).unzip();
     let (findings, _) = strict_toml::full_width(text);
     let message = match findings.iter().find(|f| Some(f.line) == line) {
-        Some(f) => crate::messages::full_width("invalid TOML", f.found, f.column, &f.fixed_line),
-        None => crate::messages::toml_error("invalid TOML", column, e.message().trim()),
+        Some(f) => messages::full_width(Syntax::Toml, f.found, f.column, &f.fixed_line),
+        None => messages::toml_error(Syntax::Toml, column, e.message().trim()),
     };
     Problem { line, ..Problem::in_file(file, message) }
 }
@@ -308,6 +317,16 @@ fn toml_problem(file: &Path, text: &str, e: &toml::de::Error) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_language_is_read_even_from_a_config_with_mistakes() {
+        assert_eq!(default_language_in("default_language = \"zh-CN\"\n").as_deref(), Some("zh-CN"));
+        let broken =
+            "base_url = \"x\"\ndefault_language = 'zh'\ntitle = “支部”\n[extra]\ndefault_language = \"en\"\n";
+        assert_eq!(default_language_in(broken).as_deref(), Some("zh"));
+        assert_eq!(default_language_in("title = \"x\"\n[extra]\ndefault_language = \"zh\"\n"), None);
+        assert_eq!(default_language_in(""), None);
+    }
 
     fn parse(text: &str) -> Result<(Config, Warnings), Problem> {
         Config::parse(Path::new("config.toml"), text)
@@ -324,7 +343,7 @@ mod tests {
     #[test]
     fn unknown_key_is_an_error_naming_it_and_its_line() {
         let err = parse("base_url = \"https://a.cn\"\ntitel = \"x\"\n").unwrap_err();
-        assert!(err.message.contains("unknown setting `titel`"), "{}", err.message);
+        assert!(err.message.en().contains("unknown setting `titel`"), "{}", err.message.en());
         assert_eq!(err.line, Some(2));
     }
 
@@ -332,7 +351,7 @@ mod tests {
     fn a_typo_in_a_setting_asks_did_you_mean() {
         let err = parse("base_url = \"x\"\n[markdown]\nsmart_punctuaton = true\n").unwrap_err();
         assert_eq!(
-            err.message,
+            err.message.en(),
             "unknown setting `markdown.smart_punctuaton`; did you mean `markdown.smart_punctuation`?"
         );
     }
@@ -341,13 +360,15 @@ mod tests {
     fn toml_errors_give_the_column_and_name_full_width_quotes() {
         let err = parse("base_url = \"x\"\ntitle = \n").unwrap_err();
         assert_eq!(
-            (err.line, err.message.as_str()),
+            (err.line, err.message.en()),
             (Some(2), "invalid TOML at column 9: string values must be quoted, expected literal string")
         );
         let err = parse("base_url = \"x\"\ntitle = “支部”\n").unwrap_err();
         assert_eq!(err.line, Some(2));
         assert!(
-            err.message.starts_with("invalid TOML at column 9: `“` is a Chinese (full-width) quotation mark"),
+            err.message
+                .en()
+                .starts_with("invalid TOML at column 9: `“` is a Chinese (full-width) quotation mark"),
             "{}",
             err.message
         );
@@ -356,7 +377,7 @@ mod tests {
     #[test]
     fn unknown_markdown_key_is_an_error() {
         let err = parse("base_url = \"x\"\n[markdown]\nsmart_punctuaton = true\n").unwrap_err();
-        assert!(err.message.contains("`markdown.smart_punctuaton`"), "{}", err.message);
+        assert!(err.message.en().contains("`markdown.smart_punctuaton`"), "{}", err.message.en());
         assert_eq!(err.line, Some(3));
     }
 
@@ -365,14 +386,14 @@ mod tests {
         let (_, w) =
             parse("base_url = \"x\"\ncompile_sass = true\n[markdown]\nrender_emoji = true\n").unwrap();
         assert_eq!(w.len(), 2);
-        assert!(w[0].message.contains("compile_sass"));
-        assert!(w[1].message.contains("markdown.render_emoji"));
+        assert!(w[0].message.en().contains("compile_sass"));
+        assert!(w[1].message.en().contains("markdown.render_emoji"));
     }
 
     #[test]
     fn missing_base_url_is_an_error() {
         let err = parse("title = \"x\"").unwrap_err();
-        assert!(err.message.contains("base_url"));
+        assert!(err.message.en().contains("base_url"));
     }
 
     #[test]
@@ -394,7 +415,7 @@ mod tests {
     #[test]
     fn bad_ignored_content_glob_is_an_error() {
         let err = parse("base_url = \"x\"\nignored_content = [\"[\"]\n").unwrap_err();
-        assert!(err.message.contains("not a valid glob"), "{}", err.message);
+        assert!(err.message.en().contains("not a valid glob"), "{}", err.message.en());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::content::{Item, Library};
 use crate::data::{Contents, SiteData};
 use crate::markdown::{Reference, Rendered};
-use crate::messages;
+use crate::messages::{self, Looked, Text};
 use crate::problems::Problem;
 use crate::suggest::closest;
 
@@ -62,10 +62,7 @@ pub fn check(data: &SiteData, contents: &Contents, outputs: &BTreeSet<String>) -
                 problems.push(Problem::at(
                     file,
                     link.line,
-                    format!(
-                        "broken anchor `{shown}#{anchor}`: no heading with that id (headings there: {})",
-                        if available.is_empty() { "none".to_string() } else { available.join(", ") }
-                    ),
+                    messages::broken_anchor(&format!("{shown}#{anchor}"), &available),
                 ));
             }
         }
@@ -119,7 +116,7 @@ impl<'a> Site<'a> {
 
     /// The message about `reference` on the page or section `from` at site path `base`, if it is
     /// broken.
-    fn check(&self, from: Item, base: &str, reference: &Reference) -> Option<String> {
+    fn check(&self, from: Item, base: &str, reference: &Reference) -> Option<Text> {
         let url = reference.url.as_str();
         let (before_anchor, anchor) = match url.split_once('#') {
             Some((p, a)) => (p, Some(percent_decode(a))),
@@ -172,7 +169,7 @@ impl<'a> Site<'a> {
 
     /// The message about a file (an image, a document) that nothing publishes at `path`: where
     /// it was looked for, and a file of a close name there or of the same name elsewhere.
-    fn missing_file(&self, from: Item, url: &str, path: &str, image: bool) -> String {
+    fn missing_file(&self, from: Item, url: &str, path: &str, image: bool) -> Text {
         let (dir, name) = match path.rfind('/') {
             Some(cut) => (&path[..=cut], &path[cut + 1..]),
             None => ("/", path),
@@ -180,32 +177,27 @@ impl<'a> Site<'a> {
         let lib = self.library;
         // Who publishes files at `dir`: a bundle or a section (their own files), else static/.
         let owner = self.by_path.get(dir).copied();
-        let mut hint = String::new();
+        let mut needs_bundle = None;
         let looked = match owner {
             Some(Item::Page(i)) if lib.pages[i].bundle_dir.is_some() => {
                 let bundle = lib.pages[i].bundle_dir.as_deref().unwrap_or(std::path::Path::new(""));
-                format!("{}/{name}", bundle.display())
+                Looked::InBundle(format!("{}/{name}", bundle.display()))
             }
             Some(Item::Section(i)) if lib.sections[i].from_file => {
                 let folder = lib.sections[i].file.parent().unwrap_or(std::path::Path::new("content"));
-                format!("{}/{name} and no static{path}", folder.display())
+                Looked::InFolderOrStatic(format!("{}/{name}", folder.display()), path.to_string())
             }
             Some(Item::Page(i)) => {
                 let page = &lib.pages[i];
-                let bundle = page.file.with_extension("");
                 if Item::Page(i) == from {
-                    hint = format!(
-                        " {}",
-                        messages::image_needs_a_bundle(
-                            &page.file.display().to_string(),
-                            &bundle.display().to_string()
-                        )
-                    );
+                    let bundle = page.file.with_extension("");
+                    needs_bundle = Some((page.file.display().to_string(), bundle.display().to_string()));
                 }
-                format!("static{path}")
+                Looked::InStatic(path.to_string())
             }
-            _ => format!("static{path}"),
+            _ => Looked::InStatic(path.to_string()),
         };
+        let needs_bundle = needs_bundle.as_ref().map(|(p, b)| (p.as_str(), b.as_str()));
         // A close name in the same folder, written the way the link was.
         let prefix = dir.trim_start_matches('/');
         let beside: Vec<&str> = self
@@ -229,12 +221,11 @@ impl<'a> Site<'a> {
                     })
                     .map(|f| format!("/{f}"))
             });
-        let message = if image {
-            messages::missing_image(url, &looked, suggestion.as_deref())
+        if image {
+            messages::missing_image(url, &looked, suggestion.as_deref(), needs_bundle)
         } else {
-            messages::missing_linked_file(url, &looked, suggestion.as_deref())
-        };
-        format!("{message}{hint}")
+            messages::missing_linked_file(url, &looked, suggestion.as_deref(), needs_bundle)
+        }
     }
 }
 

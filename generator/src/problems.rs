@@ -7,6 +7,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::messages::{self, Lang, Text};
+
 /// One thing wrong with the site, located as precisely as we can.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Problem {
@@ -14,30 +16,38 @@ pub struct Problem {
     pub file: Option<PathBuf>,
     /// 1-based line in that file.
     pub line: Option<usize>,
-    pub message: String,
+    /// What is wrong, in both languages (see [`crate::messages`]).
+    pub message: Text,
 }
 
 impl Problem {
-    pub fn new(message: impl Into<String>) -> Self {
-        Problem { file: None, line: None, message: message.into() }
+    pub fn new(message: Text) -> Self {
+        Problem { file: None, line: None, message }
     }
 
-    pub fn in_file(file: impl AsRef<Path>, message: impl Into<String>) -> Self {
-        Problem { file: Some(file.as_ref().to_path_buf()), line: None, message: message.into() }
+    pub fn in_file(file: impl AsRef<Path>, message: Text) -> Self {
+        Problem { file: Some(file.as_ref().to_path_buf()), line: None, message }
     }
 
-    pub fn at(file: impl AsRef<Path>, line: usize, message: impl Into<String>) -> Self {
-        Problem { file: Some(file.as_ref().to_path_buf()), line: Some(line), message: message.into() }
+    pub fn at(file: impl AsRef<Path>, line: usize, message: Text) -> Self {
+        Problem { file: Some(file.as_ref().to_path_buf()), line: Some(line), message }
+    }
+
+    /// `file:line: message` in `lang`; the place is the same in every language.
+    pub fn render(&self, lang: Lang) -> String {
+        let message = self.message.get(lang);
+        match (&self.file, self.line) {
+            (Some(file), Some(line)) => format!("{}:{}: {}", file.display(), line, message),
+            (Some(file), None) => format!("{}: {}", file.display(), message),
+            _ => message.to_string(),
+        }
     }
 }
 
+/// In English; a run shows [`Problem::render`] in its language.
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.file, self.line) {
-            (Some(file), Some(line)) => write!(f, "{}:{}: {}", file.display(), line, self.message),
-            (Some(file), None) => write!(f, "{}: {}", file.display(), self.message),
-            _ => f.write_str(&self.message),
-        }
+        f.write_str(&self.render(Lang::En))
     }
 }
 
@@ -75,7 +85,7 @@ impl Problems {
     pub fn into_error(mut self) -> BuildError {
         self.0.sort();
         self.0.dedup();
-        BuildError { problems: self, warnings: Vec::new() }
+        BuildError { problems: self, warnings: Vec::new(), lang: Lang::En }
     }
 }
 
@@ -85,11 +95,18 @@ impl Problems {
 pub struct BuildError {
     pub problems: Problems,
     pub warnings: Warnings,
+    /// The language it is displayed in: the run's.
+    pub lang: Lang,
 }
 
 impl BuildError {
     pub fn single(problem: Problem) -> Self {
-        BuildError { problems: Problems(vec![problem]), warnings: Vec::new() }
+        BuildError { problems: Problems(vec![problem]), warnings: Vec::new(), lang: Lang::En }
+    }
+
+    /// The same error, displayed in `lang`.
+    pub fn in_lang(self, lang: Lang) -> Self {
+        BuildError { lang, ..self }
     }
 
     pub fn problems(&self) -> &[Problem] {
@@ -107,13 +124,14 @@ impl BuildError {
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.problems.len();
-        writeln!(f, "the site has {} problem{}:", n, if n == 1 { "" } else { "s" })?;
+        let lang = self.lang;
+        writeln!(f, "{}", messages::problems_heading(self.problems.len()).get(lang))?;
         for (i, p) in self.problems.iter().enumerate() {
-            writeln!(f, "  {}. {}", i + 1, p)?;
+            writeln!(f, "  {}. {}", i + 1, p.render(lang))?;
         }
+        let warning = messages::warning_prefix();
         for w in &self.warnings {
-            writeln!(f, "warning: {w}")?;
+            writeln!(f, "{}{}", warning.get(lang), w.render(lang))?;
         }
         Ok(())
     }
@@ -146,13 +164,35 @@ mod tests {
     #[test]
     fn build_error_lists_every_problem_numbered_with_file_and_line() {
         let mut problems = Problems::default();
-        problems.push(Problem::at("content/b.md", 3, "broken link"));
-        problems.push(Problem::in_file("content/a.md", "bad date"));
+        problems.push(Problem::at("content/b.md", 3, messages::image_without_alt("a.png")));
+        problems.push(Problem::in_file("content/a.md", messages::date_expected("date")));
         let err = problems.into_result(()).unwrap_err();
         let text = err.to_string();
         assert!(text.starts_with("the site has 2 problems:"), "{text}");
-        assert!(text.contains("  1. content/a.md: bad date"), "{text}");
-        assert!(text.contains("  2. content/b.md:3: broken link"), "{text}");
+        assert!(text.contains("  1. content/a.md: `date` must be a date"), "{text}");
+        assert!(text.contains("  2. content/b.md:3: image `a.png` has no alt text"), "{text}");
+        let text = err.in_lang(Lang::Zh).to_string();
+        assert!(text.starts_with("网站有 2 个问题："), "{text}");
+        assert!(text.contains("  1. content/a.md: `date` 必须是日期"), "{text}");
+        assert!(text.contains("  2. content/b.md:3: 图片 `a.png` 没有替代文字"), "{text}");
+    }
+
+    #[test]
+    fn the_place_of_a_problem_is_the_same_in_both_languages() {
+        let p = Problem::at(
+            "content/notices/a.md",
+            3,
+            messages::key_did_you_mean(messages::KeyKind::PageKey, "tittle", "title", None),
+        );
+        assert_eq!(
+            p.render(Lang::En),
+            "content/notices/a.md:3: unknown page front matter key `tittle`; did you mean `title`?"
+        );
+        assert_eq!(
+            p.render(Lang::Zh),
+            "content/notices/a.md:3: 未知的页面设置 `tittle`；您是不是想写 `title`？"
+        );
+        assert_eq!(p.to_string(), p.render(Lang::En));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::catalog::{Campaign, Catalog};
 use crate::content::Library;
 use crate::content::front_matter::Date;
 use crate::data::Contents;
-use crate::messages;
+use crate::messages::{self, Syntax, Text};
 use crate::problems::Problem;
 use crate::strict_toml::{self, find_key_line};
 use crate::suggest::closest;
@@ -78,8 +78,8 @@ pub fn check(root: &Path, library: &Library, contents: &Contents, catalog: &Cata
             Err(_) => {
                 if let Some((file, line)) = u.named_at {
                     let suggestion = crate::templates::functions::closest_data_file(root, &u.data);
-                    let reader = "[extra.campaign] `schedule`";
-                    let message = messages::missing_data_file(&u.data, reader, suggestion.as_deref());
+                    let reader = messages::Reader::CampaignSchedule;
+                    let message = messages::missing_data_file(&u.data, &reader, suggestion.as_deref());
                     problems.push(Problem::at(file, line, message));
                 }
             }
@@ -94,14 +94,14 @@ fn schedule_line(front_matter: &str) -> Option<usize> {
 }
 
 /// The problems of one schedule file (`file` relative to the site root) against its campaign.
-pub fn check_file(file: &Path, text: &str, campaign: &Campaign, named: &str) -> Vec<Problem> {
+pub fn check_file(file: &Path, text: &str, campaign: &Campaign, named: &Text) -> Vec<Problem> {
     let mut problems = Vec::new();
     let (findings, fixed) = strict_toml::full_width(text);
     for f in &findings {
         problems.push(Problem::at(
             file,
             f.line,
-            messages::full_width("invalid TOML", f.found, f.column, &f.fixed_line),
+            messages::full_width(Syntax::Toml, f.found, f.column, &f.fixed_line),
         ));
     }
     let table: toml::Table = match toml::from_str(&fixed) {
@@ -109,7 +109,7 @@ pub fn check_file(file: &Path, text: &str, campaign: &Campaign, named: &str) -> 
         Err(e) => {
             let (line, column) = strict_toml::error_position(&fixed, &e).unzip();
             if findings.is_empty() || line.is_some_and(|l| !findings.iter().any(|f| f.line == l)) {
-                let message = messages::toml_error("invalid TOML", column, e.message().trim());
+                let message = messages::toml_error(Syntax::Toml, column, e.message().trim());
                 problems.push(Problem { line: line.or(Some(1)), ..Problem::in_file(file, message) });
             }
             return problems;
@@ -239,7 +239,7 @@ mod tests {
             Path::new("data/copy.toml"),
             text,
             &campaign(days),
-            "campaign `copy-30` (content/campaigns/copy.md)",
+            &messages::campaign_named("copy-30", "content/campaigns/copy.md"),
         )
         .iter()
         .map(ToString::to_string)

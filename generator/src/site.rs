@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::content::{self, Item};
 use crate::data::{Contents, SiteData};
 use crate::markdown::{self, RenderContext, ShortcodeOutput};
+use crate::messages::{self, Lang, Phase, Text};
 use crate::problems::{BuildError, Problem, Problems, Warnings};
 use crate::render;
 use crate::serialize::{self, Mode};
@@ -32,18 +33,20 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include pages and sections marked `draft = true`.
     pub drafts: bool,
+    /// The language of the run's messages: a failed build's [`BuildError`] is shown in it.
+    pub lang: Lang,
 }
 
 /// Told about each phase as it ends, for progress lines.
 pub trait Progress: Sync {
-    fn phase(&self, name: &str, detail: &str, elapsed: Duration);
+    fn phase(&self, phase: Phase, detail: &Text, elapsed: Duration);
 }
 
 /// Progress that says nothing (`--quiet`, tests).
 pub struct Silent;
 
 impl Progress for Silent {
-    fn phase(&self, _: &str, _: &str, _: Duration) {}
+    fn phase(&self, _: Phase, _: &Text, _: Duration) {}
 }
 
 /// The result of a successful build, still in memory.
@@ -58,10 +61,10 @@ pub struct Built {
     pub output_dir: String,
 }
 
-fn timed<T>(progress: &dyn Progress, name: &str, f: impl FnOnce() -> (T, String)) -> T {
+fn timed<T>(progress: &dyn Progress, phase: Phase, f: impl FnOnce() -> (T, Text)) -> T {
     let start = Instant::now();
     let (value, detail) = f();
-    progress.phase(name, &detail, start.elapsed());
+    progress.phase(phase, &detail, start.elapsed());
     value
 }
 
@@ -69,17 +72,14 @@ fn timed<T>(progress: &dyn Progress, name: &str, f: impl FnOnce() -> (T, String)
 fn load_config(root: &Path) -> Result<(Config, Warnings), BuildError> {
     let file = root.join("config.toml");
     let text = std::fs::read_to_string(&file).map_err(|e| {
-        Problem::new(format!(
-            "cannot read {}: {e} (is this a site folder? it needs a config.toml)",
-            file.display()
-        ))
+        Problem::new(messages::cannot_read_config(&file.display().to_string(), &e.to_string()))
     })?;
     Config::parse(Path::new("config.toml"), &text).map_err(BuildError::from)
 }
 
 /// Builds the whole site in memory.
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Built, BuildError> {
-    build_inner(options, progress, None)
+    build_inner(options, progress, None).map_err(|e| e.in_lang(options.lang))
 }
 
 /// Builds the site in memory, reusing what `cache` holds from the previous build and keeping
@@ -89,7 +89,7 @@ pub fn build_cached(
     progress: &dyn Progress,
     cache: &mut Cache,
 ) -> Result<Built, BuildError> {
-    build_inner(options, progress, Some(cache))
+    build_inner(options, progress, Some(cache)).map_err(|e| e.in_lang(options.lang))
 }
 
 fn build_inner(
@@ -104,10 +104,10 @@ fn build_inner(
     // What the previous build (under `serve`) may lend this one.
     let key = Key::of(&data, &templates);
     let previous = cache.as_deref().and_then(|c| c.lend(&key));
-    let contents = timed(progress, "markdown", || {
-        let c = render_markdown(&data, &templates, &page_bodies, &section_bodies, previous);
+    let contents = timed(progress, Phase::Markdown, || {
+        let c = render_markdown(&data, &templates, &page_bodies, &section_bodies, previous, &key);
         let n = c.pages.len() + c.sections.len();
-        (c, format!("{n} files"))
+        (c, messages::files_count(n))
     });
     drop(page_bodies);
     drop(section_bodies);
@@ -115,17 +115,13 @@ fn build_inner(
         problems.extend(r.problems.iter().cloned());
         warnings.extend(r.warnings.iter().cloned());
     }
-    let catalog = timed(progress, "checks", || {
+    let catalog = timed(progress, Phase::Checks, || {
         problems.extend(crate::links::check(&data, &contents, &render::planned_outputs(&data)));
         let (catalog, p) = catalog::build(&data.library, &contents.pages, &contents.sections);
         problems.extend(p);
         problems.extend(crate::schedule::check(&data.root, &data.library, &contents, &catalog));
-        let detail = format!(
-            "catalog: {} events, {} campaigns, {} note pages",
-            catalog.events.len(),
-            catalog.campaigns.len(),
-            catalog.note_pages.len()
-        );
+        let detail =
+            messages::catalog_count(catalog.events.len(), catalog.campaigns.len(), catalog.note_pages.len());
         (catalog, detail)
     });
     problems.extend(render::check_templates_exist(&data, &templates));
@@ -139,7 +135,7 @@ fn build_inner(
         render_outputs(&data, &templates, reuse.as_ref(), cache.is_some(), progress)
             .map_err(|e| e.with_warnings(warnings.clone()))?;
     drop(reuse);
-    let search_phase = |detail: &str, elapsed| progress.phase("search", detail, elapsed);
+    let search_phase = |detail: &Text, elapsed| progress.phase(Phase::Search, detail, elapsed);
     crate::search::add(&data, &mut files, cache.as_deref_mut().map(|c| &mut c.search), &search_phase)
         .map_err(|e| e.with_warnings(warnings.clone()))?;
     warnings.sort();
@@ -193,22 +189,17 @@ fn load(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded, Build
     if let Some(base) = &options.base_url {
         config.base_url = base.clone();
     }
-    let templates = timed(progress, "templates", || {
+    let templates = timed(progress, Phase::Templates, || {
         let t = Templates::load(root, config.theme.as_deref());
         let n = t.as_ref().map(|t| t.sources.len()).unwrap_or(0);
-        (t, format!("{n} templates"))
+        (t, messages::templates_count(n))
     })?;
     let elsewhere = elsewhere(&config, &templates);
-    let (mut library, w, problems) = timed(progress, "content", || {
+    let (mut library, w, problems) = timed(progress, Phase::Content, || {
         let r = content::load::load(root, &config, options.drafts, &elsewhere);
         let detail = match &r {
-            Ok((l, _, p)) if p.is_empty() => {
-                format!("{} pages, {} sections", l.pages.len(), l.sections.len())
-            }
-            Ok((l, _, p)) => {
-                format!("{} pages, {} sections, {} problems", l.pages.len(), l.sections.len(), p.len())
-            }
-            Err(_) => "failed".into(),
+            Ok((l, _, p)) => messages::content_count(l.pages.len(), l.sections.len(), p.len()),
+            Err(_) => messages::phase_failed(),
         };
         (r, detail)
     })?;
@@ -244,18 +235,14 @@ fn render_outputs(
     keep: bool,
     progress: &dyn Progress,
 ) -> Result<(Vec<OutputFile>, render::RenderCache), BuildError> {
-    let (mut files, render_cache) = timed(progress, "render", || {
+    let (mut files, render_cache) = timed(progress, Phase::Render, || {
         let r = render::render_all(data, templates, reuse, keep);
         let detail = match &r {
-            Ok((f, _)) => match reuse {
-                Some(r) => format!(
-                    "{} files ({} pages changed)",
-                    f.len(),
-                    r.changed_pages.len() + r.changed_sections.len()
-                ),
-                None => format!("{} files", f.len()),
-            },
-            Err(e) => format!("{} problems", e.problems().len()),
+            Ok((f, _)) => messages::rendered_count(
+                f.len(),
+                reuse.map(|r| r.changed_pages.len() + r.changed_sections.len()),
+            ),
+            Err(e) => messages::problems_count(e.problems().len()),
         };
         (r, detail)
     })?;
@@ -263,10 +250,7 @@ fn render_outputs(
     let mut problems = Problems::default();
     for pair in files.windows(2) {
         if pair[0].path == pair[1].path {
-            problems.push(Problem::new(format!(
-                "two outputs want {}: a static file and a page, or two pages; rename one",
-                pair[0].path
-            )));
+            problems.push(Problem::new(messages::two_outputs(&pair[0].path)));
         }
     }
     problems.into_result((files, render_cache))
@@ -278,15 +262,18 @@ fn render_markdown(
     page_bodies: &[String],
     section_bodies: &[String],
     previous: Option<&Cache>,
+    key: &Key,
 ) -> Contents {
     let lib = &data.library;
+    let same_structure = previous.is_some_and(|c| c.same_structure(key));
     let shortcodes = templates.shortcodes();
     let pages = lib
         .pages
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            if let Some(r) = previous.and_then(|c| c.markdown(&p.content_path, p.source_hash)) {
+            if let Some(r) = previous.and_then(|c| c.markdown(&p.content_path, p.source_hash, same_structure))
+            {
                 return r.clone();
             }
             let permalink = data.config.make_permalink(&p.path);
@@ -300,7 +287,8 @@ fn render_markdown(
         .par_iter()
         .enumerate()
         .map(|(i, s)| {
-            if let Some(r) = previous.and_then(|c| c.markdown(&s.content_path, s.source_hash)) {
+            if let Some(r) = previous.and_then(|c| c.markdown(&s.content_path, s.source_hash, same_structure))
+            {
                 return r.clone();
             }
             let permalink = data.config.make_permalink(&s.path);
@@ -343,7 +331,7 @@ impl RenderContext for ShortcodeContext<'_> {
         crate::suggest::closest(path, paths).map(str::to_string)
     }
 
-    fn shortcode(&self, call: &markdown::shortcodes::Call) -> Result<ShortcodeOutput, String> {
+    fn shortcode(&self, call: &markdown::shortcodes::Call) -> Result<ShortcodeOutput, Text> {
         let html = format!("shortcodes/{}.html", call.name);
         let md = format!("shortcodes/{}.md", call.name);
         let (name, is_md) = if self.templates.has(&html) {
@@ -352,7 +340,7 @@ impl RenderContext for ShortcodeContext<'_> {
             (md, true)
         } else {
             let suggestion = crate::suggest::closest(&call.name, self.shortcodes.iter().map(String::as_str));
-            return Err(crate::messages::unknown_shortcode(&call.name, suggestion, self.shortcodes));
+            return Err(messages::unknown_shortcode(&call.name, suggestion, self.shortcodes));
         };
         let mut ctx = tera::Context::new();
         for (k, v) in &call.args {
@@ -374,14 +362,13 @@ impl RenderContext for ShortcodeContext<'_> {
             // A data file the shortcode reads: which file, not the template's internals.
             Err(e) => match templates::functions::DataFileError::in_chain(&e) {
                 Some(d) => {
-                    let reader = format!("shortcode `{}`", call.name);
+                    let reader = messages::Reader::Shortcode(call.name.clone());
                     Err(templates::data_file_message(d, &reader, &self.data.root))
                 }
-                None => Err(format!(
-                    "shortcode `{}` failed in {}: {}",
-                    call.name,
-                    self.templates.file_of(&name).display(),
-                    templates::chain(&e)
+                None => Err(messages::shortcode_failed(
+                    &call.name,
+                    &self.templates.file_of(&name).display().to_string(),
+                    &templates::chain(&e),
                 )),
             },
         }

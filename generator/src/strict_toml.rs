@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::messages;
+use crate::messages::{self, KeyKind, Text};
 use crate::problems::{Problem, Warnings};
 use crate::suggest::closest;
 
@@ -19,12 +19,8 @@ pub struct Keys<'a> {
     pub not_yet: &'a [&'a str],
     /// Written before a key in messages, e.g. `markdown.` for the keys of `[markdown]`.
     pub prefix: &'a str,
-    /// What an unknown key is called: `setting`, `page front matter key`.
-    pub noun: &'a str,
-    /// What the allowed keys are called: `settings here`, `keys`.
-    pub known: &'a str,
-    /// What a not-yet-implemented key is called: `setting`, `page setting`.
-    pub zola: &'a str,
+    /// What the keys are called in messages: settings, page or section keys.
+    pub kind: KeyKind,
 }
 
 /// Where keys that are not allowed in a table belong instead, for the message about them: the
@@ -64,7 +60,7 @@ impl Keys<'_> {
         warnings: &mut Warnings,
         elsewhere: &Elsewhere,
     ) -> Vec<Problem> {
-        let Keys { prefix, zola, .. } = self;
+        let Keys { prefix, kind, .. } = self;
         let mut allowed = self.implemented.to_vec();
         allowed.extend(self.not_yet);
         let problems = unknown_keys(table, &allowed)
@@ -76,8 +72,7 @@ impl Keys<'_> {
             })
             .collect();
         for key in table.keys().filter(|k| self.not_yet.contains(&k.as_str())) {
-            let message =
-                format!("`{prefix}{key}` is a Zola {zola} that zhibu does not implement yet; it is ignored");
+            let message = messages::key_not_implemented(*kind, &format!("{prefix}{key}"));
             warnings.push(Problem { file: Some(file.to_path_buf()), line: line_of(key), message });
         }
         problems
@@ -85,8 +80,9 @@ impl Keys<'_> {
 
     /// What an unknown key is told: where it belongs, else the known key it is close to, else
     /// the keys allowed.
-    fn unknown_key_message(&self, key: &str, elsewhere: &Elsewhere) -> String {
-        let Keys { prefix, noun, known, .. } = self;
+    fn unknown_key_message(&self, key: &str, elsewhere: &Elsewhere) -> Text {
+        let Keys { prefix, kind, .. } = self;
+        let noun = *kind;
         let full = format!("{prefix}{key}");
         if elsewhere.taxonomies.iter().any(|t| t == key) {
             return messages::key_is_a_taxonomy(noun, &full);
@@ -106,10 +102,7 @@ impl Keys<'_> {
         if let Some(s) = closest(key, elsewhere.extra_keys.iter().map(String::as_str)) {
             return messages::key_did_you_mean(noun, &full, s, Some("[extra]"));
         }
-        format!(
-            "unknown {noun} `{full}`; known {known} are: {}. Put your own values under [extra]",
-            self.implemented.join(", ")
-        )
+        messages::unknown_key(noun, &full, self.implemented)
     }
 }
 
@@ -347,9 +340,7 @@ mod tests {
         implemented: &["title", "extra"],
         not_yet: &["in_search_index"],
         prefix: "",
-        noun: "page front matter key",
-        known: "keys",
-        zola: "page setting",
+        kind: KeyKind::PageKey,
     };
 
     fn check(text: &str) -> (Result<(), Problem>, Warnings) {
@@ -365,7 +356,7 @@ mod tests {
         let p = result.unwrap_err();
         assert_eq!(p.line, Some(2));
         assert_eq!(
-            p.message,
+            p.message.en(),
             "unknown page front matter key `colour`; known keys are: title, extra. Put your own values under [extra]"
         );
     }
@@ -374,7 +365,7 @@ mod tests {
     fn an_unknown_key_close_to_a_known_one_asks_did_you_mean() {
         let (result, _) = check("titel = \"y\"\n");
         assert_eq!(
-            result.unwrap_err().message,
+            result.unwrap_err().message.en(),
             "unknown page front matter key `titel`; did you mean `title`?"
         );
     }
@@ -395,8 +386,7 @@ mod tests {
             &mut Vec::new(),
             &elsewhere,
         );
-        let found: Vec<(Option<usize>, &str)> =
-            problems.iter().map(|p| (p.line, p.message.as_str())).collect();
+        let found: Vec<(Option<usize>, &str)> = problems.iter().map(|p| (p.line, p.message.en())).collect();
         assert_eq!(
             found,
             [
@@ -459,7 +449,7 @@ mod tests {
         let (result, warnings) = check("in_search_index = false\n");
         assert!(result.is_ok());
         assert_eq!(
-            warnings[0].message,
+            warnings[0].message.en(),
             "`in_search_index` is a Zola page setting that zhibu does not implement yet; it is ignored"
         );
     }

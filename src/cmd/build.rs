@@ -4,16 +4,19 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 
+use zhibu_generator::messages::{self, Phase};
+
 use crate::cli::BuildArgs;
-use crate::progress::{self, Lines};
+use crate::progress::{self, Lines, say};
 
 pub fn run(args: &BuildArgs) -> anyhow::Result<()> {
     let start = Instant::now();
     let lines = Lines { quiet: args.site.quiet };
+    let options = super::options(&args.site, args.base_url.clone());
     if !args.site.quiet {
-        eprintln!("Building site in {}", args.site.root.display());
+        eprintln!("{}", say(&messages::building(&args.site.root.display().to_string())));
     }
-    let built = zhibu_generator::build(&super::options(&args.site, args.base_url.clone()), &lines)?;
+    let built = zhibu_generator::build(&options, &lines)?;
     progress::print_warnings(&built.warnings);
     let output = match &args.output {
         Some(o) => o.clone(),
@@ -25,33 +28,21 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<()> {
         None => args.site.root.join(zhibu_generator::catalog::DEFAULT_PATH),
     };
     if catalog.starts_with(&output) {
-        anyhow::bail!(
-            "the catalog {} would be published inside the output folder {}: it holds the quiz answer keys; choose another --catalog",
-            catalog.display(),
-            output.display()
-        );
+        let message =
+            messages::catalog_in_output(&catalog.display().to_string(), &output.display().to_string());
+        anyhow::bail!("{}", say(&message));
     }
     let report = zhibu_generator::output::sync(&output, &built.files)
-        .with_context(|| format!("cannot write the output folder {}", output.display()))?;
+        .with_context(|| say(&messages::cannot_write_output(&output.display().to_string())).to_string())?;
     zhibu_generator::output::write_file(&catalog, built.catalog.to_json().as_bytes())
-        .with_context(|| format!("cannot write the catalog {}", catalog.display()))?;
+        .with_context(|| say(&messages::cannot_write_catalog(&catalog.display().to_string())).to_string())?;
     if !args.site.quiet {
         use zhibu_generator::Progress as _;
-        lines.phase(
-            "write",
-            &format!(
-                "{} written, {} unchanged, {} removed",
-                report.written, report.unchanged, report.removed
-            ),
-            write_start.elapsed(),
-        );
-        eprintln!(
-            "Done: {} pages, {} sections into {} in {}",
-            built.pages,
-            built.sections,
-            output.display(),
-            progress::format_duration(start.elapsed())
-        );
+        let written = messages::written_count(report.written, report.unchanged, report.removed);
+        lines.phase(Phase::Write, &written, write_start.elapsed());
+        let took = progress::format_duration(start.elapsed());
+        let done = messages::built(built.pages, built.sections, &output.display().to_string(), &took);
+        eprintln!("{}", say(&done));
     }
     Ok(())
 }

@@ -14,8 +14,13 @@ use zhibu_generator::BuildOptions;
 
 use crate::cli::SiteArgs;
 
+/// How to build the site, and the language of the run's messages: `ZHIBU_LANG`, else the site's
+/// `default_language`.
 pub fn options(site: &SiteArgs, base_url: Option<String>) -> BuildOptions {
-    BuildOptions { root: site.root.clone(), base_url, drafts: site.drafts }
+    let zhibu_lang = std::env::var("ZHIBU_LANG").ok();
+    let lang = zhibu_generator::config::messages_lang(&site.root, zhibu_lang.as_deref());
+    crate::progress::set_lang(lang);
+    BuildOptions { root: site.root.clone(), base_url, drafts: site.drafts, lang }
 }
 
 /// The async runtime for commands that talk to the store.

@@ -48,6 +48,7 @@ impl Site {
             .args(args)
             .arg("--root")
             .arg(self.root())
+            .env_remove("ZHIBU_LANG")
             .output()
             .expect("run zhibu");
         Run::from(output)
@@ -190,6 +191,7 @@ impl Site {
             .env_remove("ZHIBU_STORE")
             .env_remove("ZHIBU_BLOBS")
             .env_remove("ZHIBU_TOKEN_SECRET")
+            .env_remove("ZHIBU_LANG")
             .envs(env.iter().copied())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
@@ -219,6 +221,7 @@ impl Site {
             .current_dir(self.root())
             .env_remove("ZHIBU_STORE")
             .env_remove("ZHIBU_BLOBS")
+            .env_remove("ZHIBU_LANG")
             .envs(env.iter().copied())
             .output()
             .expect("run zhibu");

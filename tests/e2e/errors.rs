@@ -616,3 +616,54 @@ fn a_front_matter_error_does_not_hide_the_other_problems_of_the_run() {
         "a link to a file that cannot be read is not a second problem: {err}"
     );
 }
+
+/// `zhibu check` with ZHIBU_LANG set to `lang` (unset when `None`): its stderr.
+fn check_in(site: &Site, lang: Option<&str>) -> String {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_zhibu"));
+    command.args(["check", "--root"]).arg(site.root()).env_remove("ZHIBU_LANG");
+    if let Some(lang) = lang {
+        command.env("ZHIBU_LANG", lang);
+    }
+    let output = command.output().expect("run zhibu check");
+    assert!(!output.status.success(), "the site has a problem");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn messages_are_in_chinese_for_a_chinese_site_or_zhibu_lang_zh_with_the_same_places() {
+    let site = Site::fixture("site");
+    site.write("content/notices/typo.md", "+++\ntittle = \"学习\"\n+++\n正文\n");
+    let english = [
+        "Error: the site has 1 problem:",
+        "  1. content/notices/typo.md:2: unknown page front matter key `tittle`; did you mean `title`?",
+    ];
+    let chinese = [
+        "错误：网站有 1 个问题：",
+        "  1. content/notices/typo.md:2: 未知的页面设置 `tittle`；您是不是想写 `title`？",
+    ];
+    let expect = |stderr: &str, lines: &[&str]| {
+        for line in lines {
+            assert!(stderr.contains(line), "expected `{line}` in:\n{stderr}");
+        }
+    };
+    // The fixture has no default_language: English unless ZHIBU_LANG says otherwise.
+    expect(&check_in(&site, None), &english);
+    expect(&check_in(&site, Some("zh")), &chinese);
+    expect(&check_in(&site, Some("zh_CN.UTF-8")), &chinese);
+    // A Chinese site speaks Chinese, unless ZHIBU_LANG asks for English.
+    let config = std::fs::read_to_string(site.root().join("config.toml")).expect("config.toml");
+    site.write("config.toml", &format!("default_language = \"zh-Hans\"\n{config}"));
+    expect(&check_in(&site, None), &chinese);
+    expect(&check_in(&site, Some("en")), &english);
+}
+
+#[test]
+fn a_chinese_site_with_a_broken_config_is_still_told_in_chinese() {
+    let site = Site::fixture("site");
+    let config = std::fs::read_to_string(site.root().join("config.toml")).expect("config.toml");
+    site.write("config.toml", &format!("default_language = \"zh-CN\"\ntitel = \"x\"\n{config}"));
+    let stderr = check_in(&site, None);
+    assert!(stderr.contains("错误：网站有 1 个问题："), "{stderr}");
+    assert!(stderr.contains("config.toml:"), "{stderr}");
+    assert!(stderr.contains("未知的设置 `titel`"), "{stderr}");
+}

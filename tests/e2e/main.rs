@@ -12,6 +12,7 @@ mod servers;
 mod api;
 mod browser;
 mod build;
+mod editor_guide;
 mod errors;
 mod production;
 mod run;

@@ -12,7 +12,7 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
-use crate::messages;
+use crate::messages::{self, KeyKind, Syntax};
 use crate::problems::{Problem, Warnings};
 pub use crate::strict_toml::Elsewhere;
 use crate::strict_toml::{self, Keys, find_key_line};
@@ -72,18 +72,15 @@ pub struct Split<'a> {
 pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Problem> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let Some(rest) = text.strip_prefix("+++") else {
-        let hint = if text.starts_with("---") {
-            "front matter must be TOML between `+++` lines (YAML `---` is not supported)"
-        } else {
-            "the file must start with front matter: a `+++` line, TOML such as title = \"...\", and a closing `+++` line"
-        };
+        let hint =
+            if text.starts_with("---") { messages::yaml_front_matter() } else { messages::no_front_matter() };
         return Err(Problem::at(file, 1, hint));
     };
     let rest = rest.trim_start_matches([' ', '\t']);
     let rest = rest
         .strip_prefix("\r\n")
         .or_else(|| rest.strip_prefix('\n'))
-        .ok_or_else(|| Problem::at(file, 1, "the opening `+++` must be alone on its line"))?;
+        .ok_or_else(|| Problem::at(file, 1, messages::opening_not_alone()))?;
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "+++" {
@@ -94,7 +91,7 @@ pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Problem> {
         }
         offset += line.len();
     }
-    Err(Problem::at(file, 1, "the front matter opened with `+++` is never closed: add a `+++` line after it"))
+    Err(Problem::at(file, 1, messages::front_matter_not_closed()))
 }
 
 impl Split<'_> {
@@ -123,7 +120,7 @@ fn read_table(file: &Path, split: &Split) -> (toml::Table, Vec<Problem>) {
             Problem::at(
                 file,
                 split.file_line(f.line),
-                messages::full_width("invalid front matter", f.found, f.column, &f.fixed_line),
+                messages::full_width(Syntax::FrontMatter, f.found, f.column, &f.fixed_line),
             )
         })
         .collect();
@@ -136,7 +133,7 @@ fn read_table(file: &Path, split: &Split) -> (toml::Table, Vec<Problem>) {
         };
         let Some((line, column)) = strict_toml::error_position(&text, &e) else { break };
         if !reported && !findings.iter().any(|f| f.line == line) {
-            let message = messages::toml_error("invalid front matter", Some(column), e.message().trim());
+            let message = messages::toml_error(Syntax::FrontMatter, Some(column), e.message().trim());
             problems.push(Problem::at(file, split.file_line(line), message));
         }
         reported = true;
@@ -148,7 +145,7 @@ fn read_table(file: &Path, split: &Split) -> (toml::Table, Vec<Problem>) {
             .collect();
     }
     if problems.is_empty() {
-        problems.push(Problem::at(file, split.front_matter_line, "invalid front matter"));
+        problems.push(Problem::at(file, split.front_matter_line, messages::invalid_front_matter()));
     }
     (toml::Table::new(), problems)
 }
@@ -164,15 +161,9 @@ fn take_date(
     let text = match &value {
         toml::Value::Datetime(d) => d.to_string(),
         toml::Value::String(s) => s.clone(),
-        _ => return Err(Problem::at(file, line, format!("`{key}` must be a date such as 2026-12-09"))),
+        _ => return Err(Problem::at(file, line, messages::date_expected(key))),
     };
-    Date::parse(&text).map(Some).ok_or_else(|| {
-        Problem::at(
-            file,
-            line,
-            format!("`{key}` = {text} is not a date: write 2026-12-09 or 2026-12-09T19:00:00+08:00"),
-        )
-    })
+    Date::parse(&text).map(Some).ok_or_else(|| Problem::at(file, line, messages::not_a_date(key, &text)))
 }
 
 /// `[extra]` as written, taken out of the table (deserializing would turn its dates into
@@ -187,14 +178,10 @@ fn take_extra(
         None => toml::Table::new(),
         Some(toml::Value::Table(t)) => t,
         Some(other) => {
-            let message = format!(
-                "must be a table, not a {}: write a line `[extra]` and the values below it",
-                other.type_str()
-            );
             problems.push(Problem::at(
                 file,
                 split.key_line("extra"),
-                messages::wrong_type("extra", &message),
+                messages::extra_not_a_table(other.type_str()),
             ));
             toml::Table::new()
         }
@@ -238,7 +225,7 @@ fn check_taxonomies(file: &Path, split: &Split, table: &mut toml::Table, problem
             let message = if PAGE_KEYS.contains(&name) {
                 messages::key_under_wrong_table(name, "taxonomies")
             } else {
-                format!("invalid front matter: taxonomy `{name}` must be a list of names, e.g. {name} = [\"党费\"]")
+                messages::taxonomy_not_a_list(name)
             };
             problems.push(Problem::at(file, split.key_line(name), message));
         }
@@ -331,14 +318,7 @@ const PAGE_KEYS: &[&str] = &[
     "extra",
 ];
 const PAGE_NOT_YET: &[&str] = &[];
-const PAGE: Keys = Keys {
-    implemented: PAGE_KEYS,
-    not_yet: PAGE_NOT_YET,
-    prefix: "",
-    noun: "page front matter key",
-    known: "keys",
-    zola: "page setting",
-};
+const PAGE: Keys = Keys { implemented: PAGE_KEYS, not_yet: PAGE_NOT_YET, prefix: "", kind: KeyKind::PageKey };
 
 impl PageFrontMatter {
     /// The front matter, or the first of its problems.
@@ -495,14 +475,8 @@ const SECTION_KEYS: &[&str] = &[
     "extra",
 ];
 const SECTION_NOT_YET: &[&str] = &["insert_anchor_links"];
-const SECTION: Keys = Keys {
-    implemented: SECTION_KEYS,
-    not_yet: SECTION_NOT_YET,
-    prefix: "",
-    noun: "section front matter key",
-    known: "keys",
-    zola: "section setting",
-};
+const SECTION: Keys =
+    Keys { implemented: SECTION_KEYS, not_yet: SECTION_NOT_YET, prefix: "", kind: KeyKind::SectionKey };
 
 impl SectionFrontMatter {
     /// The front matter, or the first of its problems.
@@ -536,11 +510,7 @@ impl SectionFrontMatter {
         let mut fm: SectionFrontMatter = deserialize(file, split, table, &mut problems);
         fm.extra = extra;
         if fm.paginate_by == Some(0) {
-            problems.push(Problem::at(
-                file,
-                split.key_line("paginate_by"),
-                "`paginate_by` must be at least 1",
-            ));
+            problems.push(Problem::at(file, split.key_line("paginate_by"), messages::paginate_by_zero()));
             fm.paginate_by = None;
         }
         (fm, warnings, problems)
@@ -569,38 +539,38 @@ mod tests {
     fn page_without_front_matter_names_the_file() {
         let err = page("# 标题\n").unwrap_err();
         assert_eq!(err.file.as_deref(), Some(Path::new("content/a.md")));
-        assert!(err.message.contains("must start with front matter"));
+        assert!(err.message.en().contains("must start with front matter"));
     }
 
     #[test]
     fn yaml_front_matter_gets_a_specific_hint() {
         let err = page("---\ntitle: x\n---\n").unwrap_err();
-        assert!(err.message.contains("YAML"));
+        assert!(err.message.en().contains("YAML"));
     }
 
     #[test]
     fn unclosed_front_matter_is_an_error() {
         let err = page("+++\ntitle = \"x\"\n").unwrap_err();
-        assert!(err.message.contains("never closed"));
+        assert!(err.message.en().contains("never closed"));
     }
 
     #[test]
     fn bad_toml_points_to_the_file_line() {
         let err = page("+++\ntitle = \"x\"\ndate = \n+++\n").unwrap_err();
-        assert_eq!(err.line, Some(3), "{}", err.message);
+        assert_eq!(err.line, Some(3), "{}", err.message.en());
     }
 
     #[test]
     fn unknown_key_is_an_error_with_line() {
         let err = page("+++\ntitle = \"x\"\ntitel = \"y\"\n+++\n").unwrap_err();
         assert_eq!(err.line, Some(3));
-        assert!(err.message.contains("`titel`"));
+        assert!(err.message.en().contains("`titel`"));
     }
 
     #[test]
     fn wrong_type_names_the_key_line() {
         let err = page("+++\ntitle = \"x\"\nweight = \"heavy\"\n+++\n").unwrap_err();
-        assert_eq!(err.line, Some(3), "{}", err.message);
+        assert_eq!(err.line, Some(3), "{}", err.message.en());
     }
 
     #[test]
@@ -615,7 +585,7 @@ mod tests {
     #[test]
     fn bad_date_is_explained() {
         let err = page("+++\ndate = \"yesterday\"\n+++\n").unwrap_err();
-        assert!(err.message.contains("not a date"));
+        assert!(err.message.en().contains("not a date"));
         assert_eq!(err.line, Some(2));
     }
 
@@ -625,7 +595,7 @@ mod tests {
         assert!(w.is_empty(), "{w:?}");
         let err = page("+++\ntitle = \"a\"\nin_search_index = \"no\"\n+++\n").unwrap_err();
         assert_eq!(err.line, Some(3), "{err}");
-        assert!(err.message.contains("in_search_index"), "{err}");
+        assert!(err.message.en().contains("in_search_index"), "{err}");
     }
 
     fn page_all(text: &str) -> (PageFrontMatter, Vec<String>) {
@@ -677,6 +647,6 @@ mod tests {
         let f = Path::new("content/_index.md");
         let s = split(f, "+++\nsort_by = \"colour\"\n+++\n").unwrap();
         let err = SectionFrontMatter::parse(f, &s).unwrap_err();
-        assert_eq!(err.line, Some(2), "{}", err.message);
+        assert_eq!(err.line, Some(2), "{}", err.message.en());
     }
 }

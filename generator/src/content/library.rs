@@ -7,6 +7,7 @@ use super::front_matter::SortBy;
 use super::page::Page;
 use super::section::Section;
 use crate::config::{Config, TaxonomyConfig};
+use crate::messages::UrlOwner;
 use crate::problems::{Problem, Problems};
 use crate::slug::{safe_slug, term_slug};
 
@@ -142,48 +143,45 @@ impl Library {
         }
 
         let mut by_content_path = HashMap::new();
-        let mut by_url: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut by_url: BTreeMap<String, Vec<UrlOwner>> = BTreeMap::new();
         for (i, s) in sections.iter().enumerate() {
             by_content_path.insert(s.content_path.clone(), Item::Section(i));
             if s.meta.render {
-                by_url.entry(s.path.clone()).or_default().push(s.file.display().to_string());
+                by_url.entry(s.path.clone()).or_default().push(UrlOwner::File(s.file.display().to_string()));
             }
             for a in &s.meta.aliases {
                 by_url
                     .entry(crate::content::page::normalize_path(a))
                     .or_default()
-                    .push(format!("{} (alias)", s.file.display()));
+                    .push(UrlOwner::Alias(s.file.display().to_string()));
             }
         }
         for (i, p) in pages.iter().enumerate() {
             by_content_path.insert(p.content_path.clone(), Item::Page(i));
-            by_url.entry(p.path.clone()).or_default().push(p.file.display().to_string());
+            by_url.entry(p.path.clone()).or_default().push(UrlOwner::File(p.file.display().to_string()));
             for a in &p.meta.aliases {
                 by_url
                     .entry(crate::content::page::normalize_path(a))
                     .or_default()
-                    .push(format!("{} (alias)", p.file.display()));
+                    .push(UrlOwner::Alias(p.file.display().to_string()));
             }
         }
 
         let taxonomies = build_taxonomies(config, &pages, &mut problems);
         for t in &taxonomies {
             if t.config.render {
-                by_url.entry(t.path.clone()).or_default().push(format!("taxonomy `{}`", t.config.name));
+                by_url.entry(t.path.clone()).or_default().push(UrlOwner::Taxonomy(t.config.name.clone()));
                 for term in &t.terms {
                     by_url
                         .entry(term.path.clone())
                         .or_default()
-                        .push(format!("{} term `{}`", t.config.name, term.name));
+                        .push(UrlOwner::Term(t.config.name.clone(), term.name.clone()));
                 }
             }
         }
         for (url, owners) in &by_url {
             if owners.len() > 1 {
-                problems.push(Problem::new(format!(
-                    "{} all want the URL {url}; give one of them another file name, `slug` or `path`",
-                    owners.join(" and ")
-                )));
+                problems.push(Problem::new(crate::messages::url_taken(owners, url)));
             }
         }
 

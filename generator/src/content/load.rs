@@ -14,6 +14,7 @@ use super::library::Library;
 use super::page::Page;
 use super::section::Section;
 use crate::config::Config;
+use crate::messages;
 use crate::problems::{BuildError, Problem, Problems, Warnings};
 
 enum Parsed {
@@ -32,7 +33,7 @@ pub fn load(
 ) -> Result<(Library, Warnings, Problems), BuildError> {
     let content = root.join("content");
     if !content.is_dir() {
-        return Err(Problem::new(format!("there is no content/ folder in {}", root.display())).into());
+        return Err(Problem::new(messages::no_content_folder(&root.display().to_string())).into());
     }
     let mut markdown = Vec::new();
     let mut others: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
@@ -44,7 +45,7 @@ pub fn load(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                problems.push(Problem::new(format!("cannot read content/: {e}")));
+                problems.push(Problem::new(messages::cannot_read_folder("content/", &e.to_string())));
                 continue;
             }
         };
@@ -77,7 +78,7 @@ pub fn load(
                 rel.strip_prefix("content").unwrap_or(rel).to_string_lossy().replace('\\', "/");
             let read = || -> Result3 {
                 let text = std::fs::read_to_string(root.join(rel))
-                    .map_err(|e| Problem::in_file(rel, format!("cannot read: {e}")))?;
+                    .map_err(|e| Problem::in_file(rel, messages::cannot_read_file(&e.to_string())))?;
                 if rel.file_name().is_some_and(|n| n == "_index.md") {
                     Section::parse_all(rel, &content_path, text, elsewhere)
                         .map(|(s, w, p)| (Parsed::Section(s), w, p))
@@ -138,10 +139,7 @@ pub fn load(
     }
     for (dir, files) in others {
         for f in files {
-            warnings.push(Problem::in_file(
-                &f,
-                format!("file is not copied: {} has no index.md or _index.md to own it", dir.display()),
-            ));
+            warnings.push(Problem::in_file(&f, messages::file_not_copied(&dir.display().to_string())));
         }
     }
 

@@ -88,11 +88,7 @@ impl Page {
         }
         let slug = match meta.slug.as_deref().map(path_slug) {
             Some(s) if s.is_empty() => {
-                problems.push(Problem::at(
-                    file,
-                    split.key_line("slug"),
-                    "`slug` is empty once unsafe characters are removed",
-                ));
+                problems.push(Problem::at(file, split.key_line("slug"), crate::messages::empty_slug()));
                 path_slug(stem)
             }
             Some(s) => s,

@@ -16,6 +16,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd}
 use pulldown_cmark_escape::escape_html;
 
 use crate::config;
+use crate::messages::{self, Text};
 use crate::problems::Problem;
 pub use headings::Heading;
 use headings::assign_heading_ids;
@@ -35,7 +36,7 @@ pub trait RenderContext {
     /// URL of a content file given as `@/section/page.md` (without the `@/`), if it exists.
     fn resolve(&self, content_path: &str) -> Option<String>;
     /// Renders one shortcode call.
-    fn shortcode(&self, call: &Call) -> Result<ShortcodeOutput, String>;
+    fn shortcode(&self, call: &Call) -> Result<ShortcodeOutput, Text>;
     /// The content path closest to one that does not exist, for "did you mean".
     fn suggest(&self, _content_path: &str) -> Option<String> {
         None
@@ -159,7 +160,7 @@ pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn
                     out.warnings.push(Problem::at(
                         source.file,
                         lines.line(offset),
-                        format!("image `{dest_url}` has no alt text: write ![what it shows]({dest_url})"),
+                        messages::image_without_alt(&dest_url),
                     ));
                 }
                 let dest_url = match dest_url.strip_prefix("@/") {
@@ -338,7 +339,7 @@ fn code_block(
     let highlighted = if options.highlight_code() && !lang.is_empty() {
         let h = highlight::highlight(code, lang);
         if h.is_none() {
-            let message = format!("code block language `{lang}` is not known to the highlighter");
+            let message = messages::unknown_code_language(lang);
             let error = options.highlighting.as_ref().is_some_and(|h| h.error_on_missing_language);
             let p = Problem::at(source.file, lines.line(offset), message);
             if error { out.problems.push(p) } else { out.warnings.push(p) }

@@ -7,6 +7,8 @@
 
 use serde_json::{Map, Number, Value};
 
+use crate::messages::{self, Text};
+
 /// One shortcode call found in a Markdown body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Call {
@@ -29,7 +31,7 @@ pub enum Piece<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError {
     pub offset: usize,
-    pub message: String,
+    pub message: Text,
 }
 
 /// Splits a Markdown body into text and shortcode calls.
@@ -73,20 +75,14 @@ pub fn parse(text: &str) -> Result<Vec<Piece<'_>>, ParseError> {
         let rest = &text[after..];
         let trimmed = rest.trim_start();
         if !trimmed.starts_with(close) {
-            return Err(ParseError {
-                offset: after,
-                message: format!("shortcode `{name}` is not closed with `{close}`"),
-            });
+            return Err(ParseError { offset: after, message: messages::shortcode_not_closed(&name, close) });
         }
         let mut end = after + (rest.len() - trimmed.len()) + close.len();
         let mut body = None;
         if open == "{%" {
             // Find matching {% end %}
             let Some((body_end, end_tag_end)) = find_end(text, end) else {
-                return Err(ParseError {
-                    offset: at,
-                    message: format!("shortcode `{name}` with a body has no `{{% end %}}`"),
-                });
+                return Err(ParseError { offset: at, message: messages::shortcode_without_end(&name) });
             };
             body = Some(text[end..body_end].trim_matches('\n').to_string());
             end = end_tag_end;
@@ -154,7 +150,7 @@ fn parse_call_head(text: &str, pos: usize) -> Result<Option<CallHead>, ParseErro
                 p.bump();
                 break;
             }
-            None => return Err(p.error(format!("shortcode `{name}`: missing `)`"))),
+            None => return Err(p.error(messages::shortcode_missing_paren(&name))),
             _ => {}
         }
         let key_start = p.pos;
@@ -163,13 +159,11 @@ fn parse_call_head(text: &str, pos: usize) -> Result<Option<CallHead>, ParseErro
         }
         let key = text[key_start..p.pos].to_string();
         if key.is_empty() {
-            return Err(
-                p.error(format!("shortcode `{name}`: expected an argument name such as key=\"value\""))
-            );
+            return Err(p.error(messages::shortcode_argument_name(&name)));
         }
         p.skip_ws();
         if p.peek() != Some('=') {
-            return Err(p.error(format!("shortcode `{name}`: argument `{key}` needs a value: {key}=\"...\"")));
+            return Err(p.error(messages::shortcode_argument_value(&name, &key)));
         }
         p.bump();
         p.skip_ws();
@@ -181,9 +175,7 @@ fn parse_call_head(text: &str, pos: usize) -> Result<Option<CallHead>, ParseErro
             }
             Some(')') => {}
             _ => {
-                return Err(
-                    p.error(format!("shortcode `{name}`: expected `,` or `)` after argument `{key}`"))
-                );
+                return Err(p.error(messages::shortcode_after_argument(&name, &key)));
             }
         }
         args.insert(key, value);
@@ -213,7 +205,7 @@ impl Parser<'_> {
         }
     }
 
-    fn error(&self, message: String) -> ParseError {
+    fn error(&self, message: Text) -> ParseError {
         ParseError { offset: self.pos, message }
     }
 
@@ -223,9 +215,7 @@ impl Parser<'_> {
                 self.bump();
                 let start = self.pos;
                 let Some(len) = self.text[start..].find(q) else {
-                    return Err(
-                        self.error(format!("shortcode `{name}`: the string of `{key}` is not closed"))
-                    );
+                    return Err(self.error(messages::shortcode_string_not_closed(name, key)));
                 };
                 self.pos = start + len + 1;
                 Ok(Value::String(self.text[start..start + len].to_string()))
@@ -245,9 +235,7 @@ impl Parser<'_> {
                         Some(',') => self.bump(),
                         Some(']') => {}
                         _ => {
-                            return Err(
-                                self.error(format!("shortcode `{name}`: expected `,` or `]` in `{key}`"))
-                            );
+                            return Err(self.error(messages::shortcode_list_separator(name, key)));
                         }
                     }
                 }
@@ -269,9 +257,7 @@ impl Parser<'_> {
                         } else if let Some(n) = word.parse::<f64>().ok().and_then(Number::from_f64) {
                             Ok(Value::Number(n))
                         } else {
-                            Err(self.error(format!(
-                                "shortcode `{name}`: `{key}` has an invalid value `{word}` (use \"text\", a number, true/false or [a, b])"
-                            )))
+                            Err(self.error(messages::shortcode_bad_value(name, key, word)))
                         }
                     }
                 }
@@ -331,13 +317,13 @@ mod tests {
     #[test]
     fn unclosed_body_is_an_error() {
         let err = parse("{% note() %}\nbody\n").unwrap_err();
-        assert!(err.message.contains("{% end %}"));
+        assert!(err.message.en().contains("{% end %}"));
     }
 
     #[test]
     fn bad_argument_is_an_error_with_offset() {
         let err = parse("abc {{ x(a=) }}").unwrap_err();
-        assert!(err.message.contains("`a`"), "{}", err.message);
+        assert!(err.message.en().contains("`a`"), "{}", err.message.en());
         assert!(err.offset > 4);
     }
 }

@@ -7,7 +7,7 @@ impl RenderContext for Ctx {
     fn resolve(&self, path: &str) -> Option<String> {
         (path == "notices/a.md").then(|| "https://x.cn/notices/a/".to_string())
     }
-    fn shortcode(&self, call: &Call) -> Result<ShortcodeOutput, String> {
+    fn shortcode(&self, call: &Call) -> Result<ShortcodeOutput, Text> {
         match call.name.as_str() {
             "signin" => Ok(ShortcodeOutput::Html(format!(
                 "<form class=\"signin\" data-event=\"{}\"></form>",
@@ -16,7 +16,7 @@ impl RenderContext for Ctx {
             "tip" => {
                 Ok(ShortcodeOutput::Markdown(format!("> **提示** {}", call.body.clone().unwrap_or_default())))
             }
-            other => Err(format!("shortcode `{other}` not found")),
+            other => Err(crate::messages::unknown_shortcode(other, None, &[])),
         }
     }
 }
@@ -77,7 +77,7 @@ fn broken_internal_link_is_a_problem_at_its_line() {
     let r = md("一\n二\n[x](@/nope.md)\n");
     assert_eq!(r.problems.len(), 1);
     assert_eq!(r.problems[0].line, Some(7));
-    assert!(r.problems[0].message.contains("@/nope.md"));
+    assert!(r.problems[0].message.en().contains("@/nope.md"));
 }
 
 #[test]
@@ -119,7 +119,7 @@ fn markdown_shortcode_output_is_rendered_as_markdown() {
 fn unknown_shortcode_is_a_problem_with_line() {
     let r = md("一\n{{ nope() }}\n");
     assert_eq!(r.problems[0].line, Some(6));
-    assert!(r.problems[0].message.contains("nope"));
+    assert!(r.problems[0].message.en().contains("nope"));
 }
 
 #[test]
@@ -153,7 +153,7 @@ fn external_links_get_configured_attributes() {
 fn image_without_alt_text_warns() {
     let r = md("![](a.png)\n\n![党徽](b.png)\n");
     assert_eq!(r.warnings.len(), 1);
-    assert!(r.warnings[0].message.contains("a.png"));
+    assert!(r.warnings[0].message.en().contains("a.png"));
 }
 
 #[test]

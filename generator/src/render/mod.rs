@@ -18,6 +18,7 @@ use serde_json::Value;
 use tera::Context;
 
 use crate::data::{Body, OutputFile, SiteData};
+use crate::messages::{self, Reader};
 use crate::problems::{BuildError, Problem, Problems};
 use crate::templates::{self, Templates, functions};
 
@@ -94,7 +95,7 @@ fn render(
 ) -> Result<String, Problem> {
     templates.tera.render(name, &ctx.into_context()).map_err(|e| {
         if let Some(d) = functions::DataFileError::in_chain(&e) {
-            let reader = format!("the template {}", templates.file_of(name).display());
+            let reader = Reader::Template(templates.file_of(name).display().to_string());
             return Problem::in_file(for_file, templates::data_file_message(d, &reader, &data.root));
         }
         let message = templates::chain(&e);
@@ -109,7 +110,7 @@ fn render(
             Some(l) => format!("{}:{l}", template_file.display()),
             None => template_file.display().to_string(),
         };
-        Problem::in_file(for_file, format!("rendering with {location} failed: {message}"))
+        Problem::in_file(for_file, messages::render_failed(&location, &message))
     })
 }
 

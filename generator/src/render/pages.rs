@@ -46,10 +46,7 @@ pub fn check_templates_exist(data: &SiteData, templates: &Templates) -> Vec<Prob
     let mut problems = Vec::new();
     let mut need = |name: String, who: &Path| {
         if !templates.has(&name) {
-            problems.push(Problem::in_file(
-                who,
-                format!("needs the template `{name}`, which neither templates/ nor the theme has"),
-            ));
+            problems.push(Problem::in_file(who, crate::messages::missing_template(&name)));
         }
     };
     for (i, p) in data.library.pages.iter().enumerate() {

@@ -178,11 +178,8 @@ fn render_markdown_value(data: &SiteData, text: &str) -> tera::Result<String> {
         fn shortcode(
             &self,
             call: &crate::markdown::shortcodes::Call,
-        ) -> Result<crate::markdown::ShortcodeOutput, String> {
-            Err(format!(
-                "shortcode `{}` cannot be used in the markdown filter; put it in a content file",
-                call.name
-            ))
+        ) -> Result<crate::markdown::ShortcodeOutput, crate::messages::Text> {
+            Err(crate::messages::shortcode_in_markdown_filter(&call.name))
         }
     }
     let source =
@@ -243,7 +240,7 @@ pub struct DataFileError {
     /// True when there is no such file.
     pub missing: bool,
     /// What is wrong with it.
-    pub why: String,
+    pub why: crate::messages::Text,
 }
 
 impl std::fmt::Display for DataFileError {
@@ -255,8 +252,8 @@ impl std::fmt::Display for DataFileError {
 impl std::error::Error for DataFileError {}
 
 impl DataFileError {
-    fn error(path: &str, missing: bool, why: impl Into<String>) -> tera::Error {
-        let e = DataFileError { path: path.to_string(), missing, why: why.into() };
+    fn error(path: &str, missing: bool, why: crate::messages::Text) -> tera::Error {
+        let e = DataFileError { path: path.to_string(), missing, why };
         tera::Error::chain(e.to_string(), e)
     }
 
@@ -300,7 +297,11 @@ pub fn load_data(root: &Path, path: &str, format: Option<&str>) -> tera::Result<
         DataFileError::error(
             path,
             missing,
-            if missing { "there is no such file".to_string() } else { e.to_string() },
+            if missing {
+                crate::messages::data_no_such_file()
+            } else {
+                crate::messages::data_unreadable(&e.to_string())
+            },
         )
     })?;
     let format = format.map(str::to_string).unwrap_or_else(|| {
@@ -308,16 +309,13 @@ pub fn load_data(root: &Path, path: &str, format: Option<&str>) -> tera::Result<
     });
     match format.as_str() {
         "toml" => toml::from_str::<toml::Value>(&text).map(|v| serialize::toml_to_json(&v)).map_err(|e| {
-            let at = crate::strict_toml::error_position(&text, &e)
-                .map(|(line, column)| format!(" at line {line}, column {column}"))
-                .unwrap_or_default();
-            DataFileError::error(path, false, format!("not valid TOML{at}: {}", e.message().trim()))
+            let at = crate::strict_toml::error_position(&text, &e);
+            DataFileError::error(path, false, crate::messages::data_not_toml(at, e.message().trim()))
         }),
         "json" => serde_json::from_str(&text)
-            .map_err(|e| DataFileError::error(path, false, format!("not valid JSON: {e}"))),
-        "csv" => {
-            parse_csv(&text).map_err(|why| DataFileError::error(path, false, format!("not valid CSV: {why}")))
-        }
+            .map_err(|e| DataFileError::error(path, false, crate::messages::data_not_json(&e.to_string()))),
+        "csv" => parse_csv(&text)
+            .map_err(|why| DataFileError::error(path, false, crate::messages::data_not_csv(&why))),
         _ => Ok(Value::String(text)),
     }
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use tera::Tera;
 
+use crate::messages::{self, Reader, Text};
 use crate::problems::{BuildError, Problem, Problems};
 
 const BUILTINS: &[(&str, &str)] = &[
@@ -46,11 +47,7 @@ impl Templates {
         if let Some(theme) = theme {
             let dir = root.join("themes").join(theme);
             if !dir.is_dir() {
-                return Err(Problem::in_file(
-                    "config.toml",
-                    format!("theme `{theme}` not found: there is no themes/{theme}/ folder"),
-                )
-                .into());
+                return Err(Problem::in_file("config.toml", messages::theme_not_found(theme)).into());
             }
             dirs.push(dir.join("templates"));
         }
@@ -63,7 +60,10 @@ impl Templates {
                 let entry = match entry {
                     Ok(e) => e,
                     Err(e) => {
-                        problems.push(Problem::new(format!("cannot read {}: {e}", dir.display())));
+                        problems.push(Problem::new(messages::cannot_read_folder(
+                            &dir.display().to_string(),
+                            &e.to_string(),
+                        )));
                         continue;
                     }
                 };
@@ -81,7 +81,9 @@ impl Templates {
                     Ok(text) => {
                         files.insert(name, (Some(rel), text));
                     }
-                    Err(e) => problems.push(Problem::in_file(&rel, format!("cannot read: {e}"))),
+                    Err(e) => {
+                        problems.push(Problem::in_file(&rel, messages::cannot_read_file(&e.to_string())))
+                    }
                 }
             }
         }
@@ -93,7 +95,7 @@ impl Templates {
                 problems.push(Problem {
                     file: Some(file),
                     line,
-                    message: format!("template syntax error: {message}"),
+                    message: messages::template_syntax_error(&message),
                 });
             }
         }
@@ -117,7 +119,7 @@ impl Templates {
         let extra_keys = files.values().flat_map(|(_, text)| extra_keys_read(text)).collect();
         if let Err(e) = tera.add_raw_templates(files.iter().map(|(n, (_, t))| (n.clone(), t.clone()))) {
             // Inheritance problems: a missing parent, a missing macro file.
-            return Err(Problem::new(format!("templates: {}", chain(&e))).into());
+            return Err(Problem::new(messages::templates_error(&chain(&e))).into());
         }
         Ok(Templates { tera, sources, fingerprint, extra_keys })
     }
@@ -152,12 +154,12 @@ impl Templates {
 /// What an editor is told about a data file a template could not read (`reader` names the
 /// template or shortcode): that it is missing, with the closest file there is, or what is wrong
 /// with it; not the template's internals.
-pub fn data_file_message(d: &functions::DataFileError, reader: &str, root: &Path) -> String {
+pub fn data_file_message(d: &functions::DataFileError, reader: &Reader, root: &Path) -> Text {
     if d.missing {
         let suggestion = functions::closest_data_file(root, &d.path);
-        crate::messages::missing_data_file(&d.path, reader, suggestion.as_deref())
+        messages::missing_data_file(&d.path, reader, suggestion.as_deref())
     } else {
-        crate::messages::bad_data_file(&d.path, reader, &d.why)
+        messages::bad_data_file(&d.path, reader, &d.why)
     }
 }
 

@@ -233,7 +233,7 @@ fn content_path() -> impl Strategy<Value = String> {
 fn assert_located(p: &Problem, file: &Path) -> Result<(), TestCaseError> {
     prop_assert_eq!(p.file.as_deref(), Some(file), "problem without its file: {:?}", p);
     prop_assert!(p.line.is_some_and(|l| l >= 1), "problem without a line: {:?}", p);
-    prop_assert!(!p.message.trim().is_empty());
+    prop_assert!(!p.message.en().trim().is_empty());
     Ok(())
 }
 

@@ -12,13 +12,13 @@ impl RenderContext for Ctx {
         (path == "notices/a.md").then(|| "https://x.cn/notices/a/".to_string())
     }
 
-    fn shortcode(&self, call: &Call) -> Result<ShortcodeOutput, String> {
+    fn shortcode(&self, call: &Call) -> Result<ShortcodeOutput, zhibu_generator::messages::Text> {
         match call.name.as_str() {
             "signin" => Ok(ShortcodeOutput::Html("<form class=\"signin\"></form>".into())),
             "tip" => Ok(ShortcodeOutput::Markdown(format!("> {}", call.body.clone().unwrap_or_default()))),
             // Markdown output longer than the call: the line map must still point into the file.
             "lines" => Ok(ShortcodeOutput::Markdown("一\n\n## 标题\n\n[x](@/nope.md)\n\n二\n".into())),
-            other => Err(format!("shortcode `{other}` not found")),
+            other => Err(zhibu_generator::messages::unknown_shortcode(other, None, &[])),
         }
     }
 }

@@ -119,7 +119,7 @@ proptest! {
             }
             Err(e) => {
                 prop_assert!(e.offset <= text.len(), "offset {} past the end", e.offset);
-                prop_assert!(e.message.starts_with("shortcode `"), "{}", e.message);
+                prop_assert!(e.message.en().starts_with("shortcode `"), "{}", e.message);
             }
         }
     }
