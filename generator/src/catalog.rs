@@ -185,7 +185,12 @@ fn event<'a>(mut d: Declaration<'a>, owners: &mut Owners<'a>, problems: &mut Pro
     let (opens, closes) = d.window(IdKind::Event, id);
     let geofence = match d.table_value.get("geofence").map(parse_geofence) {
         None => None,
-        Some(Ok(g)) => Some(g),
+        Some(Ok(g)) => {
+            if let Some(why) = centre_too_coarse(&g, &page.front_matter) {
+                d.fail("geofence", messages::bad_geofence(id, &why));
+            }
+            Some(g)
+        }
         Some(Err(why)) => {
             d.fail("geofence", messages::bad_geofence(id, &why));
             None
@@ -451,6 +456,48 @@ fn parse_geofence(v: &toml::Value) -> Result<Geofence, Text> {
         return Err(messages::geofence_radius(g.radius_m));
     }
     Ok(g)
+}
+
+/// Metres in a degree of latitude (and of longitude on the equator).
+const METRES_PER_DEGREE: f64 = 111_320.0;
+
+/// A geofence's centre written with too few decimals for its radius: rounded to two decimals
+/// it may lie some 700 m from the venue, and members standing at the door are refused. The
+/// centre's rounding (half a unit of its last decimal, as written in the front matter, so that
+/// `30.52000` counts five) must stay within a tenth of the radius.
+fn centre_too_coarse(g: &Geofence, front_matter: &str) -> Option<Text> {
+    let lat_decimals = written_decimals(front_matter, "lat", g.lat);
+    let lon_decimals = written_decimals(front_matter, "lon", g.lon);
+    let rounding = |decimals: usize| 0.5 * 10f64.powi(-(decimals as i32)) * METRES_PER_DEGREE;
+    let error_m = rounding(lat_decimals).hypot(rounding(lon_decimals) * g.lat.to_radians().cos().abs());
+    if error_m <= g.radius_m / 10.0 {
+        return None;
+    }
+    // The fewest decimals that would do, for both coordinates.
+    let needed = (1..=9).find(|&d| rounding(d) * std::f64::consts::SQRT_2 <= g.radius_m / 10.0).unwrap_or(9);
+    Some(messages::geofence_coarse(lat_decimals.min(lon_decimals), error_m, g.radius_m, needed.max(5)))
+}
+
+/// The decimals of `key = <number>` as written after `geofence` in the front matter; else those
+/// of the number's shortest form.
+fn written_decimals(front_matter: &str, key: &str, value: f64) -> usize {
+    let shortest = || value.to_string().split_once('.').map_or(0, |(_, f)| f.len());
+    let Some(after) = front_matter.find("geofence").map(|at| &front_matter[at..]) else {
+        return shortest();
+    };
+    let mut rest = after;
+    while let Some(at) = rest.find(key) {
+        let before_ok = at == 0 || !rest.as_bytes()[at - 1].is_ascii_alphanumeric();
+        let tail = rest[at + key.len()..].trim_start();
+        if before_ok && let Some(number) = tail.strip_prefix('=').map(str::trim_start) {
+            let digits: &str = &number[..number
+                .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | '_')))
+                .unwrap_or(number.len())];
+            return digits.split_once('.').map_or(0, |(_, f)| f.chars().filter(char::is_ascii_digit).count());
+        }
+        rest = &rest[at + key.len()..];
+    }
+    shortest()
 }
 
 #[cfg(test)]
@@ -725,5 +772,30 @@ mod tests {
                 .remove("g")
                 .unwrap();
         assert!(parse_geofence(&bad).unwrap_err().en().contains("lat"));
+    }
+
+    #[test]
+    fn a_geofence_centre_needs_decimals_for_its_radius() {
+        let g = |lat, lon, radius_m| Geofence { lat, lon, radius_m };
+        let fm = |lat: &str, lon: &str, r: &str| {
+            format!("[extra.signin]\ngeofence = {{ lat = {lat}, lon = {lon}, radius_m = {r} }}\n")
+        };
+        // Two decimals: some 700 m either way, far more than a tenth of 300 m.
+        let coarse =
+            centre_too_coarse(&g(30.52, 114.36, 300.0), &fm("30.52", "114.36", "300")).expect("too coarse");
+        assert!(coarse.en().contains("2 decimals") && coarse.en().contains("5 decimals"), "{}", coarse.en());
+        // Five decimals (about a metre) do for 500 m; trailing zeros as written count.
+        assert!(
+            centre_too_coarse(&g(30.52036, 114.36012, 500.0), &fm("30.52036", "114.36012", "500")).is_none()
+        );
+        assert!(centre_too_coarse(&g(30.52, 114.36, 500.0), &fm("30.52000", "114.36000", "500")).is_none());
+        // Four decimals (about 7 m) do for 300 m, three (about 70 m) do not.
+        assert!(centre_too_coarse(&g(30.5222, 114.361, 300.0), &fm("30.5222", "114.3610", "300")).is_none());
+        assert!(centre_too_coarse(&g(30.522, 114.361, 300.0), &fm("30.522", "114.361", "300")).is_some());
+        // A wide radius tolerates a rough centre.
+        assert!(centre_too_coarse(&g(30.52, 114.36, 10_000.0), &fm("30.52", "114.36", "10000")).is_none());
+        // Written as a table of its own, keys on their lines.
+        let table = "[extra.signin.geofence]\nlat = 30.5\nlon = 114.36012\nradius_m = 500\n";
+        assert!(centre_too_coarse(&g(30.5, 114.36012, 500.0), table).is_some());
     }
 }

@@ -11,6 +11,7 @@
 //! it that way.
 
 pub mod cache;
+pub mod calendar;
 pub mod catalog;
 pub mod config;
 pub mod content;

@@ -115,14 +115,18 @@ fn build_inner(
         problems.extend(r.problems.iter().cloned());
         warnings.extend(r.warnings.iter().cloned());
     }
-    let catalog = timed(progress, Phase::Checks, || {
+    let (catalog, calendars) = timed(progress, Phase::Checks, || {
         problems.extend(crate::links::check(&data, &contents, &render::planned_outputs(&data)));
         let (catalog, p) = catalog::build(&data.library, &contents.pages, &contents.sections);
         problems.extend(p);
         problems.extend(crate::schedule::check(&data.root, &data.library, &contents, &catalog));
+        let permalink = |path: &str| data.permalink_of(path.strip_prefix("@/")?);
+        let (calendars, p) =
+            crate::calendar::build(&data.root, &data.library, host_of(&data.config.base_url), &permalink);
+        problems.extend(p);
         let detail =
             messages::catalog_count(catalog.events.len(), catalog.campaigns.len(), catalog.note_pages.len());
-        (catalog, detail)
+        ((catalog, calendars), detail)
     });
     problems.extend(render::check_templates_exist(&data, &templates));
     if !problems.is_empty() {
@@ -135,6 +139,7 @@ fn build_inner(
         render_outputs(&data, &templates, reuse.as_ref(), cache.is_some(), progress)
             .map_err(|e| e.with_warnings(warnings.clone()))?;
     drop(reuse);
+    files.extend(calendars);
     let search_phase = |detail: &Text, elapsed| progress.phase(Phase::Search, detail, elapsed);
     crate::search::add(&data, &mut files, cache.as_deref_mut().map(|c| &mut c.search), &search_phase)
         .map_err(|e| e.with_warnings(warnings.clone()))?;
@@ -151,6 +156,12 @@ fn build_inner(
         sections: data.library.sections.len(),
         output_dir: data.config.output_dir.clone(),
     })
+}
+
+/// The host of a base URL (`dangzhibu.example.edu.cn`), for the calendar files' UIDs.
+fn host_of(base_url: &str) -> &str {
+    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    rest.split(['/', ':']).next().filter(|h| !h.is_empty()).unwrap_or("zhibu")
 }
 
 /// The loaded site: its shared data, its templates (with the template functions over that

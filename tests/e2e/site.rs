@@ -504,3 +504,42 @@ fn lessons_show_their_place_in_the_course() {
         assert!(joining.contains(word), "joining timeline: {word}");
     }
 }
+
+#[test]
+fn the_year_calendar_page_and_its_phone_files_come_from_one_data_file() {
+    let data: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root().join("data/calendar.toml")).unwrap()).unwrap();
+    let items = |k: &str| {
+        data[k].as_array().unwrap().iter().map(|v| v.as_table().unwrap().clone()).collect::<Vec<_>>()
+    };
+    let (recurring, events) = (items("recurring"), items("events"));
+    let page = read("life/calendar/index.html");
+    for item in recurring.iter().chain(&events) {
+        assert!(page.contains(item["title"].as_str().unwrap()), "the page lists {}", item["title"]);
+    }
+    // In the files: every dated event and every duty with a fixed day; not the month-only ones.
+    let placed = |i: &toml::Table| i.contains_key("date") || i.contains_key("rrule");
+    let all = read("life/calendar/calendar.ics");
+    assert!(all.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") && all.ends_with("END:VCALENDAR\r\n"));
+    let expected = recurring.iter().chain(&events).filter(|i| placed(i)).count();
+    assert_eq!(all.matches("BEGIN:VEVENT").count(), expected, "one VEVENT per placed item");
+    for line in all.split("\r\n") {
+        assert!(line.len() <= 75, "folded at 75 octets: {line}");
+    }
+    let uids: Vec<&str> = all.lines().filter_map(|l| l.strip_prefix("UID:")).collect();
+    let unique: std::collections::BTreeSet<_> = uids.iter().collect();
+    assert_eq!(unique.len(), uids.len(), "UIDs are unique");
+    // One file per audience, linked from the page, with its items and those for everyone.
+    for (audience, _) in data["audiences"].as_table().unwrap() {
+        let name = format!("calendar-{audience}.ics");
+        assert!(page.contains(&format!("{BASE_URL}/life/calendar/{name}\"")), "the page links {name}");
+        let file = read(&format!("life/calendar/{name}"));
+        for item in recurring.iter().chain(&events).filter(|i| placed(i)) {
+            let to: Vec<&str> =
+                item["audience"].as_array().unwrap().iter().filter_map(|a| a.as_str()).collect();
+            let id = item["id"].as_str().unwrap();
+            let inside = file.contains(&format!("UID:{id}@"));
+            assert_eq!(inside, to.contains(&"all") || to.contains(&audience.as_str()), "{name}: {id}");
+        }
+    }
+}

@@ -117,8 +117,21 @@ pub fn bad_geofence(id: &str, why: &Text) -> Text {
 
 pub fn geofence_form() -> Text {
     Text::new(
-        "write geofence = { lat = 30.52, lon = 114.36, radius_m = 300 }",
-        "请写成 geofence = { lat = 30.52, lon = 114.36, radius_m = 300 }",
+        "write geofence = { lat = 30.52036, lon = 114.36012, radius_m = 500 }",
+        "请写成 geofence = { lat = 30.52036, lon = 114.36012, radius_m = 500 }",
+    )
+}
+
+/// A geofence centre written with `decimals` decimals, which may be `error_m` metres off: too
+/// much for a radius of `radius_m`; `needed` decimals would do.
+pub fn geofence_coarse(decimals: usize, error_m: f64, radius_m: f64, needed: usize) -> Text {
+    Text::new(
+        format!(
+            "the centre is written with {decimals} decimals, so it may lie about {error_m:.0} m from the venue — more than a tenth of the {radius_m} m radius, and members at the venue could be refused; write the surveyed coordinates with {needed} decimals (5 decimals is about 1 m)"
+        ),
+        format!(
+            "中心点坐标只写到小数点后 {decimals} 位，可能与活动地点相差约 {error_m:.0} 米，超过了签到半径 {radius_m} 米的十分之一，在现场的同志也可能签不上；请用实测坐标，写到小数点后 {needed} 位（5 位约 1 米）"
+        ),
     )
 }
 

@@ -12,6 +12,7 @@
 //! The style: the fact first, quoting what the editor wrote in backticks, then what to do; "did
 //! you mean" when a close name exists.
 
+mod calendar;
 mod catalog;
 mod config;
 mod content;
@@ -21,6 +22,7 @@ mod run;
 mod shortcodes;
 mod templates;
 
+pub use calendar::*;
 pub use catalog::*;
 pub use config::*;
 pub use content::*;

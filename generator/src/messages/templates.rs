@@ -11,6 +11,8 @@ pub enum Reader {
     Shortcode(String),
     /// `schedule = "…"` of a page's `[extra.campaign]`.
     CampaignSchedule,
+    /// `calendar = "…"` of a page's `[extra]`.
+    YearCalendar,
 }
 
 impl Reader {
@@ -21,6 +23,7 @@ impl Reader {
             Reader::CampaignSchedule => {
                 ("[extra.campaign] `schedule`".into(), "[extra.campaign] 的 `schedule`".into())
             }
+            Reader::YearCalendar => ("[extra] `calendar`".into(), "[extra] 的 `calendar`".into()),
         }
     }
 }

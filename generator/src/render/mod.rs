@@ -242,6 +242,7 @@ pub fn planned_outputs(data: &SiteData) -> std::collections::BTreeSet<String> {
         .collect();
     paths.extend(redirects::planned(data));
     paths.extend(copies(data).into_iter().map(|f| f.path));
+    paths.extend(crate::calendar::planned(&data.root, &data.library));
     paths
 }
 

@@ -13,7 +13,7 @@ pub(super) const DECLARATION_PIECES: &[&str] = &[
     "closes = 2026-12-09T22:00:00+08:00\n", "closes = 2026-12-08T22:00:00+08:00\n",
     "opens = \"2026-12-09 07:00\"\n", "closes = 07:00:00\n", "opens = \"tomorrow\"\n",
     "starts = 2026-12-01\n", "starts = 1\n", "days = 100\n", "days = 0\n", "days = 367\n", "days = -1\n",
-    "days = 1.5\n", "geofence = { lat = 30.52, lon = 114.36, radius_m = 300 }\n",
+    "days = 1.5\n", "geofence = { lat = 30.52036, lon = 114.36012, radius_m = 500 }\n",
     "geofence = { lat = nan, lon = 0, radius_m = 1 }\n", "geofence = { lat = 91, lon = 0, radius_m = 1 }\n",
     "geofence = { lat = 0, lon = 0, radius_m = inf }\n", "geofence = \"here\"\n", "question = \"问\"\n",
     "options = [\"a\", \"b\"]\n", "options = [\"a\"]\n", "options = []\n", "answer = 1\n", "answer = 3\n",
@@ -60,6 +60,7 @@ pub(super) fn declarations() -> impl Strategy<Value = String> {
                 (
                     "geofence",
                     &[
+                        "{ lat = 30.52036, lon = 114.36012, radius_m = 500 }",
                         "{ lat = 30.52, lon = 114.36, radius_m = 300 }",
                         "{ lat = nan, lon = 0, radius_m = 1 }",
                         "{ lat = 91, lon = 0, radius_m = 1 }",
