@@ -29,6 +29,8 @@ cleanup() {
   [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
+# nginx's workers run as an unprivileged user: they must be able to read the built folder.
+chmod 755 "$WORK"
 
 command -v oha >/dev/null || cargo install oha --locked
 if ! command -v nginx >/dev/null; then
@@ -104,6 +106,8 @@ start_zhibu() {
 start_zhibu
 STARTUP=$(grep -o 'in [0-9.]* m\?s' "$WORK/run.err" | tail -1 || true)
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$NPORT/" && break; sleep 0.1; done
+NGINX_STATUS=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NPORT/")
+[ "$NGINX_STATUS" = 200 ] || { echo "nginx answers $NGINX_STATUS for /: see $WORK/nginx/error.log" >&2; exit 1; }
 
 CODE=$(sed -n 2p "$WORK/codes.csv" | cut -d, -f3)
 ID=$(sed -n 2p "$WORK/codes.csv" | cut -d, -f1 | tr -d '\357\273\277')
