@@ -114,8 +114,8 @@ ID=$(sed -n 2p "$WORK/codes.csv" | cut -d, -f1 | tr -d '\357\273\277')
 TOKEN=$(curl -s -X POST "$BASE/api/session" -H 'Content-Type: application/json' \
   -d "{\"member_id\":\"$ID\",\"code\":\"$CODE\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 SIGNIN='{"event":"load-test-event","consent_location":true,"location":{"lat":30.52,"lon":114.36,"accuracy_m":20}}'
-PAGE=/notices/intern-organisational-life/
-[ -f "$WORK/public$PAGE/index.html" ] || PAGE=/
+PAGE=/life/intern-organisational-life/
+[ -f "$WORK/public$PAGE/index.html" ] || { echo "no page $PAGE in the built site" >&2; exit 1; }
 
 summary() { # FILE NAME
   python3 - "$1" "$2" <<'PY'
