@@ -92,6 +92,10 @@ pub struct Config {
     pub build_search_index: bool,
     /// Zola's `[search]`, read by the search module.
     pub search: toml::Table,
+    /// Compile the site's `sass/` to CSS (generator/src/sass.rs); the theme's always is.
+    /// Not shown to templates, as in Zola.
+    #[serde(skip_serializing)]
+    pub compile_sass: bool,
 }
 
 impl Default for Config {
@@ -116,6 +120,7 @@ impl Default for Config {
             extra: toml::Table::new(),
             build_search_index: false,
             search: toml::Table::new(),
+            compile_sass: false,
         }
     }
 }
@@ -141,12 +146,12 @@ const IMPLEMENTED: &[&str] = &[
     "extra",
     "build_search_index",
     "search",
+    "compile_sass",
 ];
 
 /// Zola keys that zhibu accepts but does not act on yet.
 const NOT_YET: &[&str] = &[
     "preserve_dotfiles_in_output",
-    "compile_sass",
     "minify_html",
     "ignored_static",
     "hard_link_static",
@@ -384,9 +389,9 @@ mod tests {
     #[test]
     fn zola_key_not_implemented_is_a_warning() {
         let (_, w) =
-            parse("base_url = \"x\"\ncompile_sass = true\n[markdown]\nrender_emoji = true\n").unwrap();
+            parse("base_url = \"x\"\nminify_html = true\n[markdown]\nrender_emoji = true\n").unwrap();
         assert_eq!(w.len(), 2);
-        assert!(w[0].message.en().contains("compile_sass"));
+        assert!(w[0].message.en().contains("minify_html"));
         assert!(w[1].message.en().contains("markdown.render_emoji"));
     }
 

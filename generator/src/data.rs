@@ -27,10 +27,13 @@ pub struct SiteData {
     pub config_value: Value,
     pub library: Library,
     pub contents: OnceLock<Contents>,
-    /// Static file (relative path) → content hash, for `get_url(cachebust=true)`.
+    /// Static file or compiled Sass (relative path) → content hash, for
+    /// `get_url(cachebust=true)`.
     pub static_hashes: BTreeMap<String, String>,
     /// Static file (relative path) → absolute source, site over theme.
     pub static_files: BTreeMap<String, PathBuf>,
+    /// CSS compiled from the theme's and the site's `sass/` (output path → CSS).
+    pub sass_css: BTreeMap<String, Vec<u8>>,
 }
 
 impl SiteData {

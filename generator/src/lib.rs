@@ -23,6 +23,7 @@ pub mod output;
 pub mod problems;
 pub mod reading;
 pub mod render;
+pub mod sass;
 pub mod schedule;
 pub mod search;
 pub mod serialize;

@@ -220,7 +220,27 @@ fn load(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded, Build
     let page_bodies: Vec<String> = library.pages.iter_mut().map(|p| std::mem::take(&mut p.raw)).collect();
     let section_bodies: Vec<String> =
         library.sections.iter_mut().map(|s| std::mem::take(&mut s.raw)).collect();
-    let (static_files, static_hashes) = collect_static(root, config.theme.as_deref());
+    let (static_files, mut static_hashes) = collect_static(root, config.theme.as_deref());
+    let mut problems = problems;
+    let sass_css = if crate::sass::has_sources(root, &config) {
+        let compiled = timed(progress, Phase::Sass, || {
+            let c = crate::sass::compile(root, &config);
+            let detail = if c.problems.is_empty() {
+                messages::files_count(c.css.len())
+            } else {
+                messages::problems_count(c.problems.len())
+            };
+            (c, detail)
+        });
+        problems.extend(compiled.problems);
+        warnings.extend(compiled.warnings);
+        for (rel, css) in &compiled.css {
+            static_hashes.insert(rel.clone(), short_hash(css));
+        }
+        compiled.css
+    } else {
+        BTreeMap::new()
+    };
     let config_value = serde_json::to_value(&config).unwrap_or(Value::Null);
     let data = Arc::new(SiteData {
         root: root.clone(),
@@ -230,6 +250,7 @@ fn load(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded, Build
         contents: OnceLock::new(),
         static_hashes,
         static_files,
+        sass_css,
     });
     let mut tera = templates.tera.clone();
     templates::functions::register(&mut tera, data.clone());

@@ -141,7 +141,7 @@ fn spawn_watcher(
     let root = options.root.canonicalize().unwrap_or_else(|_| options.root.clone());
     let (tx, rx) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(tx).context("cannot watch the site folder")?;
-    for name in ["content", "templates", "static", "themes", "config.toml", "data"] {
+    for name in ["content", "templates", "static", "sass", "themes", "config.toml", "data"] {
         let p = root.join(name);
         if p.exists() {
             watcher

@@ -128,14 +128,10 @@ fn unknown_config_key_is_an_error_and_unimplemented_zola_key_a_warning() {
     let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
     site.write(
         "config.toml",
-        &config.replace("generate_feeds = true", "generate_feeds = true\ncompile_sass = true"),
+        &config.replace("generate_feeds = true", "generate_feeds = true\nminify_html = true"),
     );
     let run = site.build().ok();
-    assert!(
-        run.stderr.contains("warning: config.toml:6: `compile_sass` is a Zola setting"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("warning: config.toml:6: `minify_html` is a Zola setting"), "{}", run.stderr);
     site.write(
         "config.toml",
         &config.replace("generate_feeds = true", "generate_feed = true\ngenerat_sitemap = true"),

@@ -19,6 +19,7 @@ mod content;
 mod front_matter;
 mod links;
 mod run;
+mod sass;
 mod shortcodes;
 mod templates;
 
@@ -29,6 +30,7 @@ pub use content::*;
 pub use front_matter::*;
 pub use links::*;
 pub use run::*;
+pub use sass::*;
 pub use shortcodes::*;
 pub use templates::*;
 

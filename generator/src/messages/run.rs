@@ -8,6 +8,7 @@ use super::{Text, plural};
 pub enum Phase {
     Templates,
     Content,
+    Sass,
     Markdown,
     Checks,
     Render,
@@ -20,6 +21,7 @@ pub fn phase(phase: Phase) -> Text {
     let (en, zh) = match phase {
         Phase::Templates => ("templates", "模板"),
         Phase::Content => ("content", "内容"),
+        Phase::Sass => ("sass", "Sass 编译"),
         Phase::Markdown => ("markdown", "Markdown 渲染"),
         Phase::Checks => ("checks", "检查"),
         Phase::Render => ("render", "生成页面"),

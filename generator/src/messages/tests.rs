@@ -31,7 +31,7 @@ fn every_message() -> Vec<(&'static str, Text)> {
         key_did_you_mean(KeyKind::PageKey, "tag", "tags", Some("[taxonomies]")),
         unknown_key(KeyKind::Setting, "colour", &["title", "base_url"]),
         key_not_implemented(KeyKind::SectionKey, "insert_anchor_links"),
-        key_not_implemented(KeyKind::Setting, "compile_sass"),
+        key_not_implemented(KeyKind::Setting, "minify_html"),
         key_under_wrong_table("title", "extra"),
         full_width(Syntax::FrontMatter, '“', 9, "title = \"学习\""),
         full_width(Syntax::Toml, '‘', 9, "title = \"学习\""),
@@ -78,6 +78,10 @@ fn every_message() -> Vec<(&'static str, Text)> {
             "/tags/"
         ),
         two_outputs("notices/index.html"),
+        // sass
+        sass_error("expected \";\"."),
+        sass_warn("`$width` is deprecated"),
+        sass_same_output("sass/main.scss", "sass/main.sass", "main.css"),
         // links
         broken_content_link("guide/due.md", "guide/due.md", Some("guide/dues.md")),
         broken_content_link("x.md", "x.md", None),
@@ -246,6 +250,7 @@ fn every_message() -> Vec<(&'static str, Text)> {
         // a run
         phase(Phase::Templates),
         phase(Phase::Content),
+        phase(Phase::Sass),
         phase(Phase::Markdown),
         phase(Phase::Checks),
         phase(Phase::Render),

@@ -302,8 +302,8 @@ fn run(data: &SiteData, templates: &Templates, job: &Job) -> Result<OutputFile, 
     }
 }
 
-/// Files copied as they are: pages' and sections' assets beside their `index.html`, then the
-/// static files (theme's, then the site's).
+/// Files copied as they are: pages' and sections' assets beside their `index.html`, the
+/// static files (theme's, then the site's), then the CSS compiled from Sass.
 fn copies(data: &SiteData) -> Vec<OutputFile> {
     let lib = &data.library;
     let owners = (lib.pages.iter().map(|p| (&p.path, &p.assets)))
@@ -321,6 +321,9 @@ fn copies(data: &SiteData) -> Vec<OutputFile> {
     }
     for (rel, source) in &data.static_files {
         files.push(OutputFile { path: rel.clone(), body: Body::Copy(source.clone()) });
+    }
+    for (rel, css) in &data.sass_css {
+        files.push(OutputFile { path: rel.clone(), body: Body::Bytes(css.clone()) });
     }
     files
 }

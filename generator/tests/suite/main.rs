@@ -1,5 +1,6 @@
-//! The generator's integration tests, one binary: incremental rebuilds equal fresh builds, and
-//! property tests of every parser that reads an editor's files.
+//! The generator's integration tests, one binary: incremental rebuilds equal fresh builds,
+//! Sass compiled as Zola does, and property tests of every parser that reads an editor's files.
 
 mod incremental;
 mod properties;
+mod sass;
