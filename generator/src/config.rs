@@ -10,9 +10,9 @@ use crate::messages::{self, KeyKind, Lang, Syntax, Text};
 use crate::problems::{Problem, Warnings};
 use crate::strict_toml::{self, Keys, find_key_line};
 
-/// One taxonomy, e.g. `{ name = "tags", paginate_by = 10, feed = true }`.
+/// One taxonomy, e.g. `{ name = "tags", paginate_by = 10, feed = true }`. Zola ignores keys it
+/// does not know here; zhibu warns about them (see `TAXONOMY`).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
 pub struct TaxonomyConfig {
     pub name: String,
     #[serde(default)]
@@ -26,6 +26,9 @@ pub struct TaxonomyConfig {
     /// Zola's per-language taxonomies; accepted for compatibility, zhibu is single-language.
     #[serde(default, skip_serializing)]
     pub lang: Option<String>,
+    /// Zola accepts `slug` and replaces it with the name's slug; so does zhibu.
+    #[serde(default, skip_serializing)]
+    pub slug: Option<String>,
 }
 
 impl TaxonomyConfig {
@@ -50,22 +53,52 @@ pub struct Highlighting {
     pub error_on_missing_language: bool,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default)]
 pub struct Markdown {
     pub highlighting: Option<Highlighting>,
     pub smart_punctuation: bool,
+    /// A class for links to other sites (no quotes in it, as in Zola).
+    pub external_links_class: Option<String>,
     pub external_links_target_blank: bool,
     pub external_links_no_follow: bool,
     pub external_links_no_referrer: bool,
+    /// `rel="external"` on links to other sites: on unless set to false, as in Zola 0.22.
+    pub external_links_external: bool,
     pub bottom_footnotes: bool,
     pub definition_list: bool,
+}
+
+impl Default for Markdown {
+    fn default() -> Self {
+        Markdown {
+            highlighting: None,
+            smart_punctuation: false,
+            external_links_class: None,
+            external_links_target_blank: false,
+            external_links_no_follow: false,
+            external_links_no_referrer: false,
+            external_links_external: true,
+            bottom_footnotes: false,
+            definition_list: false,
+        }
+    }
 }
 
 impl Markdown {
     pub fn highlight_code(&self) -> bool {
         self.highlighting.is_some()
     }
+}
+
+/// The command a build is for, as Zola gives it to templates (`config.mode`).
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    #[default]
+    Build,
+    Serve,
+    Check,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -96,6 +129,14 @@ pub struct Config {
     /// Not shown to templates, as in Zola.
     #[serde(skip_serializing)]
     pub compile_sass: bool,
+    /// Zola's `taxonomy_root`: the folder the taxonomies' pages are under (`/blog/tags/`).
+    pub taxonomy_root: Option<String>,
+    /// The command being run (`build`, `serve`, `check`); set by the command, as in Zola.
+    pub mode: Mode,
+    /// Zola's `[languages.*]` as written: given to templates (without the default language's),
+    /// though zhibu builds one language only.
+    #[serde(skip_serializing)]
+    pub languages: toml::Table,
 }
 
 impl Default for Config {
@@ -121,6 +162,9 @@ impl Default for Config {
             build_search_index: false,
             search: toml::Table::new(),
             compile_sass: false,
+            taxonomy_root: None,
+            mode: Mode::Build,
+            languages: toml::Table::new(),
         }
     }
 }
@@ -147,6 +191,8 @@ const IMPLEMENTED: &[&str] = &[
     "build_search_index",
     "search",
     "compile_sass",
+    "taxonomy_root",
+    "mode",
 ];
 
 /// Zola keys that zhibu accepts but does not act on yet.
@@ -166,6 +212,8 @@ const NOT_YET: &[&str] = &[
 const MARKDOWN_IMPLEMENTED: &[&str] = &[
     "highlighting",
     "smart_punctuation",
+    "external_links_class",
+    "external_links_external",
     "external_links_target_blank",
     "external_links_no_follow",
     "external_links_no_referrer",
@@ -190,6 +238,9 @@ const HIGHLIGHTING_IMPLEMENTED: &[&str] =
     &["theme", "light_theme", "dark_theme", "style", "error_on_missing_language"];
 const HIGHLIGHTING_NOT_YET: &[&str] = &["extra_grammars", "extra_themes"];
 
+const TAXONOMY_IMPLEMENTED: &[&str] = &["name", "paginate_by", "paginate_path", "feed", "render", "slug"];
+const TAXONOMY_NOT_YET: &[&str] = &["lang"];
+
 /// The keys of a table of config.toml, named in messages with the tables above it (`prefix`).
 const fn settings<'a>(implemented: &'a [&'a str], not_yet: &'a [&'a str], prefix: &'a str) -> Keys<'a> {
     Keys { implemented, not_yet, prefix, kind: KeyKind::Setting }
@@ -198,6 +249,7 @@ const fn settings<'a>(implemented: &'a [&'a str], not_yet: &'a [&'a str], prefix
 const TOP: Keys = settings(IMPLEMENTED, NOT_YET, "");
 const MARKDOWN: Keys = settings(MARKDOWN_IMPLEMENTED, MARKDOWN_NOT_YET, "markdown.");
 const HIGHLIGHTING: Keys = settings(HIGHLIGHTING_IMPLEMENTED, HIGHLIGHTING_NOT_YET, "markdown.highlighting.");
+const TAXONOMY: Keys = settings(TAXONOMY_IMPLEMENTED, TAXONOMY_NOT_YET, "taxonomies.");
 
 impl Config {
     /// Parses `config.toml` text. `file` names it in messages.
@@ -209,7 +261,8 @@ impl Config {
         if let Some(toml::Value::Table(md)) = table.get("markdown") {
             MARKDOWN.check(md, file, line_of, &mut warnings)?;
             if let Some(toml::Value::Table(hl)) = md.get("highlighting") {
-                HIGHLIGHTING.check(hl, file, line_of, &mut warnings)?;
+                let unknown = HIGHLIGHTING.check_all(hl, file, line_of, &mut warnings, &Default::default());
+                warnings.extend(unknown);
                 if let Some(style) = hl.get("style").and_then(|s| s.as_str())
                     && style != "class"
                 {
@@ -217,7 +270,29 @@ impl Config {
                 }
             }
         }
+        // Zola ignores keys it does not know in a taxonomy and in `[markdown.highlighting]`:
+        // a warning each here, so that a Zola site builds.
         let mut known = table.clone();
+        if let Some(toml::Value::Array(taxonomies)) = known.get_mut("taxonomies") {
+            for t in taxonomies.iter_mut().filter_map(toml::Value::as_table_mut) {
+                let mut found = Vec::new();
+                let line_of =
+                    |key: &str| inline_key_line(text, key).or_else(|| find_key_line(text, "taxonomies"));
+                let unknown = TAXONOMY.check_all(t, file, line_of, &mut found, &Default::default());
+                found.extend(unknown);
+                for w in found {
+                    // Once for the site, not once for each taxonomy.
+                    if !warnings.iter().any(|seen: &Problem| seen.message.en() == w.message.en()) {
+                        warnings.push(w);
+                    }
+                }
+                t.retain(|k, _| TAXONOMY_IMPLEMENTED.contains(&k));
+            }
+        }
+        let languages = match known.remove("languages") {
+            Some(toml::Value::Table(l)) => l,
+            _ => toml::Table::new(),
+        };
         for key in NOT_YET {
             known.remove(*key);
         }
@@ -226,9 +301,7 @@ impl Config {
                 md.remove(*key);
             }
             if let Some(toml::Value::Table(hl)) = md.get_mut("highlighting") {
-                for key in HIGHLIGHTING_NOT_YET {
-                    hl.remove(*key);
-                }
+                hl.retain(|k, _| HIGHLIGHTING_IMPLEMENTED.contains(&k));
             }
         }
         let config: Config = known.try_into().map_err(|e: toml::de::Error| {
@@ -237,6 +310,7 @@ impl Config {
             let line = toml::from_str::<Config>(text).err().and_then(|e| strict_toml::error_line(text, &e));
             Problem { line, ..Problem::in_file(file, messages::invalid_configuration(e.message())) }
         })?;
+        let config = Config { languages, ..config };
         config.validate(file)?;
         Ok((config, warnings))
     }
@@ -254,6 +328,11 @@ impl Config {
             }
         }
         self.ignored_content_globs().map_err(|why| Problem::in_file(file, why))?;
+        if let Some(class) = &self.markdown.external_links_class
+            && class.contains(['"', '\''])
+        {
+            return Err(Problem::in_file(file, messages::external_links_class_quotes(class)));
+        }
         if !matches!(self.exclude_paginated_pages_in_sitemap.as_str(), "none" | "all") {
             return Err(Problem::in_file(file, messages::exclude_paginated_pages()));
         }
@@ -285,11 +364,68 @@ impl Config {
     }
 }
 
+/// Best-effort line of `key = ` anywhere on a line (in an inline table such as
+/// `{ name = "tags", rss = true }`), for messages.
+fn inline_key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.match_indices(key).any(|(at, _)| {
+                let before = l[..at].chars().next_back();
+                let after = l[at + key.len()..].trim_start();
+                before.is_none_or(|c| matches!(c, '{' | ',' | ' ' | '\t' | '"' | '\''))
+                    && after.starts_with('=')
+                    || after.starts_with("\" =")
+                    || after.starts_with("' =")
+            })
+        })
+        .map(|i| i + 1)
+}
+
+/// The name of the site's config file: `zola.toml` when the site has one (Zola 0.22 looks for it
+/// first), else `config.toml`.
+pub fn file_name(root: &Path) -> &'static str {
+    if root.join("zola.toml").is_file() { "zola.toml" } else { "config.toml" }
+}
+
+/// What templates see as `config`: the settings, with `languages` as Zola gives them (every
+/// language but the default one, each with Zola's defaults) and Zola's old `generate_feed`.
+pub fn template_value(config: &Config) -> serde_json::Value {
+    let mut value = serde_json::to_value(config).unwrap_or(serde_json::Value::Null);
+    let languages: serde_json::Map<String, serde_json::Value> = config
+        .languages
+        .iter()
+        .filter(|(code, _)| **code != config.default_language)
+        .map(|(code, options)| {
+            let mut full = serde_json::json!({
+                "title": null,
+                "description": null,
+                "generate_feeds": false,
+                "feed_filenames": ["atom.xml"],
+                "taxonomies": [],
+                "build_search_index": false,
+                "search": {},
+                "translations": {},
+            });
+            if let (Some(full), Ok(serde_json::Value::Object(given))) =
+                (full.as_object_mut(), serde_json::to_value(options))
+            {
+                full.extend(given);
+            }
+            (code.clone(), full)
+        })
+        .collect();
+    if let Some(m) = value.as_object_mut() {
+        m.insert("languages".into(), serde_json::Value::Object(languages));
+        m.insert("generate_feed".into(), serde_json::Value::Bool(config.generate_feeds));
+    }
+    value
+}
+
 /// The language of a site's messages: `zhibu_lang` (the `ZHIBU_LANG` of the environment) when it
 /// names one, else the site's `default_language`, read from its config.toml as far as that can
 /// be read (a config.toml with mistakes is still told about in the site's language).
 pub fn messages_lang(root: &Path, zhibu_lang: Option<&str>) -> Lang {
-    let text = std::fs::read_to_string(root.join("config.toml")).unwrap_or_default();
+    let text = std::fs::read_to_string(root.join(file_name(root))).unwrap_or_default();
     Lang::choose(zhibu_lang, default_language_in(&text).as_deref())
 }
 
@@ -393,6 +529,139 @@ mod tests {
         assert_eq!(w.len(), 2);
         assert!(w[0].message.en().contains("minify_html"));
         assert!(w[1].message.en().contains("markdown.render_emoji"));
+    }
+
+    /// Every key of Zola 0.22.1's config (components/config/src/config/), as a Zola site writes it.
+    const ZOLA_CONFIG: &str = r#"
+base_url = "https://example.com"
+title = "t"
+description = "d"
+default_language = "en"
+theme = "x"
+output_dir = "public"
+preserve_dotfiles_in_output = true
+compile_sass = true
+minify_html = false
+ignored_content = ["*.tmp"]
+ignored_static = ["*.psd"]
+hard_link_static = false
+generate_feeds = true
+feed_limit = 20
+feed_filenames = ["atom.xml", "rss.xml"]
+taxonomy_root = "blog"
+author = "me"
+build_search_index = true
+generate_sitemap = true
+generate_robots_txt = true
+exclude_paginated_pages_in_sitemap = "all"
+mode = "build"
+taxonomies = [
+  { name = "tags", slug = "tags", paginate_by = 5, paginate_path = "p", feed = true, render = true, lang = "en" },
+  { name = "categories", rss = true },
+]
+[markdown]
+render_emoji = false
+external_links_class = "ext"
+external_links_target_blank = true
+external_links_no_follow = true
+external_links_no_referrer = true
+external_links_external = false
+smart_punctuation = true
+definition_list = true
+bottom_footnotes = true
+lazy_async_image = true
+insert_anchor_links = "right"
+github_alerts = true
+[markdown.highlighting]
+theme = "github-dark"
+style = "class"
+error_on_missing_language = false
+extra_grammars = []
+extra_themes = []
+[link_checker]
+skip_prefixes = ["http://[2001:db8::]/"]
+skip_anchor_prefixes = ["https://caniuse.com/"]
+internal_level = "error"
+external_level = "warn"
+ignored_files = []
+[slugify]
+paths = "on"
+paths_keep_dates = false
+taxonomies = "on"
+anchors = "on"
+[search]
+include_title = true
+include_content = true
+truncate_content_length = 100
+include_description = false
+include_date = false
+include_path = false
+index_format = "elasticlunr_json"
+[translations]
+title = "x"
+[languages.fr]
+title = "fr"
+[extra]
+anything = 1
+"#;
+
+    #[test]
+    fn every_key_of_zola_0_22_is_accepted() {
+        let (c, w) = parse(ZOLA_CONFIG).unwrap_or_else(|p| panic!("{p}"));
+        let found: Vec<&str> = w.iter().map(|w| w.message.en()).collect();
+        for key in [
+            "`preserve_dotfiles_in_output`",
+            "`ignored_static`",
+            "`link_checker`",
+            "`slugify`",
+            "`translations`",
+            "`languages`",
+            "`markdown.lazy_async_image`",
+            "`markdown.insert_anchor_links`",
+            "`markdown.github_alerts`",
+            "`markdown.highlighting.extra_grammars`",
+            "`taxonomies.lang`",
+            "`taxonomies.rss`",
+        ] {
+            assert!(found.iter().any(|w| w.contains(key)), "no warning about {key}: {found:#?}");
+        }
+        assert_eq!(found.iter().filter(|w| w.contains("`taxonomies.lang`")).count(), 1, "once: {found:#?}");
+        assert_eq!(c.taxonomy_root.as_deref(), Some("blog"));
+        assert_eq!(c.markdown.external_links_class.as_deref(), Some("ext"));
+        assert!(!c.markdown.external_links_external);
+        assert_eq!(c.taxonomies[1].name, "categories");
+        assert!(c.languages.contains_key("fr"));
+    }
+
+    #[test]
+    fn templates_get_mode_and_languages_as_zola_gives_them() {
+        let (mut c, _) =
+            parse("base_url = \"x\"\ndefault_language = \"en\"\n[languages.fr]\ntitle = \"Le site\"\n[languages.en]\n").unwrap();
+        let v = template_value(&c);
+        assert_eq!(v["mode"], "build");
+        assert_eq!(v["languages"]["fr"]["title"], "Le site");
+        assert_eq!(v["languages"]["fr"]["feed_filenames"][0], "atom.xml");
+        assert!(v["languages"].get("en").is_none(), "not the default language: {v}");
+        c.mode = Mode::Serve;
+        assert_eq!(template_value(&c)["mode"], "serve");
+        let (c, _) = parse("base_url = \"x\"").unwrap();
+        assert_eq!(template_value(&c)["languages"], serde_json::json!({}));
+    }
+
+    #[test]
+    fn an_external_links_class_with_quotes_is_an_error() {
+        let err = parse("base_url = \"x\"\n[markdown]\nexternal_links_class = 'a\"b'\n").unwrap_err();
+        assert!(err.message.en().contains("quotation marks"), "{err}");
+    }
+
+    #[test]
+    fn zola_toml_is_the_config_file_when_there_is_one() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(file_name(dir.path()), "config.toml");
+        std::fs::write(dir.path().join("zola.toml"), "base_url = \"x\"\ndefault_language = \"zh\"\n")
+            .unwrap();
+        assert_eq!(file_name(dir.path()), "zola.toml");
+        assert_eq!(messages_lang(dir.path(), None), Lang::Zh);
     }
 
     #[test]

@@ -9,7 +9,6 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use serde_json::Value;
 
 use crate::cache::Key;
 use crate::catalog::{self, Catalog};
@@ -35,6 +34,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// The language of the run's messages: a failed build's [`BuildError`] is shown in it.
     pub lang: Lang,
+    /// The command: templates see it as `config.mode`.
+    pub mode: crate::config::Mode,
 }
 
 /// Told about each phase as it ends, for progress lines.
@@ -68,13 +69,14 @@ fn timed<T>(progress: &dyn Progress, phase: Phase, f: impl FnOnce() -> (T, Text)
     value
 }
 
-/// Reads `config.toml`.
+/// Reads `zola.toml`, or `config.toml` when there is none.
 fn load_config(root: &Path) -> Result<(Config, Warnings), BuildError> {
-    let file = root.join("config.toml");
+    let name = crate::config::file_name(root);
+    let file = root.join(name);
     let text = std::fs::read_to_string(&file).map_err(|e| {
         Problem::new(messages::cannot_read_config(&file.display().to_string(), &e.to_string()))
     })?;
-    Config::parse(Path::new("config.toml"), &text).map_err(BuildError::from)
+    Config::parse(Path::new(name), &text).map_err(BuildError::from)
 }
 
 /// Builds the whole site in memory.
@@ -200,6 +202,10 @@ fn load(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded, Build
     if let Some(base) = &options.base_url {
         config.base_url = base.clone();
     }
+    // As in Zola, `serve` and `check` say so; a build keeps what config.toml says (`build`).
+    if options.mode != crate::config::Mode::Build {
+        config.mode = options.mode;
+    }
     let templates = timed(progress, Phase::Templates, || {
         let t = Templates::load(root, config.theme.as_deref());
         let n = t.as_ref().map(|t| t.sources.len()).unwrap_or(0);
@@ -241,7 +247,7 @@ fn load(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded, Build
     } else {
         BTreeMap::new()
     };
-    let config_value = serde_json::to_value(&config).unwrap_or(Value::Null);
+    let config_value = crate::config::template_value(&config);
     let data = Arc::new(SiteData {
         root: root.clone(),
         config,

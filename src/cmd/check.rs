@@ -7,7 +7,11 @@ use crate::progress::{self, Lines, say};
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     let lines = Lines { quiet: args.site.quiet };
-    let built = zhibu_generator::build(&super::options(&args.site, None), &lines)?;
+    let options = zhibu_generator::BuildOptions {
+        mode: zhibu_generator::config::Mode::Check,
+        ..super::options(&args.site, None)
+    };
+    let built = zhibu_generator::build(&options, &lines)?;
     progress::print_all_warnings(&built.warnings);
     if !args.site.quiet {
         let summary =

@@ -20,7 +20,7 @@ pub fn options(site: &SiteArgs, base_url: Option<String>) -> BuildOptions {
     let zhibu_lang = std::env::var("ZHIBU_LANG").ok();
     let lang = zhibu_generator::config::messages_lang(&site.root, zhibu_lang.as_deref());
     crate::progress::set_lang(lang);
-    BuildOptions { root: site.root.clone(), base_url, drafts: site.drafts, lang }
+    BuildOptions { root: site.root.clone(), base_url, drafts: site.drafts, lang, ..Default::default() }
 }
 
 /// The async runtime for commands that talk to the store.

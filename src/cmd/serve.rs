@@ -80,7 +80,10 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         })?;
     let addr: SocketAddr = listener.local_addr()?;
     let base_url = format!("http://{addr}");
-    let options = super::options(&args.site, Some(base_url.clone()));
+    let options = zhibu_generator::BuildOptions {
+        mode: zhibu_generator::config::Mode::Serve,
+        ..super::options(&args.site, Some(base_url.clone()))
+    };
     let lines = Lines { quiet: args.site.quiet };
     let mut cache = zhibu_generator::site::Cache::default();
     let first = zhibu_generator::site::build_cached(&options, &lines, &mut cache);
@@ -141,7 +144,7 @@ fn spawn_watcher(
     let root = options.root.canonicalize().unwrap_or_else(|_| options.root.clone());
     let (tx, rx) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(tx).context("cannot watch the site folder")?;
-    for name in ["content", "templates", "static", "sass", "themes", "config.toml", "data"] {
+    for name in ["content", "templates", "static", "sass", "themes", "config.toml", "zola.toml", "data"] {
         let p = root.join(name);
         if p.exists() {
             watcher

@@ -124,7 +124,7 @@ fn common_errors() -> Vec<String> {
     let shortcodes = vec!["copy_upload".to_string(), "signin".to_string()];
     [
         messages::key_did_you_mean(KeyKind::PageKey, "tittle", "title", None),
-        messages::front_matter_not_closed(),
+        messages::front_matter_not_closed("+++"),
         messages::full_width(Syntax::FrontMatter, '“', 9, "title = \"学习\""),
         messages::key_is_a_taxonomy(KeyKind::PageKey, "tags"),
         messages::key_belongs_in_extra(KeyKind::PageKey, "signin", Some("[extra.signin]")),

@@ -1,7 +1,9 @@
-//! Front matter: the `+++` TOML block at the top of every content file.
+//! Front matter: the `+++` TOML block at the top of every content file (or YAML between `---`
+//! lines, as Zola accepts it).
 //!
-//! Parsing is pure (`split` and `parse_*` take text). Unknown keys are errors naming the key and
-//! its line, and where it belongs; Zola keys that zhibu does not implement are warnings.
+//! Parsing is pure (`split` and `parse_*` take text). Unknown keys name the key and its line, and
+//! where it belongs: a warning in a page (Zola ignores them there), an error in a section (Zola
+//! rejects them there); Zola keys that zhibu does not implement are warnings.
 //!
 //! One mistake does not hide the others: every unknown key, every full-width quotation mark and
 //! every value of the wrong type is reported, and what can still be read is kept (a line TOML
@@ -41,6 +43,12 @@ impl Date {
                 return Some(Date { instant, original: text.into(), date_only: false });
             }
         }
+        // YAML timestamps, as Zola reads them: `2026-12-09 19:00:00 +08:00`.
+        for fmt in ["%Y-%m-%d %H:%M:%S%.f %:z", "%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f %:z"] {
+            if let Ok(d) = DateTime::parse_from_str(text, fmt) {
+                return Some(Date { instant: d, original: text.into(), date_only: false });
+            }
+        }
         let d = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
         let instant = d.and_hms_opt(0, 0, 0)?.and_local_timezone(china).single()?;
         Some(Date { instant, original: text.into(), date_only: true })
@@ -66,40 +74,58 @@ pub struct Split<'a> {
     pub body: &'a str,
     /// 1-based line of the first body line.
     pub body_line: usize,
+    /// True for YAML front matter between `---` lines (Zola accepts it), false for TOML.
+    pub yaml: bool,
 }
 
-/// Splits `+++\n<toml>\n+++\n<body>`. A missing or unclosed block is an error saying what to add.
+/// Splits `+++\n<toml>\n+++\n<body>`, or YAML between `---` lines, as Zola does: blank lines
+/// (and other whitespace) before the opening line are allowed. A missing or unclosed block is
+/// an error saying what to add.
 pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Problem> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(rest) = text.strip_prefix("+++") else {
-        let hint =
-            if text.starts_with("---") { messages::yaml_front_matter() } else { messages::no_front_matter() };
-        return Err(Problem::at(file, 1, hint));
+    let trimmed = text.trim_start();
+    let skipped = text[..text.len() - trimmed.len()].matches('\n').count();
+    let opening = 1 + skipped;
+    let (fence, yaml) = if trimmed.starts_with("+++") {
+        ("+++", false)
+    } else if trimmed.starts_with("---") {
+        ("---", true)
+    } else {
+        return Err(Problem::at(file, opening, messages::no_front_matter()));
     };
-    let rest = rest.trim_start_matches([' ', '\t']);
+    let rest = trimmed[fence.len()..].trim_start_matches([' ', '\t']);
     let rest = rest
         .strip_prefix("\r\n")
         .or_else(|| rest.strip_prefix('\n'))
-        .ok_or_else(|| Problem::at(file, 1, messages::opening_not_alone()))?;
+        .ok_or_else(|| Problem::at(file, opening, messages::opening_not_alone(fence)))?;
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
-        if line.trim_end() == "+++" {
+        if line.trim_end() == fence {
             let front_matter = &rest[..offset];
             let body = &rest[offset + line.len()..];
             let fm_lines = front_matter.matches('\n').count();
-            return Ok(Split { front_matter, front_matter_line: 2, body, body_line: 2 + fm_lines + 1 });
+            return Ok(Split {
+                front_matter,
+                front_matter_line: opening + 1,
+                body,
+                body_line: opening + 1 + fm_lines + 1,
+                yaml,
+            });
         }
         offset += line.len();
     }
-    Err(Problem::at(file, 1, messages::front_matter_not_closed()))
+    Err(Problem::at(file, opening, messages::front_matter_not_closed(fence)))
 }
 
 impl Split<'_> {
     /// The line of `key` in the file (the front matter's first line when it is not written out).
     pub fn key_line(&self, key: &str) -> usize {
-        find_key_line(self.front_matter, key)
-            .map(|l| l + self.front_matter_line - 1)
-            .unwrap_or(self.front_matter_line)
+        let found = if self.yaml {
+            yaml_key_line(self.front_matter, key)
+        } else {
+            find_key_line(self.front_matter, key)
+        };
+        found.map(|l| l + self.front_matter_line - 1).unwrap_or(self.front_matter_line)
     }
 
     /// The line in the file of line `line` of the front matter.
@@ -108,11 +134,88 @@ impl Split<'_> {
     }
 }
 
+/// Best-effort line of `key:` in YAML text (the key bare or quoted), for messages.
+fn yaml_key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start().trim_start_matches("- ");
+            let rest = l.strip_prefix(key).or_else(|| {
+                let quote = l.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+                l[1..].strip_prefix(key)?.strip_prefix(quote)
+            });
+            rest.is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
+}
+
+/// YAML front matter as the same table TOML gives: nulls are left out (TOML has none), dates
+/// stay strings (read as dates where a date is expected, as Zola does), keys that are numbers or
+/// booleans become strings.
+fn read_yaml(file: &Path, split: &Split) -> (toml::Table, Vec<Problem>) {
+    let value = match serde_yaml_ng::from_str::<serde_yaml_ng::Value>(split.front_matter) {
+        Ok(v) => v,
+        Err(e) => {
+            let (line, column) = e.location().map_or((1, None), |l| (l.line(), Some(l.column())));
+            let message = messages::toml_error(Syntax::FrontMatter, column, e.to_string().trim());
+            return (toml::Table::new(), vec![Problem::at(file, split.file_line(line), message)]);
+        }
+    };
+    match yaml_to_toml(value) {
+        None => (toml::Table::new(), Vec::new()),
+        Some(toml::Value::Table(t)) => (t, Vec::new()),
+        Some(_) => (
+            toml::Table::new(),
+            vec![Problem::at(file, split.front_matter_line, messages::yaml_not_a_table())],
+        ),
+    }
+}
+
+fn yaml_to_toml(value: serde_yaml_ng::Value) -> Option<toml::Value> {
+    use serde_yaml_ng::Value as Y;
+    Some(match value {
+        Y::Null => return None,
+        Y::Bool(b) => toml::Value::Boolean(b),
+        Y::Number(n) => match n.as_i64() {
+            Some(i) => toml::Value::Integer(i),
+            None => toml::Value::Float(n.as_f64()?),
+        },
+        Y::String(s) => toml::Value::String(s),
+        Y::Sequence(items) => toml::Value::Array(items.into_iter().filter_map(yaml_to_toml).collect()),
+        Y::Mapping(map) => toml::Value::Table(
+            map.into_iter()
+                .filter_map(|(k, v)| {
+                    let key = match k {
+                        Y::String(s) => s,
+                        Y::Number(n) => n.to_string(),
+                        Y::Bool(b) => b.to_string(),
+                        _ => return None,
+                    };
+                    Some((key, yaml_to_toml(v)?))
+                })
+                .collect(),
+        ),
+        Y::Tagged(tagged) => return yaml_to_toml(tagged.value),
+    })
+}
+
+/// A boolean key of the front matter as written (`in_search_index`), when it is one.
+pub fn flag(split: &Split, key: &str) -> Option<bool> {
+    let table = if split.yaml {
+        read_yaml(Path::new(""), split).0
+    } else {
+        toml::from_str::<toml::Table>(split.front_matter).ok()?
+    };
+    table.get(key).and_then(toml::Value::as_bool)
+}
+
 /// The front matter as a table, as much of it as can be read, and what is wrong with it: each
 /// line with full-width punctuation (read as if it were ASCII), then the first TOML error, with
 /// its column (its line is left out and the rest read again, so that the page can still be
 /// checked; errors after the first are usually its consequences and are not reported).
 fn read_table(file: &Path, split: &Split) -> (toml::Table, Vec<Problem>) {
+    if split.yaml {
+        return read_yaml(file, split);
+    }
     let (findings, fixed) = strict_toml::full_width(split.front_matter);
     let mut problems: Vec<Problem> = findings
         .iter()
@@ -264,6 +367,7 @@ struct PageFields {
     title: Option<String>,
     description: Option<String>,
     draft: bool,
+    render: Option<bool>,
     slug: Option<String>,
     path: Option<String>,
     aliases: Vec<String>,
@@ -277,9 +381,6 @@ struct PageFields {
     date: Option<toml::Value>,
     #[allow(dead_code)]
     updated: Option<toml::Value>,
-    // Read by the search index (search/mod.rs), which sees the raw front matter; typed here so
-    // that `in_search_index = "no"` is an error with its line.
-    #[allow(dead_code)]
     in_search_index: Option<bool>,
 }
 
@@ -291,6 +392,10 @@ pub struct PageFrontMatter {
     pub date: Option<Date>,
     pub updated: Option<Date>,
     pub draft: bool,
+    /// Zola's `render = false`: the page is listed in its section but gets no file of its own.
+    pub render: bool,
+    /// Zola's `in_search_index` (true unless set), read by the search index.
+    pub in_search_index: bool,
     pub slug: Option<String>,
     pub path: Option<String>,
     pub aliases: Vec<String>,
@@ -307,6 +412,7 @@ const PAGE_KEYS: &[&str] = &[
     "date",
     "updated",
     "draft",
+    "render",
     "slug",
     "path",
     "aliases",
@@ -339,13 +445,10 @@ impl PageFrontMatter {
     ) -> (PageFrontMatter, Warnings, Vec<Problem>) {
         let (mut table, mut problems) = read_table(file, split);
         let mut warnings = Vec::new();
-        problems.extend(PAGE.check_all(
-            &table,
-            file,
-            |key| Some(split.key_line(key)),
-            &mut warnings,
-            elsewhere,
-        ));
+        // Zola ignores page keys it does not know, so a Zola site builds: each is a warning
+        // saying where it belongs or which key was meant.
+        let unknown = PAGE.check_all(&table, file, |key| Some(split.key_line(key)), &mut warnings, elsewhere);
+        warnings.extend(unknown);
         table.retain(|k, _| PAGE_KEYS.contains(&k));
         let mut date_of = |key: &str, table: &mut toml::Table| {
             take_date(file, split, table, key).unwrap_or_else(|p| {
@@ -366,6 +469,8 @@ impl PageFrontMatter {
                 date,
                 updated,
                 draft: f.draft,
+                render: f.render.unwrap_or(true),
+                in_search_index: f.in_search_index.unwrap_or(true),
                 slug: f.slug,
                 path: f.path,
                 aliases: f.aliases,
@@ -543,9 +648,51 @@ mod tests {
     }
 
     #[test]
-    fn yaml_front_matter_gets_a_specific_hint() {
-        let err = page("---\ntitle: x\n---\n").unwrap_err();
-        assert!(err.message.en().contains("YAML"));
+    fn yaml_front_matter_is_read_like_toml() {
+        let (fm, w) = page(
+            "---\ntitle: 党费\ndate: 2026-12-09\nupdated: 2026-12-10 08:00:00 +08:00\ndraft: false\ntaxonomies:\n  tags: [党费, 通知]\nextra:\n  share: true\n---\n正文\n",
+        )
+        .unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(fm.title.as_deref(), Some("党费"));
+        assert_eq!(fm.date.unwrap().rfc3339(), "2026-12-09T00:00:00+08:00");
+        assert_eq!(fm.updated.unwrap().rfc3339(), "2026-12-10T08:00:00+08:00");
+        assert_eq!(fm.taxonomies["tags"], ["党费", "通知"]);
+        assert_eq!(fm.extra["share"].as_bool(), Some(true));
+        let s = split(Path::new("a.md"), "---\ntitle: x\n---\nbody\n").unwrap();
+        assert!(s.yaml);
+        assert_eq!((s.front_matter, s.body, s.body_line), ("title: x\n", "body\n", 4));
+    }
+
+    #[test]
+    fn yaml_mistakes_keep_their_file_line() {
+        let err = page("---\ntitle: x\ndate: yesterday\n---\n").unwrap_err();
+        assert_eq!(err.line, Some(3), "{err}");
+        assert!(err.message.en().contains("not a date"), "{err}");
+        let err = page("---\ntitle: x\nweight: [1\n---\n").unwrap_err();
+        assert!(matches!(err.line, Some(3) | Some(4)), "{err}");
+        assert!(err.message.en().starts_with("invalid front matter"), "{err}");
+        let (_, w) = page("---\ntitle: x\ncolour: red\n---\n").unwrap();
+        assert_eq!(w[0].line, Some(3), "{w:?}");
+        assert!(page("---\ntitle: x\n").unwrap_err().message.en().contains("`---`"));
+    }
+
+    #[test]
+    fn blank_lines_before_the_opening_line_are_allowed() {
+        let s = split(Path::new("a.md"), "\n  \n+++\ntitle = \"x\"\nweight = \"no\"\n+++\nbody\n").unwrap();
+        assert_eq!((s.front_matter_line, s.body_line), (4, 7));
+        let err = page("\n\n+++\ntitle = \"x\"\nweight = \"no\"\n+++\n").unwrap_err();
+        assert_eq!(err.line, Some(5), "{err}");
+        assert_eq!(page("\n\n# 标题\n").unwrap_err().line, Some(3));
+    }
+
+    #[test]
+    fn render_false_and_in_search_index_are_read() {
+        let (fm, w) = page("+++\nrender = false\nin_search_index = false\n+++\n").unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert!(!fm.render && !fm.in_search_index);
+        let (fm, _) = page("+++\n+++\n").unwrap();
+        assert!(fm.render && fm.in_search_index);
     }
 
     #[test]
@@ -561,10 +708,21 @@ mod tests {
     }
 
     #[test]
-    fn unknown_key_is_an_error_with_line() {
-        let err = page("+++\ntitle = \"x\"\ntitel = \"y\"\n+++\n").unwrap_err();
+    fn an_unknown_page_key_is_a_warning_with_its_line_as_zola_ignores_it() {
+        let (fm, w) = page("+++\ntitle = \"x\"\ntitel = \"y\"\n+++\n").unwrap();
+        assert_eq!(fm.title.as_deref(), Some("x"));
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].line, Some(3));
+        assert_eq!(w[0].message.en(), "unknown page front matter key `titel`; did you mean `title`?");
+    }
+
+    #[test]
+    fn an_unknown_section_key_is_an_error_as_in_zola() {
+        let f = Path::new("content/_index.md");
+        let s = split(f, "+++\ntitle = \"x\"\nsort-by = \"date\"\n+++\n").unwrap();
+        let err = SectionFrontMatter::parse(f, &s).unwrap_err();
         assert_eq!(err.line, Some(3));
-        assert!(err.message.en().contains("`titel`"));
+        assert!(err.message.en().contains("did you mean `sort_by`?"), "{err}");
     }
 
     #[test]
@@ -614,7 +772,6 @@ mod tests {
             problems,
             [
                 "content/a.md:4: invalid front matter at column 8: string values must be quoted, expected literal string",
-                "content/a.md:3: unknown page front matter key `colour`; known keys are: title, description, date, updated, draft, slug, path, aliases, weight, template, authors, taxonomies, in_search_index, extra. Put your own values under [extra]",
                 "content/a.md:8: invalid front matter: taxonomy `tags` must be a list of names, e.g. tags = [\"党费\"]",
                 "content/a.md:5: invalid front matter: `weight`: invalid type: string \"heavy\", expected i64",
             ]

@@ -264,7 +264,11 @@ fn build_taxonomies(config: &Config, pages: &[Page], problems: &mut Problems) ->
         .iter()
         .map(|tc| {
             let slug = safe_slug(&tc.name);
-            let path = format!("/{slug}/");
+            // Zola's `taxonomy_root = "blog"` puts the taxonomies under /blog/.
+            let path = match config.taxonomy_root.as_deref().map(|r| r.trim_matches('/')) {
+                Some(root) if !root.is_empty() => format!("/{root}/{slug}/"),
+                _ => format!("/{slug}/"),
+            };
             let terms = found
                 .remove(tc.name.as_str())
                 .unwrap_or_default()

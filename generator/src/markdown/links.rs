@@ -85,6 +85,11 @@ pub(super) fn link(
         return None;
     } else if dest.starts_with("http://") || dest.starts_with("https://") || dest.starts_with("//") {
         let mut rel = Vec::new();
+        if let Some(class) = &options.external_links_class {
+            attrs.push_str(" class=\"");
+            let _ = escape_html(&mut attrs, class);
+            attrs.push('"');
+        }
         if options.external_links_target_blank {
             attrs.push_str(" target=\"_blank\"");
             rel.push("noopener");
@@ -95,10 +100,16 @@ pub(super) fn link(
         if options.external_links_no_referrer {
             rel.push("noreferrer");
         }
-        if rel.is_empty() {
+        // Zola 0.22 marks external links `rel="external"` unless told not to.
+        if options.external_links_external {
+            rel.push("external");
+        }
+        if !rel.is_empty() {
+            let _ = write!(attrs, " rel=\"{}\"", rel.join(" "));
+        }
+        if attrs.is_empty() {
             return None;
         }
-        let _ = write!(attrs, " rel=\"{}\"", rel.join(" "));
         dest.to_string()
     } else {
         if is_site_address(dest) {

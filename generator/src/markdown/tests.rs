@@ -146,7 +146,21 @@ fn external_links_get_configured_attributes() {
     let options =
         Markdown { external_links_target_blank: true, external_links_no_follow: true, ..Markdown::default() };
     let r = md_with("[外](https://example.org)\n", &options);
-    assert!(r.html.contains("target=\"_blank\" rel=\"noopener nofollow\""), "{}", r.html);
+    assert!(r.html.contains("target=\"_blank\" rel=\"noopener nofollow external\""), "{}", r.html);
+    // As in Zola 0.22: `rel="external"` unless switched off, and the class when set.
+    assert!(
+        md("[外](https://example.org)\n").html.contains("<a href=\"https://example.org\" rel=\"external\">")
+    );
+    let options = Markdown {
+        external_links_external: false,
+        external_links_class: Some("ext".into()),
+        ..Markdown::default()
+    };
+    let r = md_with("[外](https://example.org)\n[内](/a/)\n", &options);
+    assert!(r.html.contains("<a href=\"https://example.org\" class=\"ext\">"), "{}", r.html);
+    assert!(r.html.contains("<a href=\"/a/\">"), "{}", r.html);
+    let off = Markdown { external_links_external: false, ..Markdown::default() };
+    assert!(md_with("[外](https://example.org)\n", &off).html.contains("<a href=\"https://example.org\">"));
 }
 
 #[test]

@@ -93,3 +93,11 @@ pub fn search_output_taken(path: &str) -> Text {
         format!("搜索索引要写到 {path}，但网站已经有这个文件（一个页面或静态文件）：请把那个文件移走"),
     )
 }
+
+/// `markdown.external_links_class` with a quotation mark, which would break the HTML.
+pub fn external_links_class_quotes(class: &str) -> Text {
+    Text::new(
+        format!("`markdown.external_links_class` cannot contain quotation marks: `{class}`"),
+        format!("`markdown.external_links_class` 里不能有引号：`{class}`"),
+    )
+}

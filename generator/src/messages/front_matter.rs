@@ -67,10 +67,11 @@ pub fn invalid_front_matter() -> Text {
 }
 
 /// A file that starts with YAML `---` front matter.
-pub fn yaml_front_matter() -> Text {
+/// YAML front matter (between `---` lines) that is not a table of keys.
+pub fn yaml_not_a_table() -> Text {
     Text::new(
-        "front matter must be TOML between `+++` lines (YAML `---` is not supported)",
-        "页面设置要用 TOML 写在两行 `+++` 之间（不支持 YAML 的 `---`）",
+        "invalid front matter: the YAML between the `---` lines must be keys with values, such as `title: ...`",
+        "页面设置有误：两行 `---` 之间的 YAML 必须是“键: 值”的形式，例如 `title: ...`",
     )
 }
 
@@ -82,14 +83,19 @@ pub fn no_front_matter() -> Text {
     )
 }
 
-pub fn opening_not_alone() -> Text {
-    Text::new("the opening `+++` must be alone on its line", "开头的 `+++` 必须单独占一行")
+/// `fence` is `+++` (TOML) or `---` (YAML).
+pub fn opening_not_alone(fence: &str) -> Text {
+    Text::new(
+        format!("the opening `{fence}` must be alone on its line"),
+        format!("开头的 `{fence}` 必须单独占一行"),
+    )
 }
 
-pub fn front_matter_not_closed() -> Text {
+/// `fence` is `+++` (TOML) or `---` (YAML).
+pub fn front_matter_not_closed(fence: &str) -> Text {
     Text::new(
-        "the front matter opened with `+++` is never closed: add a `+++` line after it",
-        "用 `+++` 开始的页面设置没有结束：在设置的后面加一行 `+++`",
+        format!("the front matter opened with `{fence}` is never closed: add a `{fence}` line after it"),
+        format!("用 `{fence}` 开始的页面设置没有结束：在设置的后面加一行 `{fence}`"),
     )
 }
 

@@ -20,10 +20,10 @@ fn every_message() -> Vec<(&'static str, Text)> {
     samples![
         // front matter
         invalid_front_matter(),
-        yaml_front_matter(),
+        yaml_not_a_table(),
         no_front_matter(),
-        opening_not_alone(),
-        front_matter_not_closed(),
+        opening_not_alone("+++"),
+        front_matter_not_closed("---"),
         key_is_a_taxonomy(KeyKind::PageKey, "tags"),
         key_belongs_in_extra(KeyKind::PageKey, "signin", Some("[extra.signin]")),
         key_belongs_in_extra(KeyKind::SectionKey, "share", None),
@@ -246,6 +246,7 @@ fn every_message() -> Vec<(&'static str, Text)> {
         search_truncate_length(),
         search_index_format(),
         search_unknown_setting("colour", &["include_title", "include_content"]),
+        external_links_class_quotes("a\"b"),
         search_output_taken("search/index.json"),
         // a run
         phase(Phase::Templates),

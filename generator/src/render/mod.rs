@@ -162,7 +162,7 @@ impl Reuse<'_> {
 fn jobs(data: &SiteData) -> Vec<Job> {
     let lib = &data.library;
     let mut jobs = Vec::new();
-    jobs.extend((0..lib.pages.len()).map(Job::Page));
+    jobs.extend((0..lib.pages.len()).filter(|i| lib.pages[*i].meta.render).map(Job::Page));
     for (i, s) in lib.sections.iter().enumerate() {
         if !s.meta.render || s.meta.redirect_to.is_some() {
             continue;

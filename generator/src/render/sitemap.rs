@@ -15,7 +15,7 @@ pub(super) fn sitemap(data: &SiteData, templates: &Templates) -> Result<OutputFi
     let lib = &data.library;
     let mut entries: Vec<Value> = Vec::new();
     let entry = |path: &str, updated: Option<String>| json!({"permalink": data.config.make_permalink(path), "updated": updated});
-    for p in &lib.pages {
+    for p in lib.pages.iter().filter(|p| p.meta.render) {
         let updated = p.meta.updated.as_ref().or(p.meta.date.as_ref()).map(|d| d.ymd());
         entries.push(entry(&p.path, updated));
     }

@@ -234,14 +234,6 @@ fn url_path(permalink: &str) -> String {
     }
 }
 
-/// Whether a front matter leaves `in_search_index` on (Zola's default).
-fn in_search_index(front_matter: &str) -> bool {
-    toml::from_str::<toml::Table>(front_matter)
-        .ok()
-        .and_then(|t| t.get("in_search_index").and_then(toml::Value::as_bool))
-        .unwrap_or(true)
-}
-
 /// Whether the rendered file at `path` asks robots not to index it.
 fn noindex(files: &[OutputFile], path: &str) -> bool {
     let file = index_file(path);
@@ -274,7 +266,7 @@ fn collect(data: &SiteData, files: &[OutputFile]) -> Vec<Found> {
             }
             let Ok(text) = std::fs::read_to_string(data.root.join(&s.file)) else { return true };
             crate::content::front_matter::split(&s.file, &text)
-                .map(|split| in_search_index(split.front_matter))
+                .map(|split| crate::content::front_matter::flag(&split, "in_search_index").unwrap_or(true))
                 .unwrap_or(true)
         })
         .collect();
@@ -294,7 +286,8 @@ fn collect(data: &SiteData, files: &[OutputFile]) -> Vec<Found> {
     let mut found = Vec::new();
     for (i, p) in lib.pages.iter().enumerate() {
         if p.meta.draft
-            || !in_search_index(&p.front_matter)
+            || !p.meta.in_search_index
+            || !p.meta.render
             || !section_ok(p.section)
             || noindex(files, &p.path)
         {

@@ -1,6 +1,8 @@
 //! The generator's integration tests, one binary: incremental rebuilds equal fresh builds,
-//! Sass compiled as Zola does, and property tests of every parser that reads an editor's files.
+//! Sass compiled as Zola does, Zola 0.22 sites built as they are, and property tests of every
+//! parser that reads an editor's files.
 
 mod incremental;
 mod properties;
 mod sass;
+mod zola_compat;

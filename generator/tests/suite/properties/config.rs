@@ -109,6 +109,7 @@ pub(super) fn config_values() -> impl Strategy<Value = Config> {
             feed,
             render,
             lang: None,
+            slug: None,
         });
     let markdown = (
         prop::option::of((
@@ -132,6 +133,7 @@ pub(super) fn config_values() -> impl Strategy<Value = Config> {
             external_links_no_referrer: b[3],
             bottom_footnotes: b[4],
             definition_list: b[5],
+            ..Markdown::default()
         });
     (
         (

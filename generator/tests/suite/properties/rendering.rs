@@ -35,6 +35,8 @@ pub(super) fn markdown_options() -> impl Strategy<Value = Markdown> {
         external_links_no_referrer: b[3],
         bottom_footnotes: b[4],
         definition_list: b[5],
+        external_links_external: h.is_some(),
+        ..Markdown::default()
     })
 }
 

@@ -1,0 +1,172 @@
+//! A Zola 0.22 site builds as it is: `zola.toml`, every config key Zola accepts, blank lines
+//! before `+++`, YAML front matter, page keys Zola ignores (a warning with file and line).
+
+#![allow(clippy::unwrap_used)] // a panic is a test's failure report
+
+use std::path::Path;
+
+use zhibu_generator::config::Mode;
+use zhibu_generator::site::{Body, Built, build};
+use zhibu_generator::{BuildOptions, Silent};
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn file<'a>(built: &'a Built, path: &str) -> &'a str {
+    let f = built.files.iter().find(|f| f.path == path).unwrap_or_else(|| {
+        panic!("no {path} in {:?}", built.files.iter().map(|f| &f.path).collect::<Vec<_>>())
+    });
+    match &f.body {
+        Body::Bytes(b) => std::str::from_utf8(b).unwrap(),
+        Body::Copy(p) => panic!("{} is a copy", p.display()),
+    }
+}
+
+/// A small Zola site: only `zola.toml`, the templates a Zola site has, and a page of each kind.
+fn zola_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "zola.toml",
+        r#"base_url = "https://example.com"
+title = "Zola site"
+default_language = "en"
+mode = "build"
+taxonomy_root = "blog"
+author = "someone"
+generate_robots_txt = true
+exclude_paginated_pages_in_sitemap = "all"
+taxonomies = [
+  { name = "tags", feed = true, render = true, paginate_by = 10, paginate_path = "p", slug = "tags" },
+  { name = "categories", rss = true, lang = "en" },
+]
+
+[markdown]
+smart_punctuation = true
+bottom_footnotes = true
+definition_list = true
+github_alerts = true
+insert_anchor_links = "right"
+lazy_async_image = true
+external_links_class = "external-link"
+external_links_target_blank = true
+external_links_no_follow = true
+external_links_no_referrer = true
+
+[markdown.highlighting]
+theme = "github-dark"
+style = "class"
+
+[link_checker]
+skip_anchor_prefixes = ["https://github.com/"]
+
+[slugify]
+paths = "on"
+
+[search]
+include_title = true
+
+[languages.fr]
+title = "Site en français"
+
+[extra]
+colour = "red"
+"#,
+    );
+    let base = "{% block content %}{% endblock %}";
+    write(root, "templates/base.html", base);
+    write(
+        root,
+        "templates/index.html",
+        "mode={{ config.mode }} fr={{ config.languages.fr.title }} langs={{ config.languages | length }}",
+    );
+    write(root, "templates/section.html", "{{ section.title }}");
+    write(
+        root,
+        "templates/page.html",
+        "<h1>{{ page.title }}</h1><time>{{ page.date }}</time>{% if page.taxonomies.tags %}{% for t in page.taxonomies.tags %}<i>{{ t }}</i>{% endfor %}{% endif %}{{ page.content | safe }}",
+    );
+    write(root, "templates/taxonomy_list.html", "{{ taxonomy.name }}");
+    write(root, "templates/taxonomy_single.html", "{{ term.name }}");
+    write(root, "content/_index.md", "\n\n+++\ntitle = \"Home\"\n+++\n");
+    write(
+        root,
+        "content/yaml.md",
+        "---\ntitle: From YAML\ndate: 2026-12-09\ntaxonomies:\n  tags: [dues]\n  categories: [notices]\nextra:\n  share: true\n---\nA [link](https://example.org).\n",
+    );
+    write(root, "content/odd.md", "+++\ntitle = \"Odd\"\ncolour = \"red\"\n+++\nBody.\n");
+    write(root, "content/hidden.md", "+++\ntitle = \"Hidden\"\nrender = false\n+++\n");
+    dir
+}
+
+#[test]
+fn a_zola_site_with_zola_toml_and_every_config_key_builds() {
+    let dir = zola_site();
+    let options = BuildOptions { root: dir.path().to_path_buf(), ..Default::default() };
+    let built = build(&options, &Silent).unwrap_or_else(|e| panic!("{e:?}"));
+    // zola.toml is read: its title, its taxonomy_root, its languages.
+    assert_eq!(file(&built, "index.html"), "mode=build fr=Site en français langs=1");
+    let yaml = file(&built, "yaml/index.html");
+    assert!(yaml.starts_with("<h1>From YAML</h1><time>2026-12-09</time><i>dues</i>"), "{yaml}");
+    assert!(
+        yaml.contains(
+            "<a href=\"https://example.org\" class=\"external-link\" target=\"_blank\" rel=\"noopener nofollow noreferrer external\">"
+        ),
+        "{yaml}"
+    );
+    file(&built, "blog/tags/index.html");
+    file(&built, "blog/tags/dues/index.html");
+    file(&built, "blog/categories/notices/index.html");
+    assert!(file(&built, "odd/index.html").contains("Odd"), "a page with an unknown key still builds");
+    assert!(!built.files.iter().any(|f| f.path.starts_with("hidden/")), "render = false writes no file");
+
+    // Keys Zola accepts that zhibu does not implement: a warning each, naming the key.
+    let warnings: Vec<String> = built.warnings.iter().map(ToString::to_string).collect();
+    for key in [
+        "`markdown.github_alerts`",
+        "`markdown.insert_anchor_links`",
+        "`markdown.lazy_async_image`",
+        "`link_checker`",
+        "`slugify`",
+        "`languages`",
+        "`taxonomies.lang`",
+        "`taxonomies.rss`",
+    ] {
+        assert!(
+            warnings.iter().any(|w| w.starts_with("zola.toml:") && w.contains(key)),
+            "{key}: {warnings:#?}"
+        );
+    }
+    // A page key Zola ignores: a warning at its file and line, with where it belongs.
+    assert!(
+        warnings.iter().any(|w| w.starts_with("content/odd.md:3: unknown page front matter key `colour`")),
+        "{warnings:#?}"
+    );
+}
+
+#[test]
+fn templates_see_the_command_as_config_mode() {
+    let dir = zola_site();
+    for (mode, shown) in [(Mode::Check, "check"), (Mode::Serve, "serve")] {
+        let options = BuildOptions { root: dir.path().to_path_buf(), mode, ..Default::default() };
+        let built = build(&options, &Silent).unwrap();
+        assert!(file(&built, "index.html").starts_with(&format!("mode={shown} ")));
+    }
+}
+
+#[test]
+fn config_toml_is_read_when_there_is_no_zola_toml_and_mistakes_name_the_file_read() {
+    let dir = zola_site();
+    let root = dir.path();
+    std::fs::rename(root.join("zola.toml"), root.join("config.toml")).unwrap();
+    let options = BuildOptions { root: root.to_path_buf(), ..Default::default() };
+    let built = build(&options, &Silent).unwrap();
+    assert!(built.warnings.iter().any(|w| w.to_string().starts_with("config.toml:")));
+    write(root, "zola.toml", "base_url = \"https://example.com\"\ntitel = \"x\"\n");
+    let err = format!("{:?}", build(&options, &Silent).err().unwrap());
+    assert!(err.contains("zola.toml") && err.contains("titel"), "{err}");
+}
