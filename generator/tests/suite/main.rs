@@ -3,3 +3,4 @@
 
 mod incremental;
 mod properties;
+mod zola_markdown;
