@@ -49,12 +49,17 @@ fn colocated(file_content_path: &str) -> String {
     }
 }
 
-fn asset_urls(data: &SiteData, path: &str, assets: &[std::path::PathBuf]) -> Value {
+fn asset_urls(
+    data: &SiteData,
+    path: &str,
+    dir: Option<&std::path::Path>,
+    assets: &[std::path::PathBuf],
+) -> Value {
     Value::Array(
         assets
             .iter()
-            .filter_map(|a| a.file_name())
-            .map(|n| Value::String(data.config.make_permalink(&format!("{path}{}", n.to_string_lossy()))))
+            .map(|a| crate::content::asset_path(dir, a))
+            .map(|n| Value::String(data.config.make_permalink(&format!("{path}{n}"))))
             .collect(),
     )
 }
@@ -127,7 +132,7 @@ pub fn page(data: &SiteData, idx: usize, mode: Mode) -> Value {
     let stats = rendered.map(|r| r.stats).unwrap_or_default();
     m.insert("word_count".into(), Value::from(stats.word_count()));
     m.insert("reading_time".into(), Value::from(stats.reading_time()));
-    m.insert("assets".into(), asset_urls(data, &p.path, &p.assets));
+    m.insert("assets".into(), asset_urls(data, &p.path, p.bundle_dir.as_deref(), &p.assets));
     m.insert("translations".into(), Value::Array(Vec::new()));
     m.insert("backlinks".into(), Value::Array(Vec::new()));
     let summary = rendered.and_then(|r| r.summary.clone()).map(Value::String).unwrap_or(Value::Null);
@@ -169,7 +174,7 @@ pub fn section(data: &SiteData, idx: usize, mode: Mode, with_pages: bool) -> Val
     let stats = rendered.map(|r| r.stats).unwrap_or_default();
     m.insert("word_count".into(), Value::from(stats.word_count()));
     m.insert("reading_time".into(), Value::from(stats.reading_time()));
-    m.insert("assets".into(), asset_urls(data, &s.path, &s.assets));
+    m.insert("assets".into(), asset_urls(data, &s.path, s.file.parent(), &s.assets));
     m.insert("generate_feeds".into(), Value::Bool(s.meta.generate_feeds));
     m.insert("translations".into(), Value::Array(Vec::new()));
     m.insert("backlinks".into(), Value::Array(Vec::new()));

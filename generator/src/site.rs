@@ -369,6 +369,11 @@ impl RenderContext for ShortcodeContext<'_> {
         crate::suggest::closest(path, paths).map(str::to_string)
     }
 
+    fn has_shortcode(&self, name: &str) -> bool {
+        self.templates.has(&format!("shortcodes/{name}.html"))
+            || self.templates.has(&format!("shortcodes/{name}.md"))
+    }
+
     fn shortcode(&self, call: &markdown::shortcodes::Call) -> Result<ShortcodeOutput, Text> {
         let html = format!("shortcodes/{}.html", call.name);
         let md = format!("shortcodes/{}.md", call.name);
@@ -387,6 +392,7 @@ impl RenderContext for ShortcodeContext<'_> {
         if let Some(body) = &call.body {
             ctx.insert("body", body);
         }
+        ctx.insert("nth", &call.nth);
         ctx.insert("config", &self.data.config_value);
         ctx.insert("lang", &self.data.config.default_language);
         let (key, value) = match self.item {

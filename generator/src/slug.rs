@@ -2,7 +2,9 @@
 //!
 //! Page and section URLs come from file and folder names, which editors write in ASCII.
 //! Taxonomy terms and heading ids keep their Chinese (like Hugo, and Zola's `safe` mode): toneless
-//! pinyin would turn 党史学习 into `dang-shi-xue-xi` and let different terms collide.
+//! pinyin would turn 党史学习 into `dang-shi-xue-xi` and let different terms collide. Their Latin
+//! text is slugged as Zola's default does (the `slug` crate): `search.build_search_index` →
+//! `search-build-search-index`.
 
 /// Slug for a file or folder name: ASCII lower-cased, spaces to `-`, characters that are unsafe
 /// in a URL path removed; anything else (including Chinese) kept.
@@ -84,10 +86,41 @@ fn is_unsafe(c: char) -> bool {
     ) || c.is_control()
 }
 
-/// Slug of a taxonomy term or heading: the safe slug with ASCII lower-cased, as Zola and Hugo
-/// do, so `Rust` and `rust` are one term (and one folder on case-insensitive disks).
+/// Slug of a taxonomy term or heading: Zola's default slug for Latin script (letters and digits
+/// lower-cased, accents dropped, every other run of ASCII characters or spaces one `-`, none at
+/// the ends), Chinese and other scripts kept as they are, Chinese punctuation dropped.
 pub fn term_slug(text: &str) -> String {
-    safe_slug(text).to_ascii_lowercase()
+    let mut out = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    let mut push = |out: &mut String, c: char| {
+        if c.is_ascii_alphanumeric() || !c.is_ascii() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            pending_dash = true;
+        }
+    };
+    for c in text.chars() {
+        if c.is_ascii() || c.is_whitespace() {
+            push(&mut out, if c.is_whitespace() { ' ' } else { c });
+        } else if is_latin(c) {
+            for t in deunicode::deunicode_char(c).unwrap_or("-").chars() {
+                push(&mut out, if t.is_ascii() { t } else { '-' });
+            }
+        } else if !is_unsafe(c) {
+            push(&mut out, c);
+        }
+    }
+    out
+}
+
+/// Letters of the Latin script beyond ASCII: Latin-1, Latin Extended-A and -B, IPA, Latin
+/// Extended Additional.
+fn is_latin(c: char) -> bool {
+    matches!(c, '\u{c0}'..='\u{2af}' | '\u{1e00}'..='\u{1eff}') && c != '\u{d7}' && c != '\u{f7}'
 }
 
 /// Unique heading id within one page: the term slug, numbered `-1`, `-2` on repeats.
@@ -136,6 +169,26 @@ mod tests {
     fn term_slugs_fold_ascii_case_only() {
         assert_eq!(term_slug("Probe Tag"), "probe-tag");
         assert_eq!(term_slug("党史学习"), "党史学习");
+    }
+
+    #[test]
+    fn latin_text_is_slugged_as_zola_does() {
+        assert_eq!(term_slug("search.build_search_index"), "search-build-search-index");
+        assert_eq!(term_slug("  Don't Panic!  "), "don-t-panic");
+        assert_eq!(term_slug("What? A/B test"), "what-a-b-test");
+        assert_eq!(term_slug("C++ -- and __Rust__"), "c-and-rust");
+        assert_eq!(term_slug("Café Ünïcödé Straße"), "cafe-unicode-strasse");
+        assert_eq!(term_slug("v1.2_3"), "v1-2-3");
+    }
+
+    #[test]
+    fn chinese_in_headings_is_kept_and_latin_beside_it_slugged() {
+        assert_eq!(term_slug("交多少"), "交多少");
+        assert_eq!(term_slug("一、总纲（第一章）"), "一总纲第一章");
+        assert_eq!(term_slug("第一步：登录 zhibu.example"), "第一步登录-zhibu-example");
+        assert_eq!(term_slug("用 search_index 搜索"), "用-search-index-搜索");
+        assert_eq!(term_slug("党史\u{3000}学习"), "党史-学习");
+        assert_eq!(term_slug("Zola的slug"), "zola的slug");
     }
 
     #[test]

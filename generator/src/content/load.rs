@@ -122,25 +122,33 @@ pub fn load(
         }
     }
 
-    // Files beside an index.md belong to that bundle; beside an _index.md, to the section.
-    for page in pages.iter_mut() {
-        if let Some(dir) = &page.bundle_dir
-            && let Some(files) = others.remove(dir)
-        {
-            page.assets = files;
-        }
-    }
-    for section in sections.iter_mut() {
-        if let Some(dir) = section.file.parent()
-            && let Some(files) = others.remove(dir)
-        {
-            section.assets = files;
-        }
-    }
+    // Files beside an index.md belong to that bundle, and so do the files in folders below it
+    // (`content/a/img/x.png` is `a/img/x.png` of `content/a/index.md`), as in Zola; files beside
+    // an _index.md belong to the section, but not those in its folders without an index.md.
+    let bundles: BTreeMap<PathBuf, usize> =
+        pages.iter().enumerate().filter_map(|(i, p)| Some((p.bundle_dir.clone()?, i))).collect();
+    let section_dirs: BTreeMap<PathBuf, usize> =
+        sections.iter().enumerate().filter_map(|(i, s)| Some((s.file.parent()?.to_path_buf(), i))).collect();
     for (dir, files) in others {
-        for f in files {
-            warnings.push(Problem::in_file(&f, messages::file_not_copied(&dir.display().to_string())));
+        if let Some(&i) = bundles.get(&dir) {
+            pages[i].assets.extend(files);
+        } else if let Some(&i) = section_dirs.get(&dir) {
+            sections[i].assets.extend(files);
+        } else if let Some(&i) = dir
+            .ancestors()
+            .skip(1)
+            .take_while(|d| !section_dirs.contains_key(*d) || bundles.contains_key(*d))
+            .find_map(|d| bundles.get(d))
+        {
+            pages[i].assets.extend(files);
+        } else {
+            for f in files {
+                warnings.push(Problem::in_file(&f, messages::file_not_copied(&dir.display().to_string())));
+            }
         }
+    }
+    for page in pages.iter_mut() {
+        page.assets.sort();
     }
 
     let (mut library, assembly) = Library::assemble(config, sections, pages);

@@ -42,7 +42,7 @@ pub(super) fn resolve(
         Some(url) => {
             out.links.push(InternalLink {
                 target: Some(path.to_string()),
-                anchor: anchor.map(str::to_string),
+                anchor: anchor.filter(|a| !a.is_empty()).map(str::to_string),
                 line,
             });
             Some(match anchor {
@@ -77,6 +77,10 @@ pub(super) fn link(
     let href: String = if let Some(target) = dest.strip_prefix("@/") {
         resolve(target, lines, offset, source, ctx, out)?
     } else if let Some(anchor) = dest.strip_prefix('#') {
+        // `#` alone is the top of the page (a placeholder link, a "back to top"): no anchor to check.
+        if anchor.is_empty() {
+            return None;
+        }
         out.links.push(InternalLink {
             target: None,
             anchor: Some(anchor.to_string()),

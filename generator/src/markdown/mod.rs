@@ -10,6 +10,8 @@ pub mod highlight;
 mod links;
 pub mod shortcodes;
 
+use std::collections::HashMap;
+use std::ops::Range;
 use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
@@ -37,6 +39,11 @@ pub trait RenderContext {
     fn resolve(&self, content_path: &str) -> Option<String>;
     /// Renders one shortcode call.
     fn shortcode(&self, call: &Call) -> Result<ShortcodeOutput, Text>;
+    /// Whether the site has a shortcode of this name. A call of one it has not, inside code
+    /// (a fenced or indented block, `inline code`), is shown as text instead of failing.
+    fn has_shortcode(&self, _name: &str) -> bool {
+        true
+    }
     /// The content path closest to one that does not exist, for "did you mean".
     fn suggest(&self, _content_path: &str) -> Option<String> {
         None
@@ -103,20 +110,10 @@ const SUMMARY_MARKER: &str = "<!-- more -->";
 /// Renders a Markdown body.
 pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn RenderContext) -> Rendered {
     let mut out = Rendered::default();
-    let expanded = expand_shortcodes(body, source, ctx, &mut out);
+    let opts = parser_options(options);
+    let expanded = expand_shortcodes(body, source, opts, ctx, &mut out);
     let lines = LineMap::new(&expanded.text, source.body_line, &expanded.shifts);
 
-    let mut opts = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    if options.smart_punctuation {
-        opts |= Options::ENABLE_SMART_PUNCTUATION;
-    }
-    if options.definition_list {
-        opts |= Options::ENABLE_DEFINITION_LIST;
-    }
     let mut events: Vec<(Event, usize)> =
         Parser::new_ext(&expanded.text, opts).into_offset_iter().map(|(e, range)| (e, range.start)).collect();
 
@@ -147,6 +144,8 @@ pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn
                     }
                     CodeBlockKind::Indented => String::new(),
                 };
+                // An HTML shortcode inside code is code too (escaped, highlighted), as in Zola.
+                let code = expanded.place_in_code(code);
                 Event::Html(code_block(&code, &lang, options, &lines, offset, source, &mut out).into())
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
@@ -229,6 +228,21 @@ pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn
     out
 }
 
+fn parser_options(options: &config::Markdown) -> Options {
+    let mut opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if options.smart_punctuation {
+        opts |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    if options.definition_list {
+        opts |= Options::ENABLE_DEFINITION_LIST;
+    }
+    opts
+}
+
 /// The body with shortcodes replaced by placeholders, and what to put back.
 struct Expanded {
     text: String,
@@ -241,6 +255,18 @@ struct Expanded {
 impl Expanded {
     fn placeholder(n: usize) -> String {
         format!("ZHIBUSHORTCODE{n}END")
+    }
+
+    /// Puts shortcode output in place of the placeholders in the text of a code block.
+    fn place_in_code(&self, code: String) -> String {
+        if self.html.is_empty() || !code.contains("ZHIBUSHORTCODE") {
+            return code;
+        }
+        let mut code = code;
+        for (n, output) in self.html.iter().enumerate() {
+            code = code.replace(&Self::placeholder(n), output);
+        }
+        code
     }
 
     /// Puts shortcode HTML back in place of the placeholders.
@@ -261,40 +287,40 @@ impl Expanded {
     }
 }
 
-fn expand_shortcodes(body: &str, source: &Source, ctx: &dyn RenderContext, out: &mut Rendered) -> Expanded {
+fn expand_shortcodes(
+    body: &str,
+    source: &Source,
+    opts: Options,
+    ctx: &dyn RenderContext,
+    out: &mut Rendered,
+) -> Expanded {
     let mut expanded =
         Expanded { text: String::with_capacity(body.len()), html: Vec::new(), shifts: Vec::new() };
     if !body.contains("{{") && !body.contains("{%") {
         expanded.text.push_str(body);
         return expanded;
     }
-    let pieces = match shortcodes::parse(body) {
-        Ok(p) => p,
-        Err(e) => {
-            let line = source.body_line + body[..e.offset.min(body.len())].matches('\n').count();
-            out.problems.push(Problem::at(source.file, line, e.message));
-            expanded.text.push_str(body);
-            return expanded;
-        }
-    };
+    let mut calls = Calls { source, opts, ctx, nth: HashMap::new() };
+    let parsed = shortcodes::parse(body);
+    let mut code = Code::new(body, opts);
+    calls.report_misses(&parsed.misses, body, source.body_line, &mut code, out);
     let mut removed: i64 = 0;
-    for piece in pieces {
+    for piece in parsed.pieces {
         match piece {
             Piece::Text(t) => expanded.text.push_str(&t),
             Piece::Call(call) => {
                 let original = &body[call.start..call.end];
-                let line = source.body_line + body[..call.start].matches('\n').count();
-                out.shortcodes.push(UsedShortcode { name: call.name.clone(), args: call.args.clone(), line });
-                let replacement = match ctx.shortcode(&call) {
-                    Ok(ShortcodeOutput::Markdown(md)) => md,
-                    Ok(ShortcodeOutput::Html(html)) => {
+                if !ctx.has_shortcode(&call.name) && code.contains(call.start) {
+                    expanded.text.push_str(original);
+                    continue;
+                }
+                let replacement = match calls.render(call, body, source.body_line, out) {
+                    Some(ShortcodeOutput::Markdown(md)) => md,
+                    Some(ShortcodeOutput::Html(html)) => {
                         expanded.html.push(html);
                         Expanded::placeholder(expanded.html.len() - 1)
                     }
-                    Err(message) => {
-                        out.problems.push(Problem::at(source.file, line, message));
-                        String::new()
-                    }
+                    None => String::new(),
                 };
                 removed += original.matches('\n').count() as i64 - replacement.matches('\n').count() as i64;
                 expanded.text.push_str(&replacement);
@@ -303,6 +329,128 @@ fn expand_shortcodes(body: &str, source: &Source, ctx: &dyn RenderContext, out: 
         }
     }
     expanded
+}
+
+/// Where code is in a Markdown text (fenced and indented blocks, inline code), found when first
+/// asked: only pages with something that looks like a shortcode pay for it.
+struct Code<'a> {
+    text: &'a str,
+    opts: Options,
+    ranges: Option<Vec<Range<usize>>>,
+}
+
+impl<'a> Code<'a> {
+    fn new(text: &'a str, opts: Options) -> Self {
+        Code { text, opts, ranges: None }
+    }
+
+    fn contains(&mut self, offset: usize) -> bool {
+        let (text, opts) = (self.text, self.opts);
+        let ranges = self.ranges.get_or_insert_with(|| {
+            Parser::new_ext(text, opts)
+                .into_offset_iter()
+                .filter_map(|(e, range)| match e {
+                    Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => Some(range),
+                    _ => None,
+                })
+                .collect()
+        });
+        ranges.iter().any(|r| r.contains(&offset))
+    }
+}
+
+/// Renders calls: counts `nth` by name over the page, expands the calls inside a body first.
+struct Calls<'a> {
+    source: &'a Source<'a>,
+    opts: Options,
+    ctx: &'a dyn RenderContext,
+    nth: HashMap<String, usize>,
+}
+
+impl Calls<'_> {
+    /// What only looked like a call: in prose a warning (Zola shows it as text without a word),
+    /// a body without `{% end %}` an error (Zola fails the page); inside code nothing.
+    fn report_misses(
+        &self,
+        misses: &[shortcodes::Miss],
+        text: &str,
+        first_line: usize,
+        code: &mut Code,
+        out: &mut Rendered,
+    ) {
+        for miss in misses {
+            if code.contains(miss.start) {
+                continue;
+            }
+            let line = first_line + text[..miss.offset.min(text.len())].matches('\n').count();
+            if miss.unclosed_body {
+                out.problems.push(Problem::at(self.source.file, line, miss.message.clone()));
+            } else {
+                out.warnings.push(Problem::at(
+                    self.source.file,
+                    line,
+                    messages::shortcode_kept_as_text(&miss.message),
+                ));
+            }
+        }
+    }
+
+    /// One call of `text` (whose first line is `first_line`): its output, or `None` with the
+    /// problem recorded.
+    fn render(
+        &mut self,
+        mut call: Call,
+        text: &str,
+        first_line: usize,
+        out: &mut Rendered,
+    ) -> Option<ShortcodeOutput> {
+        let line = first_line + text[..call.start].matches('\n').count();
+        out.shortcodes.push(UsedShortcode { name: call.name.clone(), args: call.args.clone(), line });
+        let nth = self.nth.entry(call.name.clone()).or_default();
+        *nth += 1;
+        call.nth = *nth;
+        if let Some(body) = call.body.take() {
+            let body_line = first_line + text[..call.body_start].matches('\n').count();
+            call.body = Some(self.expand_body(body, body_line, out));
+        }
+        match self.ctx.shortcode(&call) {
+            Ok(output) => Some(output),
+            Err(message) => {
+                out.problems.push(Problem::at(self.source.file, line, message));
+                None
+            }
+        }
+    }
+
+    /// A body with the calls in it replaced by their output as it is, HTML or Markdown, as
+    /// Zola does: the outer shortcode decides what the body becomes.
+    fn expand_body(&mut self, body: String, first_line: usize, out: &mut Rendered) -> String {
+        if !body.contains("{{") && !body.contains("{%") {
+            return body;
+        }
+        let parsed = shortcodes::parse(&body);
+        let mut code = Code::new(&body, self.opts);
+        self.report_misses(&parsed.misses, &body, first_line, &mut code, out);
+        let mut expanded = String::with_capacity(body.len());
+        for piece in parsed.pieces {
+            match piece {
+                Piece::Text(t) => expanded.push_str(&t),
+                Piece::Call(call) => {
+                    if !self.ctx.has_shortcode(&call.name) && code.contains(call.start) {
+                        expanded.push_str(&body[call.start..call.end]);
+                        continue;
+                    }
+                    match self.render(call, &body, first_line, out) {
+                        Some(ShortcodeOutput::Html(s) | ShortcodeOutput::Markdown(s)) => {
+                            expanded.push_str(&s)
+                        }
+                        None => {}
+                    }
+                }
+            }
+        }
+        expanded
+    }
 }
 
 /// Maps byte offsets of the expanded text back to lines of the original file.

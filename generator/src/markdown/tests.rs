@@ -16,8 +16,16 @@ impl RenderContext for Ctx {
             "tip" => {
                 Ok(ShortcodeOutput::Markdown(format!("> **提示** {}", call.body.clone().unwrap_or_default())))
             }
+            "nth" => Ok(ShortcodeOutput::Html(format!("<i>{}</i>", call.nth))),
+            "wrap" => Ok(ShortcodeOutput::Html(format!(
+                "<div class=\"wrap\">{}</div>",
+                call.body.clone().unwrap_or_default()
+            ))),
             other => Err(crate::messages::unknown_shortcode(other, None, &[])),
         }
+    }
+    fn has_shortcode(&self, name: &str) -> bool {
+        matches!(name, "signin" | "tip" | "nth" | "wrap")
     }
 }
 
@@ -181,6 +189,94 @@ fn stats_count_prose_only() {
     let r = md("学习党章。\n\n```rust\nfn main() {}\n```\n\n{{ signin(event=\"e1\") }}\n");
     assert_eq!(r.stats.han, 4);
     assert_eq!(r.stats.words, 0);
+}
+
+#[test]
+fn latin_heading_ids_follow_zola_and_chinese_stays() {
+    let r = md("## search.build_search_index\n\n## 用 `page_count` 统计\n\n## 交多少\n");
+    assert_eq!(r.heading_ids, vec!["search-build-search-index", "用-page-count-统计", "交多少"]);
+    assert!(r.html.contains("<h2 id=\"search-build-search-index\">"), "{}", r.html);
+}
+
+#[test]
+fn a_link_to_hash_alone_is_not_an_anchor() {
+    let r = md("[回到顶部](#)\n\n[x](@/notices/a.md#)\n");
+    assert!(r.links.iter().all(|l| l.anchor.is_none()), "{:?}", r.links);
+    assert!(r.problems.is_empty() && r.warnings.is_empty());
+    assert!(r.html.contains("<a href=\"#\">回到顶部</a>"), "{}", r.html);
+}
+
+#[test]
+fn what_only_looks_like_a_shortcode_in_code_is_code() {
+    let body = "```\n{{ get_url(path=x) }}\n{{ get_url(path=\"x\") }}\n{% block content() %}\n```\n\n\
+                用 `{{ get_url(path=\"y\") }}` 或 `{{ f(a=) }}`。\n\n    {{ indented(a=1) }}\n";
+    let r = md(body);
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    assert!(r.shortcodes.is_empty());
+    for shown in [
+        "{{ get_url(path=x) }}",
+        "{{ get_url(path=&quot;x&quot;) }}",
+        "{% block content() %}",
+        "<code>{{ get_url(path=\"y\") }}</code>",
+        "<code>{{ f(a=) }}</code>",
+        "{{ indented(a=1) }}",
+    ] {
+        assert!(r.html.contains(shown), "{shown} in {}", r.html);
+    }
+}
+
+#[test]
+fn a_site_shortcode_in_code_is_run_and_its_output_is_code() {
+    // As in Zola: shortcodes are found before Markdown; escape them to show them.
+    let r = md("```html\n{{ signin(event=\"e1\") }}\n{{/* signin(event=\"e2\") */}}\n```\n");
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert!(r.html.contains("&lt;form class=&quot;signin&quot; data-event=&quot;e1&quot;&gt;"), "{}", r.html);
+    assert!(r.html.contains("{{ signin(event=&quot;e2&quot;) }}"), "{}", r.html);
+    assert!(!r.html.contains("ZHIBUSHORTCODE"), "{}", r.html);
+}
+
+#[test]
+fn a_broken_call_in_prose_is_text_with_a_warning() {
+    let r = md("一\n{{ signin(event=e1) }}\n");
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    assert_eq!(r.warnings[0].line, Some(6));
+    assert!(r.warnings[0].message.en().contains("shown as text"), "{}", r.warnings[0].message);
+    assert!(r.html.contains("{{ signin(event=e1) }}"), "{}", r.html);
+}
+
+#[test]
+fn a_body_without_end_fails_outside_code_only() {
+    let r = md("一\n{% tip() %}\n没有结束\n");
+    assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+    assert_eq!(r.problems[0].line, Some(6));
+    let r = md("```\n{% tip() %}\n```\n");
+    assert!(r.problems.is_empty() && r.warnings.is_empty(), "{:?}", r.problems);
+}
+
+#[test]
+fn space_separated_arguments_call_the_shortcode() {
+    let r = md("{{ signin(event=\"e1\" extra=true) }}\n");
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert!(r.html.contains("data-event=\"e1\""), "{}", r.html);
+    assert_eq!(r.shortcodes[0].args["extra"], true);
+}
+
+#[test]
+fn shortcodes_in_a_body_are_rendered_into_it_and_counted() {
+    let r = md(
+        "{{ nth() }}\n\n{% wrap() %}\n{{ nth() }} {% wrap() %}{{ nth() }}{% end %}\n{% end %}\n\n{{ nth() }}\n",
+    );
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert!(
+        r.html.contains("<div class=\"wrap\"><i>2</i> <div class=\"wrap\"><i>3</i></div></div>"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("<i>1</i>") && r.html.contains("<i>4</i>"), "{}", r.html);
+    let names: Vec<&str> = r.shortcodes.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["nth", "wrap", "nth", "wrap", "nth", "nth"]);
 }
 
 /// Pieces that stress the parsers: shortcode delimiters, escapes, links, headings, multi-byte

@@ -55,8 +55,8 @@ pub fn shortcode_argument_value(name: &str, key: &str) -> Text {
 
 pub fn shortcode_after_argument(name: &str, key: &str) -> Text {
     Text::new(
-        format!("shortcode `{name}`: expected `,` or `)` after argument `{key}`"),
-        format!("短代码 `{name}`：参数 `{key}` 后面应该是 `,` 或 `)`"),
+        format!("shortcode `{name}`: expected `,`, a space, the next argument or `)` after argument `{key}`"),
+        format!("短代码 `{name}`：参数 `{key}` 后面应该是 `,`、空格、下一个参数或 `)`"),
     )
 }
 
@@ -80,6 +80,21 @@ pub fn shortcode_bad_value(name: &str, key: &str, word: &str) -> Text {
             "shortcode `{name}`: `{key}` has an invalid value `{word}` (use \"text\", a number, true/false or [a, b])"
         ),
         format!("短代码 `{name}`：`{key}` 的值 `{word}` 无效（请用 \"文字\"、数字、true/false 或 [a, b]）"),
+    )
+}
+
+/// Text in prose that starts like a shortcode call but is not one (`reason` says why): shown as
+/// it is written, as Zola does.
+pub fn shortcode_kept_as_text(reason: &Text) -> Text {
+    Text::new(
+        format!(
+            "{}; so this is shown as text, not run as a shortcode (to show a shortcode on purpose, write {{{{/* name(...) */}}}})",
+            reason.en()
+        ),
+        format!(
+            "{}；因此这段文字会原样显示，不会作为短代码运行（若要特意显示短代码，请写成 {{{{/* name(...) */}}}}）",
+            reason.zh()
+        ),
     )
 }
 

@@ -128,6 +128,7 @@ fn every_message() -> Vec<(&'static str, Text)> {
         shortcode_string_not_closed("signin", "event"),
         shortcode_list_separator("gallery", "files"),
         shortcode_bad_value("signin", "event", "x"),
+        shortcode_kept_as_text(&shortcode_bad_value("signin", "event", "x")),
         shortcode_failed("signin", "themes/zhibu/templates/shortcodes/signin.html", "Variable `x` not found"),
         shortcode_in_markdown_filter("signin"),
         // templates and data files

@@ -306,17 +306,15 @@ fn run(data: &SiteData, templates: &Templates, job: &Job) -> Result<OutputFile, 
 /// static files (theme's, then the site's), then the CSS compiled from Sass.
 fn copies(data: &SiteData) -> Vec<OutputFile> {
     let lib = &data.library;
-    let owners = (lib.pages.iter().map(|p| (&p.path, &p.assets)))
-        .chain(lib.sections.iter().map(|s| (&s.path, &s.assets)));
+    let owners = (lib.pages.iter().map(|p| (&p.path, p.bundle_dir.as_deref(), &p.assets)))
+        .chain(lib.sections.iter().map(|s| (&s.path, s.file.parent(), &s.assets)));
     let mut files = Vec::new();
-    for (path, assets) in owners {
+    for (path, dir, assets) in owners {
         let url_dir = path.trim_matches('/');
         for asset in assets {
-            if let Some(name) = asset.file_name() {
-                let path =
-                    format!("{url_dir}/{}", name.to_string_lossy()).trim_start_matches('/').to_string();
-                files.push(OutputFile { path, body: Body::Copy(data.root.join(asset)) });
-            }
+            let name = crate::content::asset_path(dir, asset);
+            let path = format!("{url_dir}/{name}").trim_start_matches('/').to_string();
+            files.push(OutputFile { path, body: Body::Copy(data.root.join(asset)) });
         }
     }
     for (rel, source) in &data.static_files {

@@ -175,6 +175,9 @@ fn render_markdown_value(data: &SiteData, text: &str) -> tera::Result<String> {
         fn resolve(&self, content_path: &str) -> Option<String> {
             self.0.permalink_of(content_path)
         }
+        fn has_shortcode(&self, _name: &str) -> bool {
+            false
+        }
         fn shortcode(
             &self,
             call: &crate::markdown::shortcodes::Call,

@@ -6,3 +6,4 @@ mod incremental;
 mod properties;
 mod sass;
 mod zola_compat;
+mod zola_markdown;

@@ -1,0 +1,99 @@
+//! Markdown and shortcodes as a Zola site writes them (issue 14): a whole site built, its files
+//! and warnings checked.
+
+#![allow(clippy::unwrap_used)] // a panic is a test's failure report
+
+use zhibu_generator::site::{Body, Built, build};
+use zhibu_generator::{BuildOptions, Silent};
+
+fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, Built) {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let file = dir.path().join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
+    let options = BuildOptions { root: dir.path().to_path_buf(), ..Default::default() };
+    let built = build(&options, &Silent).unwrap_or_else(|e| panic!("{e:?}"));
+    (dir, built)
+}
+
+fn text(built: &Built, path: &str) -> String {
+    let file = built.files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no {path}"));
+    match &file.body {
+        Body::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
+        Body::Copy(p) => std::fs::read_to_string(p).unwrap(),
+    }
+}
+
+const BASE: &[(&str, &str)] = &[
+    ("config.toml", "base_url = \"https://example.cn\"\ntitle = \"测试\"\n"),
+    ("templates/index.html", "{{ section.content | safe }}"),
+    ("templates/section.html", "{{ section.content | safe }}"),
+    (
+        "templates/page.html",
+        "{{ page.content | safe }}{% for a in page.assets %}<link href=\"{{ a }}\">{% endfor %}",
+    ),
+    (
+        "templates/shortcodes/youtube.html",
+        "<iframe data-id=\"{{ id }}\" data-autoplay=\"{{ autoplay }}\" data-nth=\"{{ nth }}\"></iframe>",
+    ),
+    ("content/_index.md", "+++\ntitle = \"首页\"\n+++\n"),
+];
+
+#[test]
+fn a_bundles_nested_asset_folders_are_copied() {
+    let mut files = BASE.to_vec();
+    files.extend([
+        ("content/a/index.md", "+++\ntitle = \"A\"\n+++\n![图](img/x.png)\n\n![图](img/deep/y.png)\n"),
+        ("content/a/img/x.png", "png"),
+        ("content/a/img/deep/y.png", "png2"),
+        ("content/a/top.txt", "top"),
+    ]);
+    let (_dir, built) = site(&files);
+    assert!(built.warnings.is_empty(), "{:?}", built.warnings);
+    assert_eq!(text(&built, "a/img/x.png"), "png");
+    assert_eq!(text(&built, "a/img/deep/y.png"), "png2");
+    assert_eq!(text(&built, "a/top.txt"), "top");
+    let page = text(&built, "a/index.html");
+    for url in [
+        "https://example.cn/a/img/deep/y.png",
+        "https://example.cn/a/img/x.png",
+        "https://example.cn/a/top.txt",
+    ] {
+        assert!(page.contains(&format!("<link href=\"{url}\">")), "{url} in {page}");
+    }
+}
+
+#[test]
+fn a_section_folder_without_a_bundle_is_still_not_copied() {
+    let mut files = BASE.to_vec();
+    files.extend([("content/s/_index.md", "+++\ntitle = \"S\"\n+++\n"), ("content/s/img/x.png", "png")]);
+    let (_dir, built) = site(&files);
+    assert!(!built.files.iter().any(|f| f.path == "s/img/x.png"));
+    assert_eq!(built.warnings.len(), 1, "{:?}", built.warnings);
+}
+
+#[test]
+fn zola_pages_of_markdown_and_shortcodes_build_without_warnings() {
+    let mut files = BASE.to_vec();
+    files.push((
+        "content/p.md",
+        "+++\ntitle = \"P\"\n+++\n\
+         ## search.build_search_index\n\n\
+         [回到顶部](#) [索引](#search-build-search-index)\n\n\
+         {{ youtube(id=\"a1\" autoplay=true) }}\n\n\
+         {{ youtube(id='a2', autoplay=false) }}\n\n\
+         ```jinja2\n{{ get_url(path=x) }}\n{{ get_url(path=\"x\") }}\n```\n\n\
+         写 `{{/* youtube(id=\"a3\") */}}`。\n",
+    ));
+    let (_dir, built) = site(&files);
+    assert!(built.warnings.is_empty(), "{:?}", built.warnings);
+    let page = text(&built, "p/index.html");
+    assert!(page.contains("<h2 id=\"search-build-search-index\">"), "{page}");
+    assert!(page.contains("<iframe data-id=\"a1\" data-autoplay=\"true\" data-nth=\"1\">"), "{page}");
+    assert!(page.contains("<iframe data-id=\"a2\" data-autoplay=\"false\" data-nth=\"2\">"), "{page}");
+    assert!(page.contains("{{ get_url(path=x) }}"), "{page}");
+    assert!(page.contains("{{ get_url(path=&quot;x&quot;) }}"), "{page}");
+    assert!(page.contains("<code>{{ youtube(id=\"a3\") }}</code>"), "{page}");
+}
