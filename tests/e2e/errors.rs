@@ -500,7 +500,7 @@ fn a_schedule_that_does_not_match_its_campaign_is_an_error_at_its_line() {
             "data/copy.toml:17: `day = 4` where day 3 comes next: number the rows 1, 2, 3 … in order",
         ],
     );
-    assert!(err.contains("the site has 4 problems"), "{err}");
+    assert!(err.contains("the site has 5 problems"), "{err}");
     // Matching, it builds.
     let good: String =
         (1..=4).map(|d| schedule_row(&d.to_string(), &format!("2026-09-0{d}"), "copy")).collect();
