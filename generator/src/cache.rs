@@ -26,6 +26,9 @@ pub struct Cache {
     render: Option<RenderCache>,
     /// The search index's analysis of each document (kept across any change: it is by content).
     pub search: crate::search::Memo,
+    /// Resized images by name (kept across any change: the name is of the source's bytes and
+    /// the operation).
+    pub images: crate::images::Memo,
 }
 
 /// What identifies a build's inputs for the cache, taken once the site is loaded.
@@ -68,7 +71,9 @@ impl Cache {
     pub fn markdown(&self, content_path: &str, source_hash: u64, same_structure: bool) -> Option<&Rendered> {
         self.markdown
             .get(content_path)
-            .filter(|(hash, r)| *hash == source_hash && (same_structure || r.shortcodes.is_empty()))
+            .filter(|(hash, r)| {
+                *hash == source_hash && !r.uses_images && (same_structure || r.shortcodes.is_empty())
+            })
             .map(|(_, r)| r)
     }
 
@@ -109,6 +114,7 @@ impl Cache {
             structure: key.structure,
             render: Some(render),
             search: std::mem::take(&mut self.search),
+            images: std::mem::take(&mut self.images),
         };
     }
 }

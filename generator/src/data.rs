@@ -34,6 +34,8 @@ pub struct SiteData {
     pub static_files: BTreeMap<String, PathBuf>,
     /// CSS compiled from the theme's and the site's `sass/` (output path → CSS).
     pub sass_css: BTreeMap<String, Vec<u8>>,
+    /// The resizes templates ask for, made after rendering.
+    pub images: crate::images::Images,
 }
 
 impl SiteData {

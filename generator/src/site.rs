@@ -142,6 +142,25 @@ fn build_inner(
             .map_err(|e| e.with_warnings(warnings.clone()))?;
     drop(reuse);
     files.extend(calendars);
+    if !data.images.is_empty() {
+        let memo = cache.as_deref().map(|c| &c.images);
+        let disk = data.root.join(".zhibu").join(crate::images::SUBDIR);
+        let processed = timed(progress, Phase::Images, || {
+            let r = data.images.process(memo, Some(&disk));
+            let detail = messages::files_count(r.files.len());
+            (r, detail)
+        });
+        if !processed.problems.is_empty() {
+            let problems = Problems(processed.problems.into_iter().map(Problem::new).collect());
+            return Err(problems.into_error().with_warnings(warnings));
+        }
+        if let Some(c) = cache.as_deref_mut() {
+            c.images = processed.memo;
+        }
+        let images = processed.files.into_iter();
+        files.extend(images.map(|(path, bytes)| OutputFile { path, body: Body::Bytes(bytes) }));
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     let search_phase = |detail: &Text, elapsed| progress.phase(Phase::Search, detail, elapsed);
     crate::search::add(&data, &mut files, cache.as_deref_mut().map(|c| &mut c.search), &search_phase)
         .map_err(|e| e.with_warnings(warnings.clone()))?;
@@ -257,6 +276,7 @@ fn load(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded, Build
         static_hashes,
         static_files,
         sass_css,
+        images: Default::default(),
     });
     let mut tera = templates.tera.clone();
     templates::functions::register(&mut tera, data.clone());
@@ -317,7 +337,11 @@ fn render_markdown(
             let permalink = data.config.make_permalink(&p.path);
             let ctx = ShortcodeContext { data, templates, item: Item::Page(i), shortcodes: &shortcodes };
             let source = markdown::Source { file: &p.file, body_line: p.body_line, permalink: &permalink };
-            markdown::render(&page_bodies[i], &source, &data.config.markdown, &ctx)
+            let (mut r, uses_images) = templates::functions::tracking_image_use(|| {
+                markdown::render(&page_bodies[i], &source, &data.config.markdown, &ctx)
+            });
+            r.uses_images = uses_images;
+            r
         })
         .collect();
     let sections = lib
@@ -332,7 +356,11 @@ fn render_markdown(
             let permalink = data.config.make_permalink(&s.path);
             let ctx = ShortcodeContext { data, templates, item: Item::Section(i), shortcodes: &shortcodes };
             let source = markdown::Source { file: &s.file, body_line: s.body_line, permalink: &permalink };
-            markdown::render(&section_bodies[i], &source, &data.config.markdown, &ctx)
+            let (mut r, uses_images) = templates::functions::tracking_image_use(|| {
+                markdown::render(&section_bodies[i], &source, &data.config.markdown, &ctx)
+            });
+            r.uses_images = uses_images;
+            r
         })
         .collect();
     Contents { pages, sections }

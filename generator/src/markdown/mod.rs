@@ -85,6 +85,9 @@ pub struct Rendered {
     pub stats: crate::reading::TextStats,
     pub problems: Vec<Problem>,
     pub warnings: Vec<Problem>,
+    /// A shortcode asked for an image (`resize_image`, `get_image_metadata`): rendered again
+    /// on every build, so that its resizes are recorded again.
+    pub uses_images: bool,
 }
 
 /// A shortcode call as used on a page.

@@ -12,6 +12,7 @@ pub enum Phase {
     Markdown,
     Checks,
     Render,
+    Images,
     Search,
     Write,
 }
@@ -25,6 +26,7 @@ pub fn phase(phase: Phase) -> Text {
         Phase::Markdown => ("markdown", "Markdown 渲染"),
         Phase::Checks => ("checks", "检查"),
         Phase::Render => ("render", "生成页面"),
+        Phase::Images => ("images", "图片处理"),
         Phase::Search => ("search", "搜索索引"),
         Phase::Write => ("write", "写入"),
     };

@@ -78,6 +78,19 @@ fn every_message() -> Vec<(&'static str, Text)> {
             "/tags/"
         ),
         two_outputs("notices/index.html"),
+        // images
+        image_not_found("resize_image", "photos/a.jpg"),
+        image_outside_site("get_image_metadata", "../a.png"),
+        image_unreadable("resize_image", "static/a.png", "unsupported format"),
+        image_bad_argument("width", "a non-negative integer"),
+        image_bad_argument("op", "a string"),
+        image_bad_argument("allow_missing", "a boolean"),
+        image_bad_op("crop"),
+        image_op_needs("fit_width", "width"),
+        image_op_needs("fill", "width and height"),
+        image_bad_format("avif"),
+        image_bad_quality("JPEG", 0, 1, 100),
+        image_process_failed("static/a.png", "bad data"),
         // sass
         sass_error("expected \";\"."),
         sass_warn("`$width` is deprecated"),
@@ -256,6 +269,7 @@ fn every_message() -> Vec<(&'static str, Text)> {
         phase(Phase::Markdown),
         phase(Phase::Checks),
         phase(Phase::Render),
+        phase(Phase::Images),
         phase(Phase::Search),
         phase(Phase::Write),
         problems_heading(1),

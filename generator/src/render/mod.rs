@@ -105,7 +105,14 @@ fn render(
             .split('`')
             .nth(1)
             .filter(|_| message.contains("not found in context"))
-            .and_then(|var| templates::line_mentioning(&data.root, &template_file, var));
+            .and_then(|var| templates::line_mentioning(&data.root, &template_file, var))
+            // An image function's error: the first line calling it.
+            .or_else(|| {
+                let function = ["resize_image", "get_image_metadata"]
+                    .into_iter()
+                    .find(|f| message.contains(&format!("`{f}`:")))?;
+                templates::line_mentioning(&data.root, &template_file, function)
+            });
         let location = match line {
             Some(l) => format!("{}:{l}", template_file.display()),
             None => template_file.display().to_string(),

@@ -1,5 +1,6 @@
 //! Zola's template functions over the shared site data: `get_url`, `get_page`, `get_section`,
-//! `get_taxonomy`, `get_taxonomy_url`, `load_data` (tera's own `now` stays).
+//! `get_taxonomy`, `get_taxonomy_url`, `load_data`, `resize_image`, `get_image_metadata` (tera's
+//! own `now` stays).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -19,6 +20,117 @@ thread_local! {
 
 fn mark_site_read() {
     READ_SITE.with(|f| f.set(true));
+}
+
+thread_local! {
+    /// Set when a template asks for an image (resize_image, get_image_metadata): such a render
+    /// must run again on every build so that its resizes are recorded again.
+    static USED_IMAGES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` and tells whether it asked for an image through the template functions.
+pub fn tracking_image_use<T>(f: impl FnOnce() -> T) -> (T, bool) {
+    USED_IMAGES.with(|flag| flag.set(false));
+    let value = f();
+    (value, USED_IMAGES.with(|flag| flag.replace(false)))
+}
+
+fn mark_image_use() {
+    mark_site_read();
+    USED_IMAGES.with(|f| f.set(true));
+}
+
+fn image_error(text: crate::messages::Text) -> tera::Error {
+    tera::Error::msg(text.to_string())
+}
+
+/// An optional argument that must be a non-negative integer.
+fn uint_arg(args: &HashMap<String, Value>, name: &str) -> tera::Result<Option<u64>> {
+    match args.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_u64()
+            .map(Some)
+            .ok_or_else(|| image_error(crate::messages::image_bad_argument(name, "a non-negative integer"))),
+    }
+}
+
+/// An optional argument that must be a string.
+fn str_arg<'a>(args: &'a HashMap<String, Value>, name: &str) -> tera::Result<Option<&'a str>> {
+    match args.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_str()
+            .map(Some)
+            .ok_or_else(|| image_error(crate::messages::image_bad_argument(name, "a string"))),
+    }
+}
+
+/// The image file of `path` for `function`, as Zola finds it.
+fn image_file(d: &SiteData, function: &str, path: &str) -> tera::Result<Option<std::path::PathBuf>> {
+    crate::images::find(&d.root, path, d.config.theme.as_deref(), &d.config.output_dir)
+        .map_err(|_| image_error(crate::messages::image_outside_site(function, path)))
+}
+
+fn resize_image(d: &SiteData, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    use crate::images::{Format, Op, SUBDIR};
+    use crate::messages;
+    mark_image_use();
+    let path = arg(args, "path", "resize_image")?;
+    let dim = |name| -> tera::Result<Option<u32>> {
+        uint_arg(args, name)?
+            .map(|v| {
+                u32::try_from(v)
+                    .map_err(|_| image_error(messages::image_bad_argument(name, "a non-negative integer")))
+            })
+            .transpose()
+    };
+    let (width, height) = (dim("width")?, dim("height")?);
+    let op = str_arg(args, "op")?.unwrap_or("fill");
+    let format = str_arg(args, "format")?.unwrap_or("auto");
+    let quality = uint_arg(args, "quality")?;
+    let op = Op::from_args(op, width, height).map_err(image_error)?;
+    let file = image_file(d, "resize_image", path)?
+        .ok_or_else(|| image_error(messages::image_not_found("resize_image", path)))?;
+    let source = d
+        .images
+        .source(&file)
+        .map_err(|e| image_error(messages::image_unreadable("resize_image", path, &e)))?;
+    let format = Format::from_args(format, quality, source.format).map_err(image_error)?;
+    let (name, plan) = d.images.enqueue(&file, path, op, format, &source);
+    let (w, h) = plan.size(source.size);
+    Ok(serde_json::json!({
+        "url": d.config.make_permalink(&format!("{SUBDIR}/{name}")),
+        "static_path": format!("static/{SUBDIR}/{name}"),
+        "width": w,
+        "height": h,
+        "orig_width": source.size.0,
+        "orig_height": source.size.1,
+    }))
+}
+
+fn get_image_metadata(d: &SiteData, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    use crate::messages;
+    mark_image_use();
+    let path = arg(args, "path", "get_image_metadata")?;
+    let allow_missing = match args.get("allow_missing") {
+        None | Some(Value::Null) => false,
+        Some(v) => v
+            .as_bool()
+            .ok_or_else(|| image_error(messages::image_bad_argument("allow_missing", "a boolean")))?,
+    };
+    let Some(file) = image_file(d, "get_image_metadata", path)? else {
+        return if allow_missing {
+            Ok(Value::Null)
+        } else {
+            Err(image_error(messages::image_not_found("get_image_metadata", path)))
+        };
+    };
+    let source = d
+        .images
+        .source(&file)
+        .map_err(|e| image_error(messages::image_unreadable("get_image_metadata", path, &e)))?;
+    Ok(crate::images::metadata_value(&source))
 }
 
 /// Runs `f` and tells whether it read other pages' data through the template functions.
@@ -125,6 +237,13 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
             Some(term) => Ok(Value::String(d.config.make_permalink(&term.path))),
             None => Err(tera::Error::msg(format!("get_taxonomy_url: no page has {kind} `{name}`"))),
         }
+    });
+
+    let d = data.clone();
+    tera.register_function("resize_image", move |args: &HashMap<String, Value>| resize_image(&d, args));
+    let d = data.clone();
+    tera.register_function("get_image_metadata", move |args: &HashMap<String, Value>| {
+        get_image_metadata(&d, args)
     });
 
     let d = data.clone();
