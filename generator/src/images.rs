@@ -330,7 +330,8 @@ impl Images {
 
     /// Makes every recorded resize, in parallel: each from `memo` when it holds the name, else
     /// from `disk` (a folder of earlier results, e.g. `.zhibu/processed_images`) when it has the
-    /// file, else decoded, resized and encoded (and written to `disk`, when given). Returns the
+    /// file, else decoded, resized and encoded (and written to `disk`, when given; files of `disk` no
+    /// request asks for are removed). Returns the
     /// outputs (path under the output folder, bytes), the new memo and a problem per image that could not be made.
     pub fn process(&self, memo: Option<&Memo>, disk: Option<&Path>) -> Processed {
         let jobs: Vec<(String, Job)> = self
@@ -372,6 +373,15 @@ impl Images {
                     new_memo.insert(name, bytes);
                 }
                 Err(p) => problems.push(p),
+            }
+        }
+        // Results no request asks for any more leave the disk, as Zola prunes its own.
+        if let (Some(d), true) = (disk, problems.is_empty()) {
+            for entry in std::fs::read_dir(d).into_iter().flatten().flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if !new_memo.contains_key(&name) && entry.file_type().is_ok_and(|t| t.is_file()) {
+                    let _ = std::fs::remove_file(entry.path());
+                }
             }
         }
         Processed { files, memo: new_memo, problems }

@@ -437,11 +437,18 @@ impl RenderContext for ShortcodeContext<'_> {
                     let reader = messages::Reader::Shortcode(call.name.clone());
                     Err(templates::data_file_message(d, &reader, &self.data.root))
                 }
-                None => Err(messages::shortcode_failed(
-                    &call.name,
-                    &self.templates.file_of(&name).display().to_string(),
-                    &templates::chain(&e),
-                )),
+                None => match templates::functions::ImageError::in_chain(&e) {
+                    Some(i) => Err(messages::image_failed_in_shortcode(
+                        &call.name,
+                        &self.templates.file_of(&name).display().to_string(),
+                        &i.0,
+                    )),
+                    None => Err(messages::shortcode_failed(
+                        &call.name,
+                        &self.templates.file_of(&name).display().to_string(),
+                        &templates::chain(&e),
+                    )),
+                },
             },
         }
     }

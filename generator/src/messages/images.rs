@@ -94,3 +94,20 @@ pub fn image_process_failed(path: &str, detail: &str) -> Text {
         format!("无法缩放图片 `{path}`：{detail}"),
     )
 }
+
+/// A template whose `resize_image` or `get_image_metadata` failed, at `location` (the
+/// template's file and line).
+pub fn image_failed(location: &str, why: &Text) -> Text {
+    Text::new(
+        format!("rendering with {location} failed: {}", why.en),
+        format!("用 {location} 渲染失败：{}", why.zh),
+    )
+}
+
+/// A shortcode whose `resize_image` or `get_image_metadata` failed.
+pub fn image_failed_in_shortcode(name: &str, template: &str, why: &Text) -> Text {
+    Text::new(
+        format!("shortcode `{name}` failed in {template}: {}", why.en),
+        format!("短代码 `{name}` 在 {template} 中出错：{}", why.zh),
+    )
+}

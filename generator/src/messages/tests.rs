@@ -91,6 +91,12 @@ fn every_message() -> Vec<(&'static str, Text)> {
         image_bad_format("avif"),
         image_bad_quality("JPEG", 0, 1, 100),
         image_process_failed("static/a.png", "bad data"),
+        image_failed("templates/page.html:3", &image_bad_op("crop")),
+        image_failed_in_shortcode(
+            "figure",
+            "templates/shortcodes/figure.html",
+            &image_not_found("resize_image", "a.png")
+        ),
         // sass
         sass_error("expected \";\"."),
         sass_warn("`$width` is deprecated"),

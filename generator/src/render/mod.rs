@@ -117,7 +117,10 @@ fn render(
             Some(l) => format!("{}:{l}", template_file.display()),
             None => template_file.display().to_string(),
         };
-        Problem::in_file(for_file, messages::render_failed(&location, &message))
+        match functions::ImageError::in_chain(&e) {
+            Some(i) => Problem::in_file(for_file, messages::image_failed(&location, &i.0)),
+            None => Problem::in_file(for_file, messages::render_failed(&location, &message)),
+        }
     })
 }
 

@@ -40,8 +40,35 @@ fn mark_image_use() {
     USED_IMAGES.with(|f| f.set(true));
 }
 
+/// Why `resize_image` or `get_image_metadata` failed, in both languages: carried inside
+/// tera's error (its source) so that the page's problem can say it in the run's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageError(pub crate::messages::Text);
+
+impl std::fmt::Display for ImageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl std::error::Error for ImageError {}
+
+impl ImageError {
+    /// The image error somewhere in `e`'s chain of causes.
+    pub fn in_chain<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a ImageError> {
+        let mut cur = Some(e);
+        while let Some(err) = cur {
+            if let Some(i) = err.downcast_ref::<ImageError>() {
+                return Some(i);
+            }
+            cur = err.source();
+        }
+        None
+    }
+}
+
 fn image_error(text: crate::messages::Text) -> tera::Error {
-    tera::Error::msg(text.to_string())
+    tera::Error::chain(text.to_string(), ImageError(text))
 }
 
 /// An optional argument that must be a non-negative integer.

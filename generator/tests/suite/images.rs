@@ -165,6 +165,7 @@ fn a_missing_image_or_a_bad_request_fails_the_page_clearly() {
     assert!(err.contains("content/_index.md"), "{err}");
     assert!(err.contains("templates/index.html:2"), "{err}");
     assert!(err.contains("`resize_image`: there is no image `nope.png`"), "{err}");
+    assert!(!err.contains("Failed to render"), "only the image's message: {err}");
     let err = error_of("{{ get_image_metadata(path=\"nope.png\") }}");
     assert!(err.contains("`get_image_metadata`: there is no image `nope.png`"), "{err}");
     let err = error_of("{{ resize_image(path=\"photo.png\", width=10, height=10, op=\"crop\") }}");
@@ -175,4 +176,49 @@ fn a_missing_image_or_a_bad_request_fails_the_page_clearly() {
     assert!(err.contains("op `fit_width` needs a `width`"), "{err}");
     let err = error_of("{{ resize_image(path=\"../x.png\", width=10, height=10) }}");
     assert!(err.contains("outside the site folder"), "{err}");
+}
+
+#[test]
+fn a_shortcode_resizing_an_image_keeps_it_through_serve_rebuilds() {
+    let dir = site();
+    let root = dir.path();
+    write(
+        root,
+        "templates/shortcodes/figure.html",
+        b"{% set s = resize_image(path=src, width=20, height=20) %}<img src=\"{{ s.url }}\" width=\"{{ s.width }}\">",
+    );
+    write(root, "templates/page.html", b"{{ page.content | safe }}");
+    write(root, "content/blog/a.md", b"+++\ntitle = \"a\"\n+++\n{{ figure(src=\"photo.png\") }}\n");
+    write(root, "content/blog/b.md", b"+++\ntitle = \"b\"\n+++\nb\n");
+    let mut cache = Cache::default();
+    let first = build_cached(&options(root), &Silent, &mut cache).unwrap();
+    let page = String::from_utf8(bytes(&first, "blog/a/index.html").unwrap()).unwrap();
+    assert!(page.contains("/processed_images/photo.") && page.contains("width=\"20\""), "{page}");
+    // An edit of another page's body: page a is not rendered again, its image is still made.
+    write(root, "content/blog/b.md", b"+++\ntitle = \"b\"\n+++\nbb\n");
+    let second = build_cached(&options(root), &Silent, &mut cache).unwrap();
+    assert_eq!(processed(&first), processed(&second));
+    assert_eq!(processed(&second), processed(&build(&options(root), &Silent).unwrap()));
+    // A missing image in a shortcode names the shortcode and the image.
+    write(root, "content/blog/b.md", b"+++\ntitle = \"b\"\n+++\n{{ figure(src=\"gone.png\") }}\n");
+    let err = build(&options(root), &Silent).err().expect("the build fails");
+    let listed: Vec<String> = err.problems().iter().map(|p| p.to_string()).collect();
+    let listed = listed.join("\n");
+    assert!(listed.contains("content/blog/b.md"), "{listed}");
+    assert!(listed.contains("shortcode `figure` failed in templates/shortcodes/figure.html: `resize_image`: there is no image `gone.png`"), "{listed}");
+}
+
+#[test]
+fn results_no_page_asks_for_leave_the_disk_cache() {
+    let dir = site();
+    build(&options(dir.path()), &Silent).unwrap();
+    write(
+        dir.path(),
+        "templates/index.html",
+        b"{% set s = resize_image(path=\"photo.png\", width=10, height=10) %}{{ s.url }}",
+    );
+    let built = build(&options(dir.path()), &Silent).unwrap();
+    assert_eq!(processed(&built).len(), 1);
+    let kept = dir.path().join(".zhibu/processed_images");
+    assert_eq!(std::fs::read_dir(&kept).unwrap().count(), 1);
 }
