@@ -217,6 +217,42 @@ pub fn metadata_value(source: &Source) -> Value {
     })
 }
 
+/// The size of an SVG image as Zola's `get_image_metadata` gives it: its root's `width` and
+/// `height` when both are plain numbers (or pixels), else its `viewBox`'s.
+pub fn svg_size(text: &str) -> Option<(u32, u32)> {
+    let start = text.find("<svg")?;
+    let tag = &text[start + 4..];
+    let tag = &tag[..tag.find('>')?];
+    let attr = |name: &str| -> Option<&str> {
+        let mut rest = tag;
+        loop {
+            let at = rest.find(name)?;
+            let before = rest[..at].chars().next_back();
+            let after = rest[at + name.len()..].trim_start();
+            rest = &rest[at + name.len()..];
+            if before.is_some_and(char::is_whitespace) && after.starts_with('=') {
+                let value = after[1..].trim_start();
+                let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+                let value = &value[1..];
+                return Some(&value[..value.find(quote)?]);
+            }
+        }
+    };
+    let number = |v: &str| v.trim().trim_end_matches("px").trim().parse::<f64>().ok().filter(|n| *n >= 0.0);
+    if let (Some(w), Some(h)) = (attr("width").and_then(number), attr("height").and_then(number)) {
+        return Some((w as u32, h as u32));
+    }
+    let view_box: Vec<f64> = attr("viewBox")?
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    match view_box[..] {
+        [_, _, w, h] if w >= 0.0 && h >= 0.0 => Some((w as u32, h as u32)),
+        _ => None,
+    }
+}
+
 /// One recorded resize.
 #[derive(Debug, Clone)]
 pub struct Job {

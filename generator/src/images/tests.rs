@@ -71,3 +71,17 @@ fn paths_are_found_as_zola_finds_them_and_never_outside_the_site() {
     assert_eq!(find("nope.png"), Ok(None));
     assert_eq!(find("../x.png"), Err(OutsideSite));
 }
+
+#[test]
+fn svg_sizes_come_from_width_and_height_or_the_view_box() {
+    assert_eq!(
+        svg_size(
+            r#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="120" height="80px">"#
+        ),
+        Some((120, 80))
+    );
+    assert_eq!(svg_size(r#"<svg stroke-width="3" viewBox="0 0 24.5 12" width="100%">"#), Some((24, 12)));
+    assert_eq!(svg_size(r#"<svg viewBox='0,0,10,20'>"#), Some((10, 20)));
+    assert_eq!(svg_size("<svg>"), None);
+    assert_eq!(svg_size("not an svg"), None);
+}

@@ -153,10 +153,16 @@ fn get_image_metadata(d: &SiteData, args: &HashMap<String, Value>) -> tera::Resu
             Err(image_error(messages::image_not_found("get_image_metadata", path)))
         };
     };
-    let source = d
-        .images
-        .source(&file)
-        .map_err(|e| image_error(messages::image_unreadable("get_image_metadata", path, &e)))?;
+    let unreadable = |e: &str| image_error(messages::image_unreadable("get_image_metadata", path, e));
+    if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
+        let text = std::fs::read_to_string(&file).map_err(|e| unreadable(&e.to_string()))?;
+        let (width, height) = crate::images::svg_size(&text)
+            .ok_or_else(|| unreadable("the SVG has neither a width and height nor a viewBox"))?;
+        return Ok(
+            serde_json::json!({ "width": width, "height": height, "format": "svg", "mime": "text/svg+xml" }),
+        );
+    }
+    let source = d.images.source(&file).map_err(|e| unreadable(&e))?;
     Ok(crate::images::metadata_value(&source))
 }
 

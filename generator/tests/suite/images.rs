@@ -34,6 +34,7 @@ scale {{ s.width }}x{{ s.height }} of {{ s.orig_width }}x{{ s.orig_height }} {{ 
 {% set s = resize_image(path="blog/pic.jpg", width=40, op="fit_width") %}jpg {{ s.url }}
 {% set m = get_image_metadata(path="photo.png") %}meta {{ m.width }}x{{ m.height }} {{ m.format }} {{ m.mime }}
 {% set m = get_image_metadata(path="@/blog/pic.jpg") %}meta {{ m.width }}x{{ m.height }} {{ m.format }} {{ m.mime }}
+{% set m = get_image_metadata(path="logo.svg") %}meta {{ m.width }}x{{ m.height }} {{ m.format }} {{ m.mime }}
 {% set m = get_image_metadata(path="nope.png", allow_missing=true) %}missing {% if m %}found{% else %}null{% endif %}
 "#;
 
@@ -46,6 +47,7 @@ fn site() -> tempfile::TempDir {
     write(root, "static/photo.png", &image_bytes(300, 380, image::ImageFormat::Png));
     write(root, "content/blog/_index.md", b"+++\ntitle = \"blog\"\n+++\n");
     write(root, "templates/section.html", b"{{ section.title }}");
+    write(root, "static/logo.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 32\"></svg>");
     write(root, "content/blog/pic.jpg", &image_bytes(80, 40, image::ImageFormat::Jpeg));
     dir
 }
@@ -87,6 +89,7 @@ fn every_op_answers_zolas_size_and_the_files_are_made() {
         "webp 40x20 https://example.org/processed_images/pic.",
         "meta 300x380 png image/png",
         "meta 80x40 jpg image/jpeg",
+        "meta 64x32 svg text/svg+xml",
         "missing null",
     ] {
         assert!(html.contains(line), "{line:?} in {html}");
