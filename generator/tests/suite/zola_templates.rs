@@ -78,3 +78,71 @@ fn zolas_built_in_templates_can_be_included_and_rss_feeds_render() {
     assert!(rss.contains("<pubDate>Wed, 09 Dec 2026 00:00:00 +0800</pubDate>"), "{rss}");
     assert!(rss.contains("<link>https://example.cn/p/</link>"), "{rss}");
 }
+
+#[test]
+fn get_hash_load_data_and_taxonomy_terms_answer_as_in_zola() {
+    let (_dir, built) = site(&[
+        (
+            "config.toml",
+            "base_url = \"https://example.cn\"\ntitle = \"测试\"\ntheme = \"t\"\ntaxonomies = [{ name = \"tags\" }]\n",
+        ),
+        INDEX,
+        ("themes/t/templates/page.html", "{{ page.content | safe }}"),
+        ("themes/t/templates/taxonomy_list.html", ""),
+        ("themes/t/templates/taxonomy_single.html", ""),
+        ("themes/t/static/theme-data.yaml", "from: theme\n"),
+        ("static/data/site.json", "{\"from\": \"static\"}"),
+        ("content/data.toml", "from = \"content\"\n"),
+        ("content/p.md", "+++\ntitle = \"文章\"\n[taxonomies]\ntags = [\"党史\"]\n+++\n正文\n"),
+        (
+            "templates/index.html",
+            concat!(
+                "{{ get_hash(literal=\"abc\", sha_type=256, base64=false) }}|",
+                "{{ get_hash(literal=\"abc\") }}|",
+                "{{ get_hash(path=\"data/site.json\", sha_type=512) | length }}|",
+                "{% set y = load_data(literal=\"a: [1, 2]\", format=\"yaml\") %}{{ y.a | length }}|",
+                "{% set v = load_data(literal=\"x = 1\", format=\"toml\") %}{{ v.x }}|",
+                "{% set v = load_data(path=\"theme-data.yaml\") %}{{ v.from }}|",
+                "{% set v = load_data(path=\"data/site.json\") %}{{ v.from }}|",
+                "{% set v = load_data(path=\"@/data.toml\") %}{{ v.from }}|",
+                "{% set v = load_data(path=\"data.toml\") %}{{ v.from }}|",
+                "{% set v = load_data(path=\"no-such.toml\", required=false) %}{{ v | json_encode }}|",
+                "{% set t = get_taxonomy_term(kind=\"tags\", term=\"党史\") %}{{ t.name }} {{ t.pages | length }} {{ t.pages[0].title }}|",
+                "{% set v = get_taxonomy_term(kind=\"tags\", term=\"无\", required=false) %}{{ v | json_encode }}|",
+                "{% set v = get_taxonomy_term(kind=\"none\", term=\"无\", required=false) %}{{ v | json_encode }}",
+            ),
+        ),
+    ]);
+    assert_eq!(
+        text(&built, "index.html"),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad|\
+         ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn|88|2|1|theme|static|content|content|null|党史 1 文章|null|null"
+    );
+}
+
+#[test]
+fn zolas_filters_work_in_templates() {
+    let (_dir, built) = site(&[
+        CONFIG,
+        INDEX,
+        (
+            "templates/index.html",
+            "{{ \"党支部\" | base64_encode }}|{{ \"5YWa5pSv6YOo\" | base64_decode }}|{{ \"a1b22\" | regex_replace(pattern=\"[0-9]+\", rep=\"#\") }}|{{ \"**强**\" | markdown(inline=true) | safe }}|{{ [1, \"二\"] | json_encode | safe }}|{{ 3 | as_str }}",
+        ),
+    ]);
+    assert_eq!(text(&built, "index.html"), "5YWa5pSv6YOo|党支部|a#b#|<strong>强</strong>|[1,\"二\"]|3");
+}
+
+#[test]
+fn num_format_and_unreadable_formats_say_what_is_missing() {
+    let (_dir, built) = try_site(&[CONFIG, INDEX, ("templates/index.html", "{{ 1000 | num_format }}")]);
+    let e = built.err().unwrap();
+    assert!(e.contains("num_format") && e.contains("not implemented"), "{e}");
+    let (_dir, built) = try_site(&[
+        CONFIG,
+        INDEX,
+        ("templates/index.html", "{{ load_data(literal=\"<a/>\", format=\"xml\") }}"),
+    ]);
+    let e = built.err().unwrap();
+    assert!(e.contains("cannot read the format `xml`"), "{e}");
+}
