@@ -146,3 +146,26 @@ fn num_format_and_unreadable_formats_say_what_is_missing() {
     let e = built.err().unwrap();
     assert!(e.contains("cannot read the format `xml`"), "{e}");
 }
+
+#[test]
+fn sections_show_their_pagination_and_transparency_and_assets_are_paths_below_content() {
+    let (_dir, built) = site(&[
+        CONFIG,
+        INDEX,
+        ("templates/index.html", ""),
+        (
+            "templates/section.html",
+            "{{ section.paginate_by | json_encode }} {{ section.paginate_reversed }} {{ section.transparent }} {{ section.draft }} {{ section.assets | json_encode | safe }}",
+        ),
+        ("templates/page.html", "{{ page.assets | json_encode | safe }}"),
+        ("content/news/_index.md", "+++\ntitle = \"新闻\"\ntransparent = true\n+++\n"),
+        ("content/news/logo.png", "png"),
+        ("content/news/a/index.md", "+++\ntitle = \"甲\"\n+++\n正文\n"),
+        ("content/news/a/img/x.png", "png"),
+        ("content/list/_index.md", "+++\ntitle = \"列表\"\npaginate_by = 5\npaginate_reversed = true\n+++\n"),
+        ("content/list/b.md", "+++\ntitle = \"乙\"\n+++\n正文\n"),
+    ]);
+    assert_eq!(text(&built, "news/index.html"), "null false true false [\"/news/logo.png\"]");
+    assert_eq!(text(&built, "list/index.html"), "5 true false false []");
+    assert_eq!(text(&built, "news/a/index.html"), "[\"/news/a/img/x.png\"]");
+}
