@@ -127,11 +127,3 @@ pub fn data_format_not_supported(format: &str) -> Text {
         ),
     )
 }
-
-/// A filter of Zola's that zhibu does not have yet.
-pub fn filter_not_implemented(name: &str) -> Text {
-    Text::new(
-        format!("the filter `{name}` of Zola is not implemented in zhibu yet"),
-        format!("zhibu 还没有实现 Zola 的过滤器 `{name}`"),
-    )
-}

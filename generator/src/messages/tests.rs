@@ -157,7 +157,6 @@ fn every_message() -> Vec<(&'static str, Text)> {
         data_not_csv("record 2 has 3 fields, the header has 2"),
         data_not_yaml("mapping values are not allowed in this context at line 2 column 5"),
         data_format_not_supported("xml"),
-        filter_not_implemented("num_format"),
         // catalog
         not_a_table("signin"),
         table_unknown_key("review", "colour", &["id", "year", "opens", "closes"]),

@@ -1,6 +1,6 @@
 //! Filters zhibu adds to tera's: `zh_date` (2026年12月9日) and Zola's `base64_encode`,
-//! `base64_decode`, `regex_replace`; Zola's `num_format` is an error saying it is not
-//! implemented. `markdown`, which needs the site, is registered with the functions.
+//! `base64_decode`, `regex_replace`. `markdown` and `num_format`, which need the site's
+//! config, are registered with the functions.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,9 +16,28 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("regex_replace", move |value: &Value, args: &HashMap<String, Value>| {
         regex_replace(&compiled, value, args)
     });
-    tera.register_filter("num_format", |_: &Value, _: &HashMap<String, Value>| {
-        Err(tera::Error::msg(crate::messages::filter_not_implemented("num_format").to_string()))
-    });
+}
+
+/// `{{ 1234567 | num_format }}` → `1,234,567`: an integer with the thousands separators of
+/// `locale` (else the site's `default_language`), as Zola's `num_format`. A language with a
+/// region zhibu's locale table lacks (`zh-CN`) falls back to its language (`zh`).
+pub fn num_format(
+    value: &Value,
+    args: &HashMap<String, Value>,
+    default_language: &str,
+) -> tera::Result<Value> {
+    use num_format::ToFormattedString as _;
+    let n = value
+        .as_i64()
+        .ok_or_else(|| tera::Error::msg(format!("num_format expects an integer, got {value}")))?;
+    let name = match args.get("locale") {
+        Some(v) => v.as_str().ok_or_else(|| tera::Error::msg("num_format: `locale` must be a string"))?,
+        None => default_language,
+    };
+    let locale = num_format::Locale::from_name(name)
+        .or_else(|_| num_format::Locale::from_name(name.split(['-', '_']).next().unwrap_or(name)))
+        .map_err(|_| tera::Error::msg(format!("num_format: `{name}` is not a locale")))?;
+    Ok(Value::String(n.to_formatted_string(&locale)))
 }
 
 fn string<'a>(value: &'a Value, filter: &str) -> tera::Result<&'a str> {
@@ -132,6 +151,16 @@ mod tests {
         assert_eq!(out.unwrap(), "09/12/2026");
         let bad = regex_replace(&cache, &Value::from("x"), &args("(", "")).unwrap_err();
         assert!(bad.to_string().contains("not a valid regex"), "{bad}");
+    }
+
+    #[test]
+    fn num_format_groups_by_locale() {
+        let locale = |l: &str| HashMap::from([("locale".to_string(), Value::from(l))]);
+        assert_eq!(num_format(&Value::from(1234567), &HashMap::new(), "zh-CN").unwrap(), "1,234,567");
+        assert_eq!(num_format(&Value::from(1234567), &locale("de"), "en").unwrap(), "1.234.567");
+        assert_eq!(num_format(&Value::from(-1000), &HashMap::new(), "en").unwrap(), "-1,000");
+        assert!(num_format(&Value::from(1), &locale("xx-nowhere"), "en").is_err());
+        assert!(num_format(&Value::from("1"), &HashMap::new(), "en").is_err());
     }
 
     #[test]

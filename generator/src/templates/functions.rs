@@ -139,6 +139,11 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
         }
     });
 
+    let language = data.config.default_language.clone();
+    tera.register_filter("num_format", move |value: &Value, args: &HashMap<String, Value>| {
+        super::filters::num_format(value, args, &language)
+    });
+
     tera.register_function("qr_svg", |args: &HashMap<String, Value>| {
         let text = arg(args, "text", "qr_svg")?;
         let label = args.get("label").and_then(Value::as_str).unwrap_or("二维码");

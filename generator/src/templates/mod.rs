@@ -45,6 +45,8 @@ pub struct Templates {
     /// `p.extra.share`; not `config.extra.…`), for the message about such a key written outside
     /// `[extra]`.
     pub extra_keys: BTreeSet<String>,
+    /// How many of `sources` are second names (`<theme>/templates/…`, `__zola_builtins/…`).
+    pub second_names: usize,
 }
 
 impl Templates {
@@ -122,10 +124,14 @@ impl Templates {
         if !problems.is_empty() {
             return Err(problems.into_error());
         }
+        let mut second_names = 0;
         for (name, file) in aliases {
             // A site file named like a theme's second name (`templates/hyde/templates/x.html`)
             // is the site's own.
-            files.entry(name).or_insert(file);
+            if let std::collections::btree_map::Entry::Vacant(e) = files.entry(name) {
+                e.insert(file);
+                second_names += 1;
+            }
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
@@ -146,7 +152,12 @@ impl Templates {
             // Inheritance problems: a missing parent, a missing macro file.
             return Err(Problem::new(messages::templates_error(&chain(&e))).into());
         }
-        Ok(Templates { tera, sources, fingerprint, extra_keys })
+        Ok(Templates { tera, sources, fingerprint, extra_keys, second_names })
+    }
+
+    /// How many templates there are, each file once (not its second name).
+    pub fn count(&self) -> usize {
+        self.sources.len() - self.second_names
     }
 
     pub fn has(&self, name: &str) -> bool {

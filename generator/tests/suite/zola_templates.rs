@@ -134,10 +134,13 @@ fn zolas_filters_work_in_templates() {
 }
 
 #[test]
-fn num_format_and_unreadable_formats_say_what_is_missing() {
-    let (_dir, built) = try_site(&[CONFIG, INDEX, ("templates/index.html", "{{ 1000 | num_format }}")]);
-    let e = built.err().unwrap();
-    assert!(e.contains("num_format") && e.contains("not implemented"), "{e}");
+fn num_format_groups_digits_and_unreadable_formats_say_so() {
+    let (_dir, built) = site(&[
+        CONFIG,
+        INDEX,
+        ("templates/index.html", "{{ 1234567 | num_format }}|{{ 1234567 | num_format(locale=\"de\") }}"),
+    ]);
+    assert_eq!(text(&built, "index.html"), "1,234,567|1.234.567");
     let (_dir, built) = try_site(&[
         CONFIG,
         INDEX,
