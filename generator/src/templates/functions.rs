@@ -189,10 +189,22 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
         let bytes = match (path, literal) {
             (Some(path), None) => {
                 mark_site_read();
-                let file = find_data_file(&d.root, d.config.theme.as_deref(), path)
-                    .ok_or_else(|| tera::Error::msg(format!("get_hash: there is no file `{path}`")))?;
-                std::fs::read(&file)
-                    .map_err(|e| tera::Error::msg(format!("get_hash: cannot read `{path}`: {e}")))?
+                // Zola's order, with the CSS compiled from sass/ standing for the output folder
+                // (`integrity="sha384-{{ get_hash(path='main.css') }}"`): the site, its static/
+                // and content/, the compiled CSS, the theme's static/.
+                let compiled = d.sass_css.get(path.trim_start_matches('/'));
+                match (find_data_file(&d.root, None, path), compiled) {
+                    (None, Some(css)) => css.clone(),
+                    (found, _) => {
+                        let file = found
+                            .or_else(|| find_data_file(&d.root, d.config.theme.as_deref(), path))
+                            .ok_or_else(|| {
+                                tera::Error::msg(format!("get_hash: there is no file `{path}`"))
+                            })?;
+                        std::fs::read(&file)
+                            .map_err(|e| tera::Error::msg(format!("get_hash: cannot read `{path}`: {e}")))?
+                    }
+                }
             }
             (None, Some(literal)) => literal.as_bytes().to_vec(),
             _ => return Err(tera::Error::msg("get_hash: give one of `path` or `literal`")),

@@ -172,3 +172,17 @@ fn sections_show_their_pagination_and_transparency_and_assets_are_paths_below_co
     assert_eq!(text(&built, "list/index.html"), "5 true false false []");
     assert_eq!(text(&built, "news/a/index.html"), "[\"/news/a/img/x.png\"]");
 }
+
+#[test]
+fn get_hash_of_compiled_css_is_the_hash_of_the_file_written() {
+    use sha2::Digest as _;
+    let (_dir, built) = site(&[
+        ("config.toml", "base_url = \"https://example.cn\"\ntitle = \"测试\"\ncompile_sass = true\n"),
+        INDEX,
+        ("sass/main.scss", ".a { b { color: red; } }\n"),
+        ("templates/index.html", "{{ get_hash(path=\"main.css\", sha_type=256, base64=false) }}"),
+    ]);
+    let css = text(&built, "main.css");
+    let expected: String = sha2::Sha256::digest(css.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(text(&built, "index.html"), expected);
+}
