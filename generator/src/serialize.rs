@@ -51,7 +51,7 @@ fn colocated(file_content_path: &str) -> String {
 
 fn asset_urls(content_path: &str, dir: Option<&std::path::Path>, assets: &[std::path::PathBuf]) -> Value {
     // Zola's shape: the asset's path below `content/`, with a leading `/`
-    // (`/blog/post/img/x.png`), ready for `get_url(path=…)` and `resize_image(path=…)`.
+    // (`/blog/post/img/x.png`), ready for `get_url(path=…)`.
     let folder = content_path.rsplit_once('/').map(|(d, _)| format!("/{d}/")).unwrap_or_else(|| "/".into());
     Value::Array(
         assets

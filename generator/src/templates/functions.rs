@@ -251,7 +251,7 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
                 }
                 load_data(&d.root, d.config.theme.as_deref(), path, format)?
             }
-            (None, Some(literal)) => parse_data("literal", literal, format.unwrap_or("plain"))?,
+            (None, Some(literal)) => parse_data("load_data(literal=…)", literal, format.unwrap_or("plain"))?,
             (None, None) => Value::Null,
         };
         if let Ok(mut c) = cache.lock() {
