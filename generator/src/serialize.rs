@@ -49,17 +49,15 @@ fn colocated(file_content_path: &str) -> String {
     }
 }
 
-fn asset_urls(
-    data: &SiteData,
-    path: &str,
-    dir: Option<&std::path::Path>,
-    assets: &[std::path::PathBuf],
-) -> Value {
+fn asset_urls(content_path: &str, dir: Option<&std::path::Path>, assets: &[std::path::PathBuf]) -> Value {
+    // Zola's shape: the asset's path below `content/`, with a leading `/`
+    // (`/blog/post/img/x.png`), ready for `get_url(path=…)`.
+    let folder = content_path.rsplit_once('/').map(|(d, _)| format!("/{d}/")).unwrap_or_else(|| "/".into());
     Value::Array(
         assets
             .iter()
             .map(|a| crate::content::asset_path(dir, a))
-            .map(|n| Value::String(data.config.make_permalink(&format!("{path}{n}"))))
+            .map(|n| Value::String(format!("{folder}{n}")))
             .collect(),
     )
 }
@@ -132,7 +130,7 @@ pub fn page(data: &SiteData, idx: usize, mode: Mode) -> Value {
     let stats = rendered.map(|r| r.stats).unwrap_or_default();
     m.insert("word_count".into(), Value::from(stats.word_count()));
     m.insert("reading_time".into(), Value::from(stats.reading_time()));
-    m.insert("assets".into(), asset_urls(data, &p.path, p.bundle_dir.as_deref(), &p.assets));
+    m.insert("assets".into(), asset_urls(&p.content_path, p.bundle_dir.as_deref(), &p.assets));
     m.insert("translations".into(), Value::Array(Vec::new()));
     m.insert("backlinks".into(), Value::Array(Vec::new()));
     let summary = rendered.and_then(|r| r.summary.clone()).map(Value::String).unwrap_or(Value::Null);
@@ -174,8 +172,12 @@ pub fn section(data: &SiteData, idx: usize, mode: Mode, with_pages: bool) -> Val
     let stats = rendered.map(|r| r.stats).unwrap_or_default();
     m.insert("word_count".into(), Value::from(stats.word_count()));
     m.insert("reading_time".into(), Value::from(stats.reading_time()));
-    m.insert("assets".into(), asset_urls(data, &s.path, s.file.parent(), &s.assets));
+    m.insert("assets".into(), asset_urls(&s.content_path, s.file.parent(), &s.assets));
     m.insert("generate_feeds".into(), Value::Bool(s.meta.generate_feeds));
+    m.insert("transparent".into(), Value::Bool(s.meta.transparent));
+    m.insert("draft".into(), Value::Bool(s.meta.draft));
+    m.insert("paginate_by".into(), s.meta.paginate_by.map(Value::from).unwrap_or(Value::Null));
+    m.insert("paginate_reversed".into(), Value::Bool(s.meta.paginate_reversed));
     m.insert("translations".into(), Value::Array(Vec::new()));
     m.insert("backlinks".into(), Value::Array(Vec::new()));
     m.insert(

@@ -227,7 +227,7 @@ fn load(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded, Build
     }
     let templates = timed(progress, Phase::Templates, || {
         let t = Templates::load(root, config.theme.as_deref());
-        let n = t.as_ref().map(|t| t.sources.len()).unwrap_or(0);
+        let n = t.as_ref().map(Templates::count).unwrap_or(0);
         (t, messages::templates_count(n))
     })?;
     let elsewhere = elsewhere(&config, &templates);

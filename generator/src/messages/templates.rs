@@ -109,3 +109,21 @@ pub fn data_not_json(detail: &str) -> Text {
 pub fn data_not_csv(detail: &str) -> Text {
     Text::new(format!("not valid CSV: {detail}"), format!("不是有效的 CSV：{detail}"))
 }
+
+/// Why a data file cannot be used: its YAML.
+pub fn data_not_yaml(detail: &str) -> Text {
+    Text::new(format!("not valid YAML: {detail}"), format!("不是有效的 YAML：{detail}"))
+}
+
+/// `load_data` asked for a format zhibu does not read (Zola's `xml` and `bibtex`, or a name that
+/// is no format).
+pub fn data_format_not_supported(format: &str) -> Text {
+    Text::new(
+        format!(
+            "`load_data` cannot read the format `{format}`: zhibu reads `toml`, `json`, `csv`, `yaml` and `plain`"
+        ),
+        format!(
+            "`load_data` 不能读取 `{format}` 格式：zhibu 能读取 `toml`、`json`、`csv`、`yaml` 和 `plain`"
+        ),
+    )
+}

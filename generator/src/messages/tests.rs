@@ -174,6 +174,8 @@ fn every_message() -> Vec<(&'static str, Text)> {
         data_not_toml(None, "invalid key"),
         data_not_json("expected value at line 1 column 1"),
         data_not_csv("record 2 has 3 fields, the header has 2"),
+        data_not_yaml("mapping values are not allowed in this context at line 2 column 5"),
+        data_format_not_supported("xml"),
         // catalog
         not_a_table("signin"),
         table_unknown_key("review", "colour", &["id", "year", "opens", "closes"]),

@@ -1,6 +1,6 @@
 //! Zola's template functions over the shared site data: `get_url`, `get_page`, `get_section`,
-//! `get_taxonomy`, `get_taxonomy_url`, `load_data`, `resize_image`, `get_image_metadata` (tera's
-//! own `now` stays).
+//! `get_taxonomy`, `get_taxonomy_url`, `get_taxonomy_term`, `get_hash`, `load_data`, `resize_image`,
+//! `get_image_metadata` (tera's own `now` stays).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -290,32 +290,148 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
         }
     });
 
+    let language = data.config.default_language.clone();
+    tera.register_filter("num_format", move |value: &Value, args: &HashMap<String, Value>| {
+        super::filters::num_format(value, args, &language)
+    });
+
     tera.register_function("qr_svg", |args: &HashMap<String, Value>| {
         let text = arg(args, "text", "qr_svg")?;
         let label = args.get("label").and_then(Value::as_str).unwrap_or("二维码");
         qr_svg(text, label).map(Value::String)
     });
 
+    let d = data.clone();
+    tera.register_function("get_taxonomy_term", move |args: &HashMap<String, Value>| {
+        mark_site_read();
+        let kind = arg(args, "kind", "get_taxonomy_term")?;
+        let name = arg(args, "term", "get_taxonomy_term")?;
+        let required = args.get("required").and_then(Value::as_bool).unwrap_or(true);
+        let include_pages = args.get("include_pages").and_then(Value::as_bool).unwrap_or(true);
+        // One language: another `lang` has no taxonomies, as in Zola for a language without them.
+        let lang_ok = args.get("lang").and_then(Value::as_str).is_none_or(|l| l == d.config.default_language);
+        let t = d.library.taxonomies.iter().position(|t| t.config.name == kind).filter(|_| lang_ok);
+        let Some(t) = t else {
+            return if required {
+                Err(tera::Error::msg(format!(
+                    "get_taxonomy_term: taxonomy `{kind}` is not declared in config.toml"
+                )))
+            } else {
+                Ok(Value::Null)
+            };
+        };
+        let tax = &d.library.taxonomies[t];
+        match tax.terms.iter().position(|term| term.name == name) {
+            Some(k) => {
+                let pages: &[usize] = if include_pages { &tax.terms[k].pages } else { &[] };
+                Ok(serialize::term(&d, t, k, pages, Mode::Link))
+            }
+            None if required => {
+                Err(tera::Error::msg(format!("get_taxonomy_term: no page has {kind} `{name}`")))
+            }
+            None => Ok(Value::Null),
+        }
+    });
+
+    let d = data.clone();
+    tera.register_function("get_hash", move |args: &HashMap<String, Value>| {
+        let path = args.get("path").and_then(Value::as_str);
+        let literal = args.get("literal").and_then(Value::as_str);
+        let bytes = match (path, literal) {
+            (Some(path), None) => {
+                mark_site_read();
+                // Zola's order, with the CSS compiled from sass/ standing for the output folder
+                // (`integrity="sha384-{{ get_hash(path='main.css') }}"`): the site, its static/
+                // and content/, the compiled CSS, the theme's static/.
+                let compiled = d.sass_css.get(path.trim_start_matches('/'));
+                match (find_data_file(&d.root, None, path), compiled) {
+                    (None, Some(css)) => css.clone(),
+                    (found, _) => {
+                        let file = found
+                            .or_else(|| find_data_file(&d.root, d.config.theme.as_deref(), path))
+                            .ok_or_else(|| {
+                                tera::Error::msg(format!("get_hash: there is no file `{path}`"))
+                            })?;
+                        std::fs::read(&file)
+                            .map_err(|e| tera::Error::msg(format!("get_hash: cannot read `{path}`: {e}")))?
+                    }
+                }
+            }
+            (None, Some(literal)) => literal.as_bytes().to_vec(),
+            _ => return Err(tera::Error::msg("get_hash: give one of `path` or `literal`")),
+        };
+        let sha_type = match args.get("sha_type") {
+            None => 384,
+            Some(v) => {
+                v.as_u64().ok_or_else(|| tera::Error::msg("get_hash: `sha_type` must be 256, 384 or 512"))?
+            }
+        };
+        let base64 = args.get("base64").and_then(Value::as_bool).unwrap_or(true);
+        hash(&bytes, sha_type, base64).map(Value::String)
+    });
+
     let d = data;
     let cache: Arc<Mutex<HashMap<String, Value>>> = Arc::default();
     tera.register_function("load_data", move |args: &HashMap<String, Value>| {
         mark_site_read();
-        let path = arg(args, "path", "load_data")?;
-        if let Some(v) = cache.lock().map_err(|_| tera::Error::msg("load_data: cache poisoned"))?.get(path) {
+        let format = args.get("format").and_then(Value::as_str);
+        let path = args.get("path").and_then(Value::as_str);
+        let literal = args.get("literal").and_then(Value::as_str);
+        if args.contains_key("url") {
+            return Err(tera::Error::msg(
+                "load_data: `url` is not supported: zhibu builds without the network; save the data in the site and give its `path`",
+            ));
+        }
+        let key = match (path, literal) {
+            (Some(p), None) => format!("path\0{}\0{p}", format.unwrap_or("")),
+            (None, Some(l)) => format!("literal\0{}\0{l}", format.unwrap_or("")),
+            _ => return Err(tera::Error::msg("load_data: give one of `path` or `literal`")),
+        };
+        if let Some(v) = cache.lock().map_err(|_| tera::Error::msg("load_data: cache poisoned"))?.get(&key) {
             return Ok(v.clone());
         }
-        let format = args.get("format").and_then(Value::as_str);
-        // Zola's `required = false`: a missing file is `null` instead of an error.
-        let optional = args.get("required").and_then(Value::as_bool) == Some(false);
-        if optional && !d.root.join(path.trim_start_matches('/')).is_file() && !path.contains("..") {
-            return Ok(Value::Null);
-        }
-        let value = load_data(&d.root, path, format)?;
+        let value = match (path, literal) {
+            (Some(path), _) => {
+                // Zola's `required = false`: a missing file is `null` instead of an error.
+                let optional = args.get("required").and_then(Value::as_bool) == Some(false);
+                if optional
+                    && !path.contains("..")
+                    && find_data_file(&d.root, d.config.theme.as_deref(), path).is_none()
+                {
+                    return Ok(Value::Null);
+                }
+                load_data(&d.root, d.config.theme.as_deref(), path, format)?
+            }
+            (None, Some(literal)) => parse_data("load_data(literal=…)", literal, format.unwrap_or("plain"))?,
+            (None, None) => Value::Null,
+        };
         if let Ok(mut c) = cache.lock() {
-            c.insert(path.to_string(), value.clone());
+            c.insert(key, value.clone());
         }
         Ok(value)
     });
+}
+
+/// The SHA-2 digest (`sha_type` 256, 384 or 512) of `bytes`, in base64 or lower-case hex, as
+/// Zola's `get_hash` gives it.
+pub fn hash(bytes: &[u8], sha_type: u64, base64: bool) -> tera::Result<String> {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let digest: Vec<u8> = match sha_type {
+        256 => sha2::Sha256::digest(bytes).to_vec(),
+        384 => sha2::Sha384::digest(bytes).to_vec(),
+        512 => sha2::Sha512::digest(bytes).to_vec(),
+        other => {
+            return Err(tera::Error::msg(format!(
+                "get_hash: `sha_type` must be 256, 384 or 512, not {other}"
+            )));
+        }
+    };
+    Ok(if base64 {
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    } else {
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    })
 }
 
 /// Markdown from a template (`{{ page.extra.note | markdown }}`): rendered like content, `@/`
@@ -441,12 +557,32 @@ pub fn closest_data_file(root: &Path, path: &str) -> Option<String> {
     Some(dir.join(found).to_string_lossy().replace('\\', "/"))
 }
 
-/// Reads a data file relative to the site root: TOML, JSON, CSV or plain text.
-pub fn load_data(root: &Path, path: &str, format: Option<&str>) -> tera::Result<Value> {
+/// Where the file a template names (`load_data`, `get_hash`) is, searched as Zola 0.22 does:
+/// from the site root, then in `static/`, `content/` and the theme's `static/`; `@/x` is
+/// `content/x` and a leading `/` is dropped. `None` when there is none (or the path leaves the
+/// site).
+pub fn find_data_file(root: &Path, theme: Option<&str>, path: &str) -> Option<std::path::PathBuf> {
+    if path.contains("..") {
+        return None;
+    }
+    let rel = match path.strip_prefix("@/") {
+        Some(rest) => format!("content/{rest}"),
+        None => path.trim_start_matches('/').to_string(),
+    };
+    let mut dirs = vec![root.to_path_buf(), root.join("static"), root.join("content")];
+    if let Some(theme) = theme {
+        dirs.push(root.join("themes").join(theme).join("static"));
+    }
+    dirs.into_iter().map(|d| d.join(&rel)).find(|f| f.is_file())
+}
+
+/// Reads a data file (found by [`find_data_file`]): TOML, JSON, CSV, YAML or plain text, by
+/// `format` or else by the file's extension.
+pub fn load_data(root: &Path, theme: Option<&str>, path: &str, format: Option<&str>) -> tera::Result<Value> {
     if path.contains("..") {
         return Err(tera::Error::msg(format!("load_data: `{path}` must stay inside the site")));
     }
-    let file = root.join(path.trim_start_matches('/'));
+    let file = find_data_file(root, theme, path).unwrap_or_else(|| root.join(path.trim_start_matches('/')));
     let text = std::fs::read_to_string(&file).map_err(|e| {
         let missing = e.kind() == std::io::ErrorKind::NotFound;
         DataFileError::error(
@@ -459,19 +595,35 @@ pub fn load_data(root: &Path, path: &str, format: Option<&str>) -> tera::Result<
             },
         )
     })?;
-    let format = format.map(str::to_string).unwrap_or_else(|| {
-        Path::new(path).extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default()
-    });
-    match format.as_str() {
-        "toml" => toml::from_str::<toml::Value>(&text).map(|v| serialize::toml_to_json(&v)).map_err(|e| {
-            let at = crate::strict_toml::error_position(&text, &e);
+    let known = |f: &str| matches!(f, "toml" | "json" | "csv" | "yaml" | "yml" | "xml" | "bibtex" | "plain");
+    let format = match format {
+        Some(f) => f.to_string(),
+        // As in Zola, a file whose extension names no data format is text.
+        None => Path::new(path)
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .filter(|e| known(e))
+            .unwrap_or_else(|| "plain".into()),
+    };
+    let format = format.as_str();
+    parse_data(path, &text, format)
+}
+
+/// Data in `format` (as `load_data`'s `format` names it), `path` naming it in messages.
+fn parse_data(path: &str, text: &str, format: &str) -> tera::Result<Value> {
+    match format {
+        "toml" => toml::from_str::<toml::Value>(text).map(|v| serialize::toml_to_json(&v)).map_err(|e| {
+            let at = crate::strict_toml::error_position(text, &e);
             DataFileError::error(path, false, crate::messages::data_not_toml(at, e.message().trim()))
         }),
-        "json" => serde_json::from_str(&text)
+        "json" => serde_json::from_str(text)
             .map_err(|e| DataFileError::error(path, false, crate::messages::data_not_json(&e.to_string()))),
-        "csv" => parse_csv(&text)
+        "csv" => parse_csv(text)
             .map_err(|why| DataFileError::error(path, false, crate::messages::data_not_csv(&why))),
-        _ => Ok(Value::String(text)),
+        "yaml" | "yml" => serde_yaml_ng::from_str::<Value>(text)
+            .map_err(|e| DataFileError::error(path, false, crate::messages::data_not_yaml(&e.to_string()))),
+        "plain" => Ok(Value::String(text.to_string())),
+        other => Err(DataFileError::error(path, false, crate::messages::data_format_not_supported(other))),
     }
 }
 
@@ -543,6 +695,6 @@ mod tests {
 
     #[test]
     fn load_data_refuses_to_leave_the_site() {
-        assert!(load_data(Path::new("/tmp"), "../etc/passwd", None).is_err());
+        assert!(load_data(Path::new("/tmp"), None, "../etc/passwd", None).is_err());
     }
 }

@@ -1,6 +1,11 @@
 //! Tera templates: zhibu's built-ins, then the theme's `themes/<name>/templates/`, then the
 //! site's `templates/`, each overriding the one before file by file. Parsed once per build (and
 //! once per template change under `serve`).
+//!
+//! As in Zola, every theme template is also registered as `<theme>/templates/<name>`, so a site
+//! template can extend or include the theme's file it replaces
+//! (`{% extends "hyde/templates/page.html" %}`), and every built-in is also registered as
+//! `__zola_builtins/<name>`, Zola's name for its own.
 
 pub mod filters;
 pub mod functions;
@@ -19,7 +24,14 @@ const BUILTINS: &[(&str, &str)] = &[
     ("robots.txt", include_str!("builtin/robots.txt")),
     ("404.html", include_str!("builtin/404.html")),
     ("internal/alias.html", include_str!("builtin/internal/alias.html")),
+    ("rss.xml", include_str!("builtin/rss.xml")),
+    ("split_sitemap_index.xml", include_str!("builtin/split_sitemap_index.xml")),
+    ("anchor-link.html", include_str!("builtin/anchor-link.html")),
+    ("summary-cutoff.html", include_str!("builtin/summary-cutoff.html")),
 ];
+
+/// The prefix Zola registers its built-in templates under.
+const BUILTIN_PREFIX: &str = "__zola_builtins/";
 
 /// Parsed templates and where each came from (for messages).
 #[derive(Clone)]
@@ -33,26 +45,33 @@ pub struct Templates {
     /// `p.extra.share`; not `config.extra.…`), for the message about such a key written outside
     /// `[extra]`.
     pub extra_keys: BTreeSet<String>,
+    /// How many of `sources` are second names (`<theme>/templates/…`, `__zola_builtins/…`).
+    pub second_names: usize,
 }
 
 impl Templates {
     /// Loads and parses every template, reporting every syntax error at once.
     pub fn load(root: &Path, theme: Option<&str>) -> Result<Templates, BuildError> {
         let mut files: BTreeMap<String, (Option<PathBuf>, String)> = BTreeMap::new();
+        // Second names of files (`hyde/templates/page.html`, `__zola_builtins/atom.xml`), added
+        // after the syntax check so a mistake is reported once.
+        let mut aliases: BTreeMap<String, (Option<PathBuf>, String)> = BTreeMap::new();
         for (name, text) in BUILTINS {
             files.insert((*name).to_string(), (None, (*text).to_string()));
+            aliases.insert(format!("{BUILTIN_PREFIX}{name}"), (None, (*text).to_string()));
         }
         let mut problems = Problems::default();
-        let mut dirs = Vec::new();
+        // Each folder with the prefix of its files' second names.
+        let mut dirs: Vec<(PathBuf, Option<String>)> = Vec::new();
         if let Some(theme) = theme {
             let dir = root.join("themes").join(theme);
             if !dir.is_dir() {
                 return Err(Problem::in_file("config.toml", messages::theme_not_found(theme)).into());
             }
-            dirs.push(dir.join("templates"));
+            dirs.push((dir.join("templates"), Some(format!("{theme}/templates/"))));
         }
-        dirs.push(root.join("templates"));
-        for dir in dirs {
+        dirs.push((root.join("templates"), None));
+        for (dir, alias_prefix) in dirs {
             if !dir.is_dir() {
                 continue;
             }
@@ -79,6 +98,9 @@ impl Templates {
                 let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
                 match std::fs::read_to_string(entry.path()) {
                     Ok(text) => {
+                        if let Some(prefix) = &alias_prefix {
+                            aliases.insert(format!("{prefix}{name}"), (Some(rel.clone()), text.clone()));
+                        }
                         files.insert(name, (Some(rel), text));
                     }
                     Err(e) => {
@@ -102,6 +124,15 @@ impl Templates {
         if !problems.is_empty() {
             return Err(problems.into_error());
         }
+        let mut second_names = 0;
+        for (name, file) in aliases {
+            // A site file named like a theme's second name (`templates/hyde/templates/x.html`)
+            // is the site's own.
+            if let std::collections::btree_map::Entry::Vacant(e) = files.entry(name) {
+                e.insert(file);
+                second_names += 1;
+            }
+        }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         tera.set_escape_fn(escape_html);
@@ -121,7 +152,12 @@ impl Templates {
             // Inheritance problems: a missing parent, a missing macro file.
             return Err(Problem::new(messages::templates_error(&chain(&e))).into());
         }
-        Ok(Templates { tera, sources, fingerprint, extra_keys })
+        Ok(Templates { tera, sources, fingerprint, extra_keys, second_names })
+    }
+
+    /// How many templates there are, each file once (not its second name).
+    pub fn count(&self) -> usize {
+        self.sources.len() - self.second_names
     }
 
     pub fn has(&self, name: &str) -> bool {

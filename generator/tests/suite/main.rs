@@ -8,3 +8,4 @@ mod properties;
 mod sass;
 mod zola_compat;
 mod zola_markdown;
+mod zola_templates;
