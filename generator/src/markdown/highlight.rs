@@ -34,11 +34,31 @@ fn extra_syntaxes() -> &'static SyntaxSet {
     })
 }
 
+/// Languages Zola 0.22's grammars know and syntect's do not, highlighted with the nearest
+/// grammar syntect has (or as plain text), so a Zola site's `error_on_missing_language` passes
+/// where it passes for Zola.
+const NEAREST: &[(&str, &str)] = &[
+    ("plain", "txt"),
+    ("text", "txt"),
+    ("csv", "txt"),
+    ("scss", "css"),
+    ("sass", "css"),
+    ("jinja", "html"),
+    ("jinja2", "html"),
+    ("j2", "html"),
+    ("tera", "html"),
+    ("ts", "js"),
+    ("typescript", "js"),
+    ("tsx", "js"),
+    ("dockerfile", "sh"),
+];
+
 /// Highlights `code` written in `lang`. `None` when the language is unknown.
 pub fn highlight(code: &str, lang: &str) -> Option<String> {
+    let token = NEAREST.iter().find(|(name, _)| name.eq_ignore_ascii_case(lang)).map_or(lang, |(_, n)| n);
     let (set, syntax) = [syntaxes(), extra_syntaxes()]
         .into_iter()
-        .find_map(|set| set.find_syntax_by_token(lang).map(|syntax| (set, syntax)))?;
+        .find_map(|set| set.find_syntax_by_token(token).map(|syntax| (set, syntax)))?;
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
     for line in LinesWithEndings::from(code) {
         generator.parse_html_for_line_which_includes_newline(line).ok()?;
@@ -81,6 +101,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn languages_zola_knows_get_the_nearest_grammar() {
+        for lang in ["plain", "scss", "jinja", "tera", "ts", "Dockerfile", "csv"] {
+            assert!(highlight("a { b: c }\n", lang).is_some(), "{lang}");
+        }
+        assert!(highlight("$x: 1;\n", "scss").unwrap().contains("class=\"z-"), "scss as CSS");
     }
 
     #[test]
