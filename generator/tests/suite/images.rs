@@ -5,16 +5,10 @@
 
 #![allow(clippy::unwrap_used)] // a panic is a test's failure report
 
-use std::path::Path;
+use zhibu_generator::Silent;
+use zhibu_generator::site::{Built, Cache, build, build_cached};
 
-use zhibu_generator::site::{Body, Built, Cache, build, build_cached};
-use zhibu_generator::{BuildOptions, Silent};
-
-fn write(root: &Path, rel: &str, bytes: &[u8]) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, bytes).unwrap();
-}
+use super::fixture::{bytes, options, write};
 
 /// An image of `w`×`h` in `format`, made here.
 fn image_bytes(w: u32, h: u32, format: image::ImageFormat) -> Vec<u8> {
@@ -44,23 +38,12 @@ fn site() -> tempfile::TempDir {
     write(root, "config.toml", b"base_url = \"https://example.org\"\ntitle = \"t\"\n");
     write(root, "content/_index.md", b"+++\ntitle = \"home\"\n+++\nhi\n");
     write(root, "templates/index.html", INDEX.as_bytes());
-    write(root, "static/photo.png", &image_bytes(300, 380, image::ImageFormat::Png));
+    write(root, "static/photo.png", image_bytes(300, 380, image::ImageFormat::Png));
     write(root, "content/blog/_index.md", b"+++\ntitle = \"blog\"\n+++\n");
     write(root, "templates/section.html", b"{{ section.title }}");
     write(root, "static/logo.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 32\"></svg>");
-    write(root, "content/blog/pic.jpg", &image_bytes(80, 40, image::ImageFormat::Jpeg));
+    write(root, "content/blog/pic.jpg", image_bytes(80, 40, image::ImageFormat::Jpeg));
     dir
-}
-
-fn options(root: &Path) -> BuildOptions {
-    BuildOptions { root: root.to_path_buf(), ..Default::default() }
-}
-
-fn bytes(built: &Built, path: &str) -> Option<Vec<u8>> {
-    built.files.iter().find(|f| f.path == path).map(|f| match &f.body {
-        Body::Bytes(b) => b.clone(),
-        Body::Copy(p) => std::fs::read(p).unwrap(),
-    })
 }
 
 fn index(built: &Built) -> String {
@@ -146,7 +129,7 @@ fn names_and_bytes_are_the_same_on_every_build_and_from_the_caches() {
 fn a_changed_source_gets_a_new_name() {
     let dir = site();
     let first = build(&options(dir.path()), &Silent).unwrap();
-    write(dir.path(), "static/photo.png", &image_bytes(300, 381, image::ImageFormat::Png));
+    write(dir.path(), "static/photo.png", image_bytes(300, 381, image::ImageFormat::Png));
     let second = build(&options(dir.path()), &Silent).unwrap();
     let names = |b: &Built| {
         processed(b).into_iter().map(|f| f.0).filter(|n| n.contains("photo.")).collect::<Vec<_>>()

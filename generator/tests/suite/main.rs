@@ -2,6 +2,7 @@
 //! Sass compiled as Zola does, Zola 0.22 sites built as they are, and property tests of every
 //! parser that reads an editor's files.
 
+mod fixture;
 mod images;
 mod incremental;
 mod properties;

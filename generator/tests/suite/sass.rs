@@ -6,14 +6,10 @@
 
 use std::path::Path;
 
-use zhibu_generator::site::{Body, Built, build, short_hash};
-use zhibu_generator::{BuildOptions, Silent};
+use zhibu_generator::site::{build, short_hash};
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
+use super::fixture::{bytes as file, options, text, write};
+use zhibu_generator::Silent;
 
 /// A site with a theme: the theme has `sass/theme.scss` and `sass/main.scss`, the site has
 /// `sass/main.scss` (over the theme's), a partial and a nested file.
@@ -23,7 +19,7 @@ fn site(compile_sass: bool) -> tempfile::TempDir {
     write(
         root,
         "config.toml",
-        &format!(
+        format!(
             "base_url = \"https://example.org\"\ntitle = \"t\"\ntheme = \"plain\"\ncompile_sass = {compile_sass}\n"
         ),
     );
@@ -39,28 +35,13 @@ fn site(compile_sass: bool) -> tempfile::TempDir {
     write(root, "sass/main.scss", "@import \"vars\";\n.site { a { color: $accent; } }\n");
     write(root, "sass/pages/print.sass", "@use \"../vars\" as v\n.print\n  color: v.$accent\n");
     if compile_sass {
-        write(root, "config.toml", &format!("{}[extra]\nsite_css = true\n", read(root, "config.toml")));
+        write(root, "config.toml", format!("{}[extra]\nsite_css = true\n", read(root, "config.toml")));
     }
     dir
 }
 
 fn read(root: &Path, rel: &str) -> String {
     std::fs::read_to_string(root.join(rel)).unwrap()
-}
-
-fn options(root: &Path) -> BuildOptions {
-    BuildOptions { root: root.to_path_buf(), ..Default::default() }
-}
-
-fn file(built: &Built, path: &str) -> Option<Vec<u8>> {
-    built.files.iter().find(|f| f.path == path).map(|f| match &f.body {
-        Body::Bytes(b) => b.clone(),
-        Body::Copy(p) => std::fs::read(p).unwrap(),
-    })
-}
-
-fn text(built: &Built, path: &str) -> String {
-    String::from_utf8(file(built, path).unwrap_or_else(|| panic!("no {path}"))).unwrap()
 }
 
 #[test]

@@ -3,27 +3,11 @@
 
 #![allow(clippy::unwrap_used)] // a panic is a test's failure report
 
-use std::path::Path;
-
 use zhibu_generator::config::Mode;
-use zhibu_generator::site::{Body, Built, build};
+use zhibu_generator::site::build;
+
+use super::fixture::{text as file, write};
 use zhibu_generator::{BuildOptions, Silent};
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn file<'a>(built: &'a Built, path: &str) -> &'a str {
-    let f = built.files.iter().find(|f| f.path == path).unwrap_or_else(|| {
-        panic!("no {path} in {:?}", built.files.iter().map(|f| &f.path).collect::<Vec<_>>())
-    });
-    match &f.body {
-        Body::Bytes(b) => std::str::from_utf8(b).unwrap(),
-        Body::Copy(p) => panic!("{} is a copy", p.display()),
-    }
-}
 
 /// A small Zola site: only `zola.toml`, the templates a Zola site has, and a page of each kind.
 fn zola_site() -> tempfile::TempDir {

@@ -3,34 +3,20 @@
 
 #![allow(clippy::unwrap_used)] // a panic is a test's failure report
 
-use zhibu_generator::site::{Body, Built, build};
-use zhibu_generator::{BuildOptions, Silent};
+use zhibu_generator::Silent;
+use zhibu_generator::site::{Built, build};
+
+use super::fixture::{folder, options, text};
 
 fn try_site(files: &[(&str, &str)]) -> (tempfile::TempDir, Result<Built, String>) {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let file = dir.path().join(path);
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(file, text).unwrap();
-    }
-    let options = BuildOptions { root: dir.path().to_path_buf(), ..Default::default() };
-    let built = build(&options, &Silent).map_err(|e| format!("{e:?}"));
+    let dir = folder(files);
+    let built = build(&options(dir.path()), &Silent).map_err(|e| format!("{e:?}"));
     (dir, built)
 }
 
 fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, Built) {
     let (dir, built) = try_site(files);
     (dir, built.unwrap_or_else(|e| panic!("{e}")))
-}
-
-fn text(built: &Built, path: &str) -> String {
-    let file = built.files.iter().find(|f| f.path == path).unwrap_or_else(|| {
-        panic!("no {path} in {:?}", built.files.iter().map(|f| &f.path).collect::<Vec<_>>())
-    });
-    match &file.body {
-        Body::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
-        Body::Copy(p) => std::fs::read_to_string(p).unwrap(),
-    }
 }
 
 const CONFIG: (&str, &str) = ("config.toml", "base_url = \"https://example.cn\"\ntitle = \"测试\"\n");
