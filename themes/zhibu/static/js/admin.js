@@ -196,6 +196,11 @@ async function attendance(box) {
 
   async function show() {
     const event = events.find((e) => e.id === select.value);
+    // The address keeps the choice at once, before the answer (a reload or a shared link
+    // shows the same event, even while it is still being read).
+    const url = new URL(location.href);
+    url.searchParams.set("event", event.id);
+    history.replaceState(null, "", url);
     say(status, "正在读取……", "wait");
     const [d, people] = await Promise.all([api("GET", "/api/events/" + encodeURIComponent(event.id) + "/signins"), rosterOnce()]);
     const name = (id) => (people.find((m) => m.id === id) || { name: id }).name;
@@ -235,9 +240,6 @@ async function attendance(box) {
     const form = await import("./admin-confirm.js");
     form.confirmations(box, event, d.absent.map((id) => ({ id, name: name(id) })), () => show().catch((err) => failed(box, err)));
     say(status, event.onsite ? "现场活动：签到时须在活动地点附近。" : "线上活动：位置自愿提供，不影响签到。");
-    const url = new URL(location.href);
-    url.searchParams.set("event", event.id);
-    history.replaceState(null, "", url);
   }
   select.addEventListener("change", () => show().catch((err) => failed(box, err)));
   await show();
