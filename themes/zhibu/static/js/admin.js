@@ -12,7 +12,7 @@
 // points, no rankings: people are listed in roster order.
 
 import { api, toLogin, newKey, say, when } from "./api.js";
-import { el, me, refuse, failed, row, fill, full, rosterOnce } from "./admin-kit.js";
+import { el, me, refuse, failed, row, fill, full, rosterOnce, remember } from "./admin-kit.js";
 
 const LETTERS = "ABCDEFGH";
 const ACTIONS = {
@@ -198,9 +198,7 @@ async function attendance(box) {
     const event = events.find((e) => e.id === select.value);
     // The address keeps the choice at once, before the answer (a reload or a shared link
     // shows the same event, even while it is still being read).
-    const url = new URL(location.href);
-    url.searchParams.set("event", event.id);
-    history.replaceState(null, "", url);
+    remember("event", event.id);
     say(status, "正在读取……", "wait");
     const [d, people] = await Promise.all([api("GET", "/api/events/" + encodeURIComponent(event.id) + "/signins"), rosterOnce()]);
     const name = (id) => (people.find((m) => m.id === id) || { name: id }).name;
