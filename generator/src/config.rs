@@ -91,6 +91,48 @@ impl Markdown {
     }
 }
 
+/// Whether a kind of broken link fails the build or is a warning (`[link_checker]`).
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkLevel {
+    #[default]
+    Error,
+    Warn,
+}
+
+/// `[link_checker]`: Zola's keys, and zhibu's `plain_level`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default)]
+pub struct LinkChecker {
+    /// Links to other sites starting with these are not checked (`zhibu check --external`).
+    pub skip_prefixes: Vec<String>,
+    /// Anchors of links to other sites starting with these are not checked.
+    pub skip_anchor_prefixes: Vec<String>,
+    /// `@/` links and their anchors, and `#anchor` links on the same page (Zola's key).
+    pub internal_level: LinkLevel,
+    /// Links to other sites, when they are checked (Zola's key).
+    pub external_level: LinkLevel,
+    /// Content files (globs relative to `content/`) whose links are not checked.
+    pub ignored_files: Vec<String>,
+    /// zhibu's: links and images written as addresses of the site (`/guide/dues/`, `../a/`,
+    /// `poster.png`), which Zola does not check. A warning unless set to `"error"`, so a Zola site
+    /// builds as it does with Zola; the branch's site sets `"error"`.
+    pub plain_level: LinkLevel,
+}
+
+impl Default for LinkChecker {
+    fn default() -> Self {
+        LinkChecker {
+            skip_prefixes: Vec::new(),
+            skip_anchor_prefixes: Vec::new(),
+            internal_level: LinkLevel::Error,
+            external_level: LinkLevel::Error,
+            ignored_files: Vec::new(),
+            plain_level: LinkLevel::Warn,
+        }
+    }
+}
+
 /// The command a build is for, as Zola gives it to templates (`config.mode`).
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -137,6 +179,8 @@ pub struct Config {
     /// though zhibu builds one language only.
     #[serde(skip_serializing)]
     pub languages: toml::Table,
+    /// `[link_checker]`: how broken links are reported (by the link checker, links.rs).
+    pub link_checker: LinkChecker,
 }
 
 impl Default for Config {
@@ -164,6 +208,7 @@ impl Default for Config {
             compile_sass: false,
             taxonomy_root: None,
             mode: Mode::Build,
+            link_checker: LinkChecker::default(),
             languages: toml::Table::new(),
         }
     }
@@ -193,6 +238,7 @@ const IMPLEMENTED: &[&str] = &[
     "compile_sass",
     "taxonomy_root",
     "mode",
+    "link_checker",
 ];
 
 /// Zola keys that zhibu accepts but does not act on yet.
@@ -203,7 +249,6 @@ const NOT_YET: &[&str] = &[
     "hard_link_static",
     "languages",
     "translations",
-    "link_checker",
     "slugify",
     "generate_feed",
     "feed_filename",
@@ -241,6 +286,15 @@ const HIGHLIGHTING_NOT_YET: &[&str] = &["extra_grammars", "extra_themes"];
 const TAXONOMY_IMPLEMENTED: &[&str] = &["name", "paginate_by", "paginate_path", "feed", "render", "slug"];
 const TAXONOMY_NOT_YET: &[&str] = &["lang"];
 
+const LINK_CHECKER_IMPLEMENTED: &[&str] = &[
+    "skip_prefixes",
+    "skip_anchor_prefixes",
+    "internal_level",
+    "external_level",
+    "ignored_files",
+    "plain_level",
+];
+
 /// The keys of a table of config.toml, named in messages with the tables above it (`prefix`).
 const fn settings<'a>(implemented: &'a [&'a str], not_yet: &'a [&'a str], prefix: &'a str) -> Keys<'a> {
     Keys { implemented, not_yet, prefix, kind: KeyKind::Setting }
@@ -250,6 +304,7 @@ const TOP: Keys = settings(IMPLEMENTED, NOT_YET, "");
 const MARKDOWN: Keys = settings(MARKDOWN_IMPLEMENTED, MARKDOWN_NOT_YET, "markdown.");
 const HIGHLIGHTING: Keys = settings(HIGHLIGHTING_IMPLEMENTED, HIGHLIGHTING_NOT_YET, "markdown.highlighting.");
 const TAXONOMY: Keys = settings(TAXONOMY_IMPLEMENTED, TAXONOMY_NOT_YET, "taxonomies.");
+const LINK_CHECKER: Keys = settings(LINK_CHECKER_IMPLEMENTED, &[], "link_checker.");
 
 impl Config {
     /// Parses `config.toml` text. `file` names it in messages.
@@ -270,9 +325,14 @@ impl Config {
                 }
             }
         }
-        // Zola ignores keys it does not know in a taxonomy and in `[markdown.highlighting]`:
-        // a warning each here, so that a Zola site builds.
+        // Zola ignores keys it does not know in a taxonomy, `[markdown.highlighting]` and
+        // `[link_checker]`: a warning each here, so that a Zola site builds.
         let mut known = table.clone();
+        if let Some(toml::Value::Table(lc)) = known.get_mut("link_checker") {
+            let unknown = LINK_CHECKER.check_all(lc, file, line_of, &mut warnings, &Default::default());
+            warnings.extend(unknown);
+            lc.retain(|k, _| LINK_CHECKER_IMPLEMENTED.contains(&k));
+        }
         if let Some(toml::Value::Array(taxonomies)) = known.get_mut("taxonomies") {
             for t in taxonomies.iter_mut().filter_map(toml::Value::as_table_mut) {
                 let mut found = Vec::new();
@@ -328,6 +388,10 @@ impl Config {
             }
         }
         self.ignored_content_globs().map_err(|why| Problem::in_file(file, why))?;
+        for pattern in &self.link_checker.ignored_files {
+            globset::Glob::new(pattern)
+                .map_err(|e| Problem::in_file(file, messages::bad_glob(pattern, &e.to_string())))?;
+        }
         if let Some(class) = &self.markdown.external_links_class
             && class.contains(['"', '\''])
         {
@@ -346,6 +410,14 @@ impl Config {
             return format!("{base}/");
         }
         if path.starts_with('/') { format!("{base}{path}") } else { format!("{base}/{path}") }
+    }
+
+    /// The folder of the host the site is served from, from `base_url`: `/apollo` for
+    /// `https://example.github.io/apollo/`, empty for a site at the host's root.
+    pub fn base_path(&self) -> &str {
+        let url = self.base_url.trim_end_matches('/');
+        let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+        after_scheme.find('/').map_or("", |cut| &after_scheme[cut..])
     }
 
     /// `ignored_content` as a glob set matched against paths relative to `content/`.
@@ -612,7 +684,6 @@ anything = 1
         for key in [
             "`preserve_dotfiles_in_output`",
             "`ignored_static`",
-            "`link_checker`",
             "`slugify`",
             "`translations`",
             "`languages`",

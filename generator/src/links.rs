@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use crate::config::LinkLevel;
 use crate::content::{Item, Library};
 use crate::data::{Contents, SiteData};
 use crate::markdown::{Reference, Rendered};
@@ -25,11 +26,24 @@ fn headings(target: &Rendered) -> Vec<String> {
     target.heading_ids.iter().take(12).cloned().collect()
 }
 
-/// Every broken link, anchor and image of the site, with file and line. `outputs` are the paths
-/// of the files the build writes ([`crate::render::planned_outputs`]).
-pub fn check(data: &SiteData, contents: &Contents, outputs: &BTreeSet<String>) -> Vec<Problem> {
+/// Every broken link, anchor and image of the site, with file and line: the errors, then the
+/// warnings, as `[link_checker]` sorts them (`internal_level` for `@/` and `#` anchors,
+/// `plain_level` for links written as addresses). `outputs` are the paths of the files the
+/// build writes ([`crate::render::planned_outputs`]).
+pub fn check(
+    data: &SiteData,
+    contents: &Contents,
+    outputs: &BTreeSet<String>,
+) -> (Vec<Problem>, Vec<Problem>) {
     let library = &data.library;
-    let mut problems = Vec::new();
+    let levels = &data.config.link_checker;
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+    let mut report = |level: LinkLevel, problem: Problem| match level {
+        LinkLevel::Error => errors.push(problem),
+        LinkLevel::Warn => warnings.push(problem),
+    };
+    // Globs checked when the config was read; a pattern that fails here ignores nothing.
+    let ignored = ignored_files(&levels.ignored_files);
     let sources = (library.pages.iter().enumerate().map(|(i, p)| (Item::Page(i), &p.file, &p.path)))
         .zip(contents.pages.iter())
         .chain(
@@ -42,6 +56,10 @@ pub fn check(data: &SiteData, contents: &Contents, outputs: &BTreeSet<String>) -
         );
     let site = Site::new(data, contents, outputs);
     for ((item, file, path), rendered) in sources {
+        let content_path = file.strip_prefix("content").unwrap_or(file);
+        if ignored.is_match(content_path) {
+            continue;
+        }
         for link in &rendered.links {
             let Some(anchor) = &link.anchor else { continue };
             let (target, shown) = match &link.target {
@@ -59,20 +77,31 @@ pub fn check(data: &SiteData, contents: &Contents, outputs: &BTreeSet<String>) -
                 && !has_anchor(target, anchor)
             {
                 let available = headings(target);
-                problems.push(Problem::at(
-                    file,
-                    link.line,
-                    messages::broken_anchor(&format!("{shown}#{anchor}"), &available),
-                ));
+                report(
+                    levels.internal_level,
+                    Problem::at(
+                        file,
+                        link.line,
+                        messages::broken_anchor(&format!("{shown}#{anchor}"), &available),
+                    ),
+                );
             }
         }
         for reference in &rendered.references {
             if let Some(message) = site.check(item, path, reference) {
-                problems.push(Problem::at(file, reference.line, message));
+                report(levels.plain_level, Problem::at(file, reference.line, message));
             }
         }
     }
-    problems
+    (errors, warnings)
+}
+
+fn ignored_files(patterns: &[String]) -> globset::GlobSet {
+    let mut builder = globset::GlobSetBuilder::new();
+    for glob in patterns.iter().filter_map(|p| globset::Glob::new(p).ok()) {
+        builder.add(glob);
+    }
+    builder.build().unwrap_or_else(|_| globset::GlobSet::empty())
 }
 
 /// What the checks of URLs look things up in.
@@ -83,6 +112,8 @@ struct Site<'a> {
     /// Site path (`/guide/dues/`) → page or section.
     by_path: HashMap<&'a str, Item>,
     static_files: &'a std::collections::BTreeMap<String, std::path::PathBuf>,
+    /// The folder the site is served from (`/apollo`), from `base_url`; empty at the root.
+    base_path: &'a str,
 }
 
 impl<'a> Site<'a> {
@@ -91,7 +122,8 @@ impl<'a> Site<'a> {
         let mut by_path: HashMap<&str, Item> =
             library.sections.iter().enumerate().map(|(i, s)| (s.path.as_str(), Item::Section(i))).collect();
         by_path.extend(library.pages.iter().enumerate().map(|(i, p)| (p.path.as_str(), Item::Page(i))));
-        Site { library, contents, outputs, by_path, static_files: &data.static_files }
+        let base_path = data.config.base_path();
+        Site { library, contents, outputs, by_path, static_files: &data.static_files, base_path }
     }
 
     fn rendered(&self, item: Item) -> Option<&'a Rendered> {
@@ -126,6 +158,16 @@ impl<'a> Site<'a> {
         if written.is_empty() {
             return None;
         }
+        // A site served from a folder (`base_url = "https://x.github.io/apollo"`) is linked to as
+        // `/apollo/tags/`; an address outside that folder is another site on the same host.
+        let written = match written.strip_prefix('/') {
+            Some(_) if !self.base_path.is_empty() => match written.strip_prefix(self.base_path) {
+                Some(rest) if rest.is_empty() || rest.starts_with('/') => rest,
+                _ => return None,
+            },
+            _ => written,
+        };
+        let written = if written.is_empty() { "/" } else { written };
         let path = resolve(base, &percent_decode(written));
         if path == "/api" || path.starts_with("/api/") {
             return None;

@@ -118,7 +118,9 @@ fn build_inner(
         warnings.extend(r.warnings.iter().cloned());
     }
     let (catalog, calendars) = timed(progress, Phase::Checks, || {
-        problems.extend(crate::links::check(&data, &contents, &render::planned_outputs(&data)));
+        let (errors, warned) = crate::links::check(&data, &contents, &render::planned_outputs(&data));
+        problems.extend(errors);
+        warnings.extend(warned);
         let (catalog, p) = catalog::build(&data.library, &contents.pages, &contents.sections);
         problems.extend(p);
         problems.extend(crate::schedule::check(&data.root, &data.library, &contents, &catalog));
@@ -395,6 +397,10 @@ impl RenderContext for ShortcodeContext<'_> {
             }
         }
         crate::suggest::closest(path, paths).map(str::to_string)
+    }
+
+    fn broken_links_are_errors(&self) -> bool {
+        self.data.config.link_checker.internal_level == crate::config::LinkLevel::Error
     }
 
     fn has_shortcode(&self, name: &str) -> bool {

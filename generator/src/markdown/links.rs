@@ -52,12 +52,18 @@ pub(super) fn resolve(
         }
         None => {
             let suggestion = ctx.suggest(path);
-            out.problems.push(Problem::at(
+            let problem = Problem::at(
                 source.file,
                 line,
                 messages::broken_content_link(target, path, suggestion.as_deref()),
-            ));
-            None
+            );
+            if ctx.broken_links_are_errors() {
+                out.problems.push(problem);
+                None
+            } else {
+                out.warnings.push(problem);
+                Some(format!("@/{target}"))
+            }
         }
     }
 }

@@ -48,6 +48,11 @@ pub trait RenderContext {
     fn suggest(&self, _content_path: &str) -> Option<String> {
         None
     }
+    /// Whether an `@/` link to a file that does not exist fails the build (Zola's
+    /// `link_checker.internal_level`); if not it is a warning and the link stays as written.
+    fn broken_links_are_errors(&self) -> bool {
+        true
+    }
 }
 
 /// A link or image to an address of the site written as a URL (`/guide/dues/#交多少`,

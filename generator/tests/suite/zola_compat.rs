@@ -114,7 +114,6 @@ fn a_zola_site_with_zola_toml_and_every_config_key_builds() {
         "`markdown.github_alerts`",
         "`markdown.insert_anchor_links`",
         "`markdown.lazy_async_image`",
-        "`link_checker`",
         "`slugify`",
         "`languages`",
         "`taxonomies.lang`",
@@ -153,4 +152,59 @@ fn config_toml_is_read_when_there_is_no_zola_toml_and_mistakes_name_the_file_rea
     write(root, "zola.toml", "base_url = \"https://example.com\"\ntitel = \"x\"\n");
     let err = format!("{:?}", build(&options, &Silent).err().unwrap());
     assert!(err.contains("zola.toml") && err.contains("titel"), "{err}");
+}
+
+/// A site served from a folder of its host, with a broken link of each kind.
+fn site_with_links(link_checker: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "config.toml", &format!("base_url = \"https://someone.github.io/blog\"\n{link_checker}"));
+    write(root, "templates/index.html", "{{ section.content | safe }}");
+    write(root, "templates/page.html", "{{ page.content | safe }}");
+    write(root, "content/_index.md", "+++\n+++\n[tags](/blog/about/) [there](/other-site/) [top](/blog)\n");
+    write(
+        root,
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\n## Who\n\n[plain](/blog/nowhere/)\n\n![img](missing.png)\n\n[at](@/nope.md)\n\n[anchor](#what)\n",
+    );
+    write(root, "content/skipped/a.md", "+++\ntitle = \"A\"\n+++\n[plain](/blog/gone/)\n");
+    dir
+}
+
+#[test]
+fn link_checker_levels_decide_what_fails_as_zola_does_and_plain_links_warn_by_default() {
+    // Zola's defaults: `@/` links and anchors fail the build; links written as addresses and
+    // images (which Zola does not check) are warnings, so a Zola site builds as with Zola.
+    let dir = site_with_links("");
+    let err = format!("{}", build(&super::fixture::options(dir.path()), &Silent).err().unwrap());
+    assert!(err.contains("content/about.md:10:") && err.contains("@/nope.md"), "{err}");
+    assert!(err.contains("content/about.md:12:") && err.contains("#what"), "{err}");
+    assert!(err.contains("the site has 2 problems"), "{err}");
+
+    // internal_level = "warn": everything is a warning; the `@/` link stays as written.
+    let dir = site_with_links("[link_checker]\ninternal_level = \"warn\"\nignored_files = [\"skipped/*\"]\n");
+    let built = build(&super::fixture::options(dir.path()), &Silent).unwrap_or_else(|e| panic!("{e}"));
+    let warnings: Vec<String> = built.warnings.iter().map(ToString::to_string).collect();
+    for expected in [
+        "content/about.md:6: broken link `/blog/nowhere/`",
+        "content/about.md:8: image `missing.png` does not exist",
+        "content/about.md:10:",
+        "content/about.md:12: broken anchor `#what`",
+    ] {
+        assert!(warnings.iter().any(|w| w.starts_with(expected)), "{expected}: {warnings:#?}");
+    }
+    // The folder of base_url is the site's: `/blog/about/` and `/blog` are found, `/other-site/`
+    // is another site on the host, and files under `ignored_files` are not checked.
+    assert_eq!(
+        warnings.iter().filter(|w| w.contains("broken link") || w.contains("image")).count(),
+        2,
+        "{warnings:#?}"
+    );
+    assert!(file(&built, "about/index.html").contains("href=\"@/nope.md\""));
+
+    // plain_level = "error" (the branch's site): links written as addresses fail too.
+    let dir = site_with_links("[link_checker]\nplain_level = \"error\"\n");
+    let err = format!("{}", build(&super::fixture::options(dir.path()), &Silent).err().unwrap());
+    assert!(err.contains("the site has 5 problems"), "{err}");
+    assert!(err.contains("content/skipped/a.md:4: broken link `/blog/gone/`"), "{err}");
 }
