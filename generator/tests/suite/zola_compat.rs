@@ -158,7 +158,7 @@ fn config_toml_is_read_when_there_is_no_zola_toml_and_mistakes_name_the_file_rea
 fn site_with_links(link_checker: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(root, "config.toml", &format!("base_url = \"https://someone.github.io/blog\"\n{link_checker}"));
+    write(root, "config.toml", format!("base_url = \"https://someone.github.io/blog\"\n{link_checker}"));
     write(root, "templates/index.html", "{{ section.content | safe }}");
     write(root, "templates/page.html", "{{ page.content | safe }}");
     write(root, "content/_index.md", "+++\n+++\n[tags](/blog/about/) [there](/other-site/) [top](/blog)\n");
