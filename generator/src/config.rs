@@ -91,6 +91,35 @@ impl Markdown {
     }
 }
 
+/// One of `[languages.*]`: a language the site's content is also written in (`page.fr.md`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct LanguageOptions {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub generate_feeds: bool,
+    pub feed_filenames: Vec<String>,
+    pub taxonomies: Vec<TaxonomyConfig>,
+    pub build_search_index: bool,
+    pub search: toml::Table,
+    pub translations: toml::Table,
+}
+
+impl Default for LanguageOptions {
+    fn default() -> Self {
+        LanguageOptions {
+            title: None,
+            description: None,
+            generate_feeds: false,
+            feed_filenames: vec!["atom.xml".into()],
+            taxonomies: Vec::new(),
+            build_search_index: false,
+            search: toml::Table::new(),
+            translations: toml::Table::new(),
+        }
+    }
+}
+
 /// Whether a kind of broken link fails the build or is a warning (`[link_checker]`).
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -179,6 +208,11 @@ pub struct Config {
     /// though zhibu builds one language only.
     #[serde(skip_serializing)]
     pub languages: toml::Table,
+    /// The same, read: every language but the default one (`page.fr.md` is French).
+    #[serde(skip)]
+    pub language_options: std::collections::BTreeMap<String, LanguageOptions>,
+    /// Zola's `[translations]`: what `trans(key=…)` gives in the default language.
+    pub translations: toml::Table,
     /// `[link_checker]`: how broken links are reported (by the link checker, links.rs).
     pub link_checker: LinkChecker,
 }
@@ -209,6 +243,8 @@ impl Default for Config {
             taxonomy_root: None,
             mode: Mode::Build,
             link_checker: LinkChecker::default(),
+            language_options: Default::default(),
+            translations: toml::Table::new(),
             languages: toml::Table::new(),
         }
     }
@@ -239,6 +275,8 @@ const IMPLEMENTED: &[&str] = &[
     "taxonomy_root",
     "mode",
     "link_checker",
+    "languages",
+    "translations",
 ];
 
 /// Zola keys that zhibu accepts but does not act on yet.
@@ -247,8 +285,6 @@ const NOT_YET: &[&str] = &[
     "minify_html",
     "ignored_static",
     "hard_link_static",
-    "languages",
-    "translations",
     "slugify",
     "generate_feed",
     "feed_filename",
@@ -370,7 +406,17 @@ impl Config {
             let line = toml::from_str::<Config>(text).err().and_then(|e| strict_toml::error_line(text, &e));
             Problem { line, ..Problem::in_file(file, messages::invalid_configuration(e.message())) }
         })?;
-        let config = Config { languages, ..config };
+        let mut language_options = std::collections::BTreeMap::new();
+        for (code, options) in &languages {
+            let options: LanguageOptions = options.clone().try_into().map_err(|e: toml::de::Error| {
+                let line = find_key_line(text, &format!("languages.{code}"));
+                let message =
+                    messages::invalid_configuration(&format!("[languages.{code}]: {}", e.message()));
+                Problem { line, ..Problem::in_file(file, message) }
+            })?;
+            language_options.insert(code.clone(), options);
+        }
+        let config = Config { languages, language_options, ..config };
         config.validate(file)?;
         Ok((config, warnings))
     }
@@ -434,6 +480,36 @@ impl Config {
     pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
         self.taxonomies.iter().find(|t| t.name == name)
     }
+
+    /// The languages content may be written in besides the default one, as in `page.fr.md`.
+    pub fn other_languages(&self) -> impl Iterator<Item = &str> {
+        self.language_options.keys().map(String::as_str).filter(|code| *code != self.default_language)
+    }
+
+    /// The options of `lang`: the top-level settings for the default language.
+    pub fn language(&self, lang: &str) -> Option<LanguageOptions> {
+        if lang == self.default_language {
+            let mut own = self.language_options.get(lang).cloned().unwrap_or_default();
+            own.title = own.title.or_else(|| self.title.clone());
+            own.description = own.description.or_else(|| self.description.clone());
+            own.generate_feeds |= self.generate_feeds;
+            if own.feed_filenames == LanguageOptions::default().feed_filenames {
+                own.feed_filenames = self.feed_filenames.clone();
+            }
+            if own.taxonomies.is_empty() {
+                own.taxonomies = self.taxonomies.clone();
+            }
+            own.build_search_index |= self.build_search_index;
+            own.translations.extend(self.translations.clone());
+            return Some(own);
+        }
+        self.language_options.get(lang).cloned()
+    }
+
+    /// The taxonomies of content in `lang`.
+    pub fn taxonomies_of(&self, lang: &str) -> Vec<TaxonomyConfig> {
+        self.language(lang).map(|l| l.taxonomies).unwrap_or_default()
+    }
 }
 
 /// Best-effort line of `key = ` anywhere on a line (in an inline table such as
@@ -457,6 +533,44 @@ fn inline_key_line(text: &str, key: &str) -> Option<usize> {
 /// first), else `config.toml`.
 pub fn file_name(root: &Path) -> &'static str {
     if root.join("zola.toml").is_file() { "zola.toml" } else { "config.toml" }
+}
+
+/// What templates of a page in `lang` see as `config`, as Zola gives it: the language's title,
+/// description, feeds, taxonomies, search and translations in place of the top-level ones, and
+/// `languages` holding every language but `lang` (the default one included).
+pub fn template_value_for(config: &Config, lang: &str) -> serde_json::Value {
+    let mut value = template_value(config);
+    if lang == config.default_language {
+        return value;
+    }
+    let Some(m) = value.as_object_mut() else { return value };
+    let options = config.language(lang).unwrap_or_default();
+    m.insert("title".into(), options.title.clone().into());
+    m.insert("description".into(), options.description.clone().into());
+    m.insert("generate_feeds".into(), options.generate_feeds.into());
+    m.insert("generate_feed".into(), options.generate_feeds.into());
+    m.insert("feed_filenames".into(), serde_json::json!(options.feed_filenames));
+    m.insert("taxonomies".into(), serde_json::json!(options.taxonomies));
+    m.insert("build_search_index".into(), options.build_search_index.into());
+    m.insert("translations".into(), serde_json::to_value(&options.translations).unwrap_or_default());
+    if let Some(serde_json::Value::Object(languages)) = m.get_mut("languages") {
+        languages.remove(lang);
+        let default = config.language(&config.default_language).unwrap_or_default();
+        languages.insert(
+            config.default_language.clone(),
+            serde_json::json!({
+                "title": default.title,
+                "description": default.description,
+                "generate_feeds": default.generate_feeds,
+                "feed_filenames": default.feed_filenames,
+                "taxonomies": default.taxonomies,
+                "build_search_index": default.build_search_index,
+                "search": serde_json::to_value(&default.search).unwrap_or_default(),
+                "translations": serde_json::to_value(&default.translations).unwrap_or_default(),
+            }),
+        );
+    }
+    value
 }
 
 /// What templates see as `config`: the settings, with `languages` as Zola gives them (every
@@ -685,8 +799,6 @@ anything = 1
             "`preserve_dotfiles_in_output`",
             "`ignored_static`",
             "`slugify`",
-            "`translations`",
-            "`languages`",
             "`markdown.lazy_async_image`",
             "`markdown.insert_anchor_links`",
             "`markdown.github_alerts`",

@@ -25,6 +25,8 @@ pub struct SiteData {
     pub root: PathBuf,
     pub config: Config,
     pub config_value: Value,
+    /// `config` as templates of pages in each other language see it (their title, feeds, …).
+    pub language_config_values: BTreeMap<String, Value>,
     pub library: Library,
     pub contents: OnceLock<Contents>,
     /// Static file or compiled Sass (relative path) → content hash, for
@@ -39,6 +41,11 @@ pub struct SiteData {
 }
 
 impl SiteData {
+    /// What templates of a page in `lang` see as `config`.
+    pub fn config_value_for(&self, lang: &str) -> &Value {
+        self.language_config_values.get(lang).unwrap_or(&self.config_value)
+    }
+
     /// The permalink of a content file named as in `@/notices/a.md` (without the `@/`).
     pub fn permalink_of(&self, content_path: &str) -> Option<String> {
         let item = self.library.get(content_path)?;

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::content::{Page, Section};
+use crate::content::{Item, Page, Section};
 use crate::data::SiteData;
 
 /// How much of a page or section to include.
@@ -126,12 +126,12 @@ pub fn page(data: &SiteData, idx: usize, mode: Mode) -> Value {
     m.insert("authors".into(), json!(p.meta.authors));
     m.insert("taxonomies".into(), json!(p.meta.taxonomies));
     m.insert("extra".into(), table_to_json(&p.meta.extra));
-    m.insert("lang".into(), Value::String(data.config.default_language.clone()));
+    m.insert("lang".into(), Value::String(p.lang.clone()));
     let stats = rendered.map(|r| r.stats).unwrap_or_default();
     m.insert("word_count".into(), Value::from(stats.word_count()));
     m.insert("reading_time".into(), Value::from(stats.reading_time()));
     m.insert("assets".into(), asset_urls(&p.content_path, p.bundle_dir.as_deref(), &p.assets));
-    m.insert("translations".into(), Value::Array(Vec::new()));
+    m.insert("translations".into(), translations(data, Item::Page(idx)));
     m.insert("backlinks".into(), Value::Array(Vec::new()));
     let summary = rendered.and_then(|r| r.summary.clone()).map(Value::String).unwrap_or(Value::Null);
     m.insert("summary".into(), summary);
@@ -168,7 +168,7 @@ pub fn section(data: &SiteData, idx: usize, mode: Mode, with_pages: bool) -> Val
     m.insert("ancestors".into(), Value::Array(ancestors));
     m.insert("extra".into(), table_to_json(&s.meta.extra));
     m.insert("weight".into(), Value::from(s.meta.weight));
-    m.insert("lang".into(), Value::String(data.config.default_language.clone()));
+    m.insert("lang".into(), Value::String(s.lang.clone()));
     let stats = rendered.map(|r| r.stats).unwrap_or_default();
     m.insert("word_count".into(), Value::from(stats.word_count()));
     m.insert("reading_time".into(), Value::from(stats.reading_time()));
@@ -178,7 +178,7 @@ pub fn section(data: &SiteData, idx: usize, mode: Mode, with_pages: bool) -> Val
     m.insert("draft".into(), Value::Bool(s.meta.draft));
     m.insert("paginate_by".into(), s.meta.paginate_by.map(Value::from).unwrap_or(Value::Null));
     m.insert("paginate_reversed".into(), Value::Bool(s.meta.paginate_reversed));
-    m.insert("translations".into(), Value::Array(Vec::new()));
+    m.insert("translations".into(), translations(data, Item::Section(idx)));
     m.insert("backlinks".into(), Value::Array(Vec::new()));
     m.insert(
         "subsections".into(),
@@ -210,9 +210,37 @@ pub fn taxonomy_config(data: &SiteData, t: usize) -> Value {
     if let Value::Object(m) = &mut v {
         m.insert("slug".into(), Value::String(tax.slug.clone()));
         m.insert("permalink".into(), Value::String(data.config.make_permalink(&tax.path)));
-        m.insert("lang".into(), Value::String(data.config.default_language.clone()));
+        m.insert("lang".into(), Value::String(tax.lang.clone()));
     }
     v
+}
+
+/// A page's or section's `translations`, as Zola gives them: itself and its versions in the
+/// other languages (the default language first, then by code), each with `lang`, `title`, `permalink` and `path` (the content
+/// file's; Zola gives the file's path on disk).
+fn translations(data: &SiteData, item: Item) -> Value {
+    let lib = &data.library;
+    let mut list: Vec<(&String, Value)> = lib
+        .translations_of(item)
+        .iter()
+        .map(|t| {
+            let (lang, title, path, file) = match *t {
+                Item::Page(i) => {
+                    let p = &lib.pages[i];
+                    (&p.lang, &p.meta.title, &p.path, &p.content_path)
+                }
+                Item::Section(i) => {
+                    let s = &lib.sections[i];
+                    (&s.lang, &s.meta.title, &s.path, &s.content_path)
+                }
+            };
+            let permalink = data.config.make_permalink(path);
+            (lang, json!({"lang": lang, "title": title, "permalink": permalink, "path": file}))
+        })
+        .collect();
+    let default = &data.config.default_language;
+    list.sort_by(|a, b| (a.0 != default, a.0).cmp(&(b.0 != default, b.0)));
+    Value::Array(list.into_iter().map(|(_, v)| v).collect())
 }
 
 /// A term; `pages` holds the given page list (a pager's slice or none).

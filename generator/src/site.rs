@@ -269,10 +269,15 @@ fn load(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded, Build
         BTreeMap::new()
     };
     let config_value = crate::config::template_value(&config);
+    let language_config_values = config
+        .other_languages()
+        .map(|code| (code.to_string(), crate::config::template_value_for(&config, code)))
+        .collect();
     let data = Arc::new(SiteData {
         root: root.clone(),
         config,
         config_value,
+        language_config_values,
         library,
         contents: OnceLock::new(),
         static_hashes,

@@ -9,7 +9,7 @@ use super::section::Section;
 use crate::config::{Config, TaxonomyConfig};
 use crate::messages::UrlOwner;
 use crate::problems::{Problem, Problems};
-use crate::slug::{safe_slug, term_slug};
+use crate::slug::term_slug;
 
 /// A page or a section, by index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,8 @@ pub struct Taxonomy {
     pub path: String,
     /// Terms sorted by name.
     pub terms: Vec<Term>,
+    /// The language of its pages.
+    pub lang: String,
 }
 
 #[derive(Debug, Default)]
@@ -45,6 +47,9 @@ pub struct Library {
     /// Content paths of files that could not be read as pages or sections (no front matter):
     /// already a problem, so links to them are not reported too.
     pub unreadable: std::collections::HashSet<String>,
+    /// Content path without the language (`blog/a.md`) → the page or section in every language
+    /// it is written in; empty when the site has one language.
+    pub translations: HashMap<String, Vec<Item>>,
 }
 
 impl Library {
@@ -56,39 +61,62 @@ impl Library {
         mut pages: Vec<Page>,
     ) -> (Library, Problems) {
         let mut problems = Problems::default();
-        sections.sort_by(|a, b| a.dir.cmp(&b.dir));
-        if sections.first().is_none_or(|s| !s.is_root()) {
-            sections.insert(0, Section::default_root());
+        let default = config.default_language.as_str();
+        for s in sections.iter_mut().filter(|s| s.lang.is_empty()) {
+            s.lang = default.to_string();
+        }
+        for p in pages.iter_mut().filter(|p| p.lang.is_empty()) {
+            p.lang = default.to_string();
+        }
+        // The default language's sections first (its home at 0), then each other language's.
+        sections
+            .sort_by(|a, b| (a.lang != default, &a.lang, &a.dir).cmp(&(b.lang != default, &b.lang, &b.dir)));
+        if sections.first().is_none_or(|s| !s.is_root() || s.lang != default) {
+            sections.insert(0, Section::default_root(None));
+            sections[0].lang = default.to_string();
+        }
+        // Every other language has a home (`/fr/`), written or stood in for, as in Zola.
+        for code in config.other_languages() {
+            if !sections.iter().any(|s| s.is_root() && s.lang == code) {
+                sections.push(Section::default_root(Some(code)));
+            }
         }
         pages.sort_by(|a, b| a.content_path.cmp(&b.content_path));
 
-        let by_dir: HashMap<String, usize> =
-            sections.iter().enumerate().map(|(i, s)| (s.dir.clone(), i)).collect();
-        let nearest = |dir: &str| -> usize {
-            let mut d = dir.to_string();
+        let by_dir: HashMap<(&str, &str), usize> =
+            sections.iter().enumerate().map(|(i, s)| ((s.dir.as_str(), s.lang.as_str()), i)).collect();
+        let nearest = |dir: &str, lang: &str| -> usize {
+            let mut d = dir;
             loop {
-                if let Some(i) = by_dir.get(&d) {
+                if let Some(i) = by_dir.get(&(d, lang)) {
                     return *i;
                 }
                 match d.rfind('/') {
-                    Some(cut) => d.truncate(cut),
-                    None if !d.is_empty() => d.clear(),
+                    Some(cut) => d = &d[..cut],
+                    None if !d.is_empty() => d = "",
                     None => return 0,
                 }
             }
         };
-        for i in 1..sections.len() {
-            let parent_dir = match sections[i].dir.rfind('/') {
-                Some(cut) => sections[i].dir[..cut].to_string(),
-                None => String::new(),
+        let mut parents = Vec::new();
+        for (i, section) in sections.iter().enumerate().filter(|(_, s)| !s.is_root()) {
+            let parent_dir = match section.dir.rfind('/') {
+                Some(cut) => &section.dir[..cut],
+                None => "",
             };
-            let parent = nearest(&parent_dir);
+            parents.push((i, nearest(parent_dir, &section.lang)));
+        }
+        let mut homes = Vec::new();
+        for (i, page) in pages.iter().enumerate() {
+            homes.push((i, nearest(&page.section_dir, &page.lang)));
+        }
+        drop(by_dir);
+        for (i, parent) in parents {
             sections[i].parent = Some(parent);
             sections[parent].subsections.push(i);
         }
-        for (i, page) in pages.iter_mut().enumerate() {
-            let s = nearest(&page.section_dir);
-            page.section = s;
+        for (i, s) in homes {
+            pages[i].section = s;
             sections[s].pages.push(i);
         }
         // Ancestors: root first.
@@ -167,7 +195,22 @@ impl Library {
             }
         }
 
-        let taxonomies = build_taxonomies(config, &pages, &mut problems);
+        // Translations: the pages (and sections) whose file names differ only in the language.
+        let mut translations: HashMap<String, Vec<Item>> = HashMap::new();
+        if config.other_languages().next().is_some() {
+            for (i, s) in sections.iter().enumerate() {
+                let canonical = super::page::without_language(&s.content_path, &s.lang);
+                translations.entry(canonical).or_default().push(Item::Section(i));
+            }
+            for (i, p) in pages.iter().enumerate() {
+                translations.entry(p.canonical.clone()).or_default().push(Item::Page(i));
+            }
+        }
+
+        let mut taxonomies = build_taxonomies(config, default, &pages, &mut problems);
+        for code in config.other_languages() {
+            taxonomies.extend(build_taxonomies(config, code, &pages, &mut problems));
+        }
         for t in &taxonomies {
             if t.config.render {
                 by_url.entry(t.path.clone()).or_default().push(UrlOwner::Taxonomy(t.config.name.clone()));
@@ -185,11 +228,36 @@ impl Library {
             }
         }
 
-        (Library { pages, sections, by_content_path, taxonomies, unreadable: Default::default() }, problems)
+        let library = Library {
+            pages,
+            sections,
+            by_content_path,
+            taxonomies,
+            unreadable: Default::default(),
+            translations,
+        };
+        (library, problems)
     }
 
     pub fn get(&self, content_path: &str) -> Option<Item> {
         self.by_content_path.get(content_path.trim_start_matches("@/").trim_start_matches('/')).copied()
+    }
+
+    /// The page or section in every language it is written in, itself included (empty when the
+    /// site has one language).
+    pub fn translations_of(&self, item: Item) -> &[Item] {
+        let canonical = match item {
+            Item::Page(i) => self.pages[i].canonical.clone(),
+            Item::Section(i) => {
+                super::page::without_language(&self.sections[i].content_path, &self.sections[i].lang)
+            }
+        };
+        self.translations.get(&canonical).map_or(&[], Vec::as_slice)
+    }
+
+    /// The taxonomy `name` of the language `lang`.
+    pub fn taxonomy(&self, name: &str, lang: &str) -> Option<usize> {
+        self.taxonomies.iter().position(|t| t.config.name == name && t.lang == lang)
     }
 
     pub fn path_of(&self, item: Item) -> &str {
@@ -233,12 +301,14 @@ fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: SortBy) {
     }
 }
 
-fn build_taxonomies(config: &Config, pages: &[Page], problems: &mut Problems) -> Vec<Taxonomy> {
+/// The taxonomies of the language `lang`, with the terms of its pages.
+fn build_taxonomies(config: &Config, lang: &str, pages: &[Page], problems: &mut Problems) -> Vec<Taxonomy> {
+    let declared = config.taxonomies_of(lang);
     let mut found: BTreeMap<&str, BTreeMap<String, (String, Vec<usize>)>> = BTreeMap::new();
-    for (i, p) in pages.iter().enumerate() {
+    for (i, p) in pages.iter().enumerate().filter(|(_, p)| p.lang == lang) {
         for (name, terms) in &p.meta.taxonomies {
-            if config.taxonomy(name).is_none() {
-                let known: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+            if !declared.iter().any(|t| t.name == *name) {
+                let known: Vec<&str> = declared.iter().map(|t| t.name.as_str()).collect();
                 let suggestion = crate::suggest::closest(name, known.iter().copied());
                 let line = crate::strict_toml::find_key_line(&p.front_matter, name)
                     .map_or(p.front_matter_line, |l| p.front_matter_line + l - 1);
@@ -259,15 +329,15 @@ fn build_taxonomies(config: &Config, pages: &[Page], problems: &mut Problems) ->
             }
         }
     }
-    config
-        .taxonomies
+    let language = if lang == config.default_language { String::new() } else { format!("/{lang}") };
+    declared
         .iter()
         .map(|tc| {
-            let slug = safe_slug(&tc.name);
+            let slug = term_slug(&tc.name);
             // Zola's `taxonomy_root = "blog"` puts the taxonomies under /blog/.
             let path = match config.taxonomy_root.as_deref().map(|r| r.trim_matches('/')) {
-                Some(root) if !root.is_empty() => format!("/{root}/{slug}/"),
-                _ => format!("/{slug}/"),
+                Some(root) if !root.is_empty() => format!("{language}/{root}/{slug}/"),
+                _ => format!("{language}/{slug}/"),
             };
             let terms = found
                 .remove(tc.name.as_str())
@@ -278,7 +348,7 @@ fn build_taxonomies(config: &Config, pages: &[Page], problems: &mut Problems) ->
                     Term { path: format!("{path}{term_slug}/"), name, slug: term_slug, pages: list }
                 })
                 .collect();
-            Taxonomy { config: tc.clone(), slug, path, terms }
+            Taxonomy { config: tc.clone(), slug, path, terms, lang: lang.to_string() }
         })
         .collect()
 }

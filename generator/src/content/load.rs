@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use super::checks;
 use super::front_matter::Elsewhere;
 use super::library::Library;
-use super::page::Page;
+use super::page::{Page, language_in_name, without_language};
 use super::section::Section;
 use crate::config::Config;
 use crate::messages;
@@ -71,20 +71,26 @@ pub fn load(
     }
 
     type Result3 = Result<(Parsed, Warnings, Vec<Problem>), Problem>;
+    let languages: Vec<&str> = config.other_languages().collect();
     let parsed: Vec<(String, Result3)> = markdown
         .par_iter()
         .map(|rel| {
             let content_path =
                 rel.strip_prefix("content").unwrap_or(rel).to_string_lossy().replace('\\', "/");
             let read = || -> Result3 {
+                let lang = language_in_name(&content_path, &config.default_language, &languages).map_err(
+                    |code| Problem::in_file(rel, messages::language_not_declared(code, &languages)),
+                )?;
                 let text = std::fs::read_to_string(root.join(rel))
                     .map_err(|e| Problem::in_file(rel, messages::cannot_read_file(&e.to_string())))?;
-                if rel.file_name().is_some_and(|n| n == "_index.md") {
-                    Section::parse_all(rel, &content_path, text, elsewhere)
+                let canonical = lang.map(|code| without_language(&content_path, code));
+                let name = canonical.as_deref().unwrap_or(&content_path).rsplit('/').next().unwrap_or("");
+                if name == "_index.md" {
+                    Section::parse_all(rel, &content_path, lang, text, elsewhere)
                         .map(|(s, w, p)| (Parsed::Section(s), w, p))
                 } else {
                     let modified = std::fs::metadata(root.join(rel)).and_then(|m| m.modified()).ok();
-                    Page::parse_all(rel, &content_path, text, elsewhere).map(|(mut page, w, p)| {
+                    Page::parse_all(rel, &content_path, lang, text, elsewhere).map(|(mut page, w, p)| {
                         page.modified = modified;
                         (Parsed::Page(page), w, p)
                     })
@@ -125,22 +131,31 @@ pub fn load(
     // Files beside an index.md belong to that bundle, and so do the files in folders below it
     // (`content/a/img/x.png` is `a/img/x.png` of `content/a/index.md`), as in Zola; files beside
     // an _index.md belong to the section, but not those in its folders without an index.md.
-    let bundles: BTreeMap<PathBuf, usize> =
-        pages.iter().enumerate().filter_map(|(i, p)| Some((p.bundle_dir.clone()?, i))).collect();
-    let section_dirs: BTreeMap<PathBuf, usize> =
-        sections.iter().enumerate().filter_map(|(i, s)| Some((s.file.parent()?.to_path_buf(), i))).collect();
+    // A bundle or section written in several languages shares its files among them.
+    let mut bundles: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        if let Some(dir) = &p.bundle_dir {
+            bundles.entry(dir.clone()).or_default().push(i);
+        }
+    }
+    let mut section_dirs: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+    for (i, s) in sections.iter().enumerate() {
+        if let Some(dir) = s.file.parent() {
+            section_dirs.entry(dir.to_path_buf()).or_default().push(i);
+        }
+    }
     for (dir, files) in others {
-        if let Some(&i) = bundles.get(&dir) {
-            pages[i].assets.extend(files);
-        } else if let Some(&i) = section_dirs.get(&dir) {
-            sections[i].assets.extend(files);
-        } else if let Some(&i) = dir
+        if let Some(owners) = bundles.get(&dir) {
+            owners.iter().for_each(|i| pages[*i].assets.extend(files.iter().cloned()));
+        } else if let Some(owners) = section_dirs.get(&dir) {
+            owners.iter().for_each(|i| sections[*i].assets.extend(files.iter().cloned()));
+        } else if let Some(owners) = dir
             .ancestors()
             .skip(1)
             .take_while(|d| !section_dirs.contains_key(*d) || bundles.contains_key(*d))
             .find_map(|d| bundles.get(d))
         {
-            pages[i].assets.extend(files);
+            owners.iter().for_each(|i| pages[*i].assets.extend(files.iter().cloned()));
         } else {
             for f in files {
                 warnings.push(Problem::in_file(&f, messages::file_not_copied(&dir.display().to_string())));

@@ -36,6 +36,12 @@ pub struct Page {
     pub ancestors: Vec<usize>,
     pub lower: Option<usize>,
     pub higher: Option<usize>,
+    /// The language it is written in: `fr` for `a.fr.md` when the config has `[languages.fr]`;
+    /// the site's default language otherwise (set by the library when empty).
+    pub lang: String,
+    /// The content path without the language (`blog/a.md` for `blog/a.fr.md`): pages with the
+    /// same one are translations of each other.
+    pub canonical: String,
     /// When the file was last changed, where the loader could tell: of two pages declaring the
     /// same id, the newer is the one being edited.
     pub modified: Option<std::time::SystemTime>,
@@ -45,7 +51,8 @@ impl Page {
     /// Parses a page from its text. `content_path` is relative to `content/`.
     /// Takes the file's text by value: the body is kept in place, not copied.
     pub fn parse(file: &Path, content_path: &str, text: String) -> Result<(Page, Warnings), Problem> {
-        let (page, warnings, problems) = Self::parse_all(file, content_path, text, &Elsewhere::default())?;
+        let (page, warnings, problems) =
+            Self::parse_all(file, content_path, None, text, &Elsewhere::default())?;
         match problems.into_iter().min_by_key(|p| p.line) {
             Some(p) => Err(p),
             None => Ok((page, warnings)),
@@ -54,10 +61,12 @@ impl Page {
 
     /// Parses a page as far as it can be read: the page (with what its front matter could give),
     /// its warnings and every problem of its front matter. Only a file without a front matter
-    /// block gives no page. `elsewhere` says where keys that are not page keys belong.
+    /// block gives no page. `elsewhere` says where keys that are not page keys belong. `lang` is
+    /// the language named in the file name (`fr` in `a.fr.md`), if it is not the default one.
     pub fn parse_all(
         file: &Path,
         content_path: &str,
+        lang: Option<&str>,
         text: String,
         elsewhere: &Elsewhere,
     ) -> Result<(Page, Warnings, Vec<Problem>), Problem> {
@@ -69,7 +78,11 @@ impl Page {
         let front_matter_hash = xxhash_rust::xxh3::xxh3_64(split.front_matter.as_bytes());
         let source_hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
         let (mut meta, warnings, mut problems) = PageFrontMatter::parse_all(file, &split, elsewhere);
-        let cp = Path::new(content_path);
+        let canonical = match lang {
+            Some(code) => without_language(content_path, code),
+            None => content_path.to_string(),
+        };
+        let cp = Path::new(&canonical);
         let is_bundle = cp.file_name().is_some_and(|n| n == "index.md");
         let own_dir = cp.parent().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
         let (section_dir, stem) = if is_bundle {
@@ -94,10 +107,12 @@ impl Page {
             Some(s) => s,
             None => path_slug(stem),
         };
+        // A translation's address is under its language (`/fr/blog/a/`), unless `path` says.
+        let language = lang.map(|code| format!("/{code}")).unwrap_or_default();
         let path = match &meta.path {
             Some(p) => normalize_path(p),
-            None if section_dir.is_empty() => format!("/{slug}/"),
-            None => format!("/{}/{slug}/", dir_path(&section_dir)),
+            None if section_dir.is_empty() => format!("{language}/{slug}/"),
+            None => format!("{language}/{}/{slug}/", dir_path(&section_dir)),
         };
         let mut raw = text;
         raw.drain(..body_start);
@@ -121,6 +136,8 @@ impl Page {
                 ancestors: Vec::new(),
                 lower: None,
                 higher: None,
+                lang: lang.unwrap_or_default().to_string(),
+                canonical,
                 modified: None,
             },
             warnings,
@@ -134,6 +151,37 @@ impl Page {
 
     pub fn date(&self) -> Option<&Date> {
         self.meta.date.as_ref()
+    }
+}
+
+/// `blog/a.md` for `blog/a.fr.md`, `blog/_index.md` for `blog/_index.fr.md`.
+pub fn without_language(content_path: &str, code: &str) -> String {
+    match content_path.strip_suffix(&format!(".{code}.md")) {
+        Some(stem) => format!("{stem}.md"),
+        None => content_path.to_string(),
+    }
+}
+
+/// The language a content file's name gives (`fr` for `a.fr.md`, `_index.fr.md`), as Zola reads
+/// it: the part after the first dot of the name, when the site has other languages. `Ok(None)`
+/// for the default language; `Err(code)` for a code the config does not declare.
+pub fn language_in_name<'a>(
+    content_path: &'a str,
+    default: &str,
+    others: &[&str],
+) -> Result<Option<&'a str>, &'a str> {
+    if others.is_empty() {
+        return Ok(None);
+    }
+    let name = content_path.rsplit('/').next().unwrap_or(content_path);
+    let Some(stem) = name.strip_suffix(".md") else { return Ok(None) };
+    let Some((_, code)) = stem.split_once('.') else { return Ok(None) };
+    if code == default {
+        Ok(None)
+    } else if others.contains(&code) {
+        Ok(Some(code))
+    } else {
+        Err(code)
     }
 }
 

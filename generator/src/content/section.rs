@@ -32,12 +32,15 @@ pub struct Section {
     /// The front matter as written and the line it starts on, for messages about its values.
     pub front_matter: String,
     pub front_matter_line: usize,
+    /// Its language, as a page's ([`super::Page::lang`]).
+    pub lang: String,
 }
 
 impl Section {
     /// Takes the file's text by value: the body is kept in place, not copied.
     pub fn parse(file: &Path, content_path: &str, text: String) -> Result<(Section, Warnings), Problem> {
-        let (section, warnings, problems) = Self::parse_all(file, content_path, text, &Elsewhere::default())?;
+        let (section, warnings, problems) =
+            Self::parse_all(file, content_path, None, text, &Elsewhere::default())?;
         match problems.into_iter().min_by_key(|p| p.line) {
             Some(p) => Err(p),
             None => Ok((section, warnings)),
@@ -48,6 +51,7 @@ impl Section {
     pub fn parse_all(
         file: &Path,
         content_path: &str,
+        lang: Option<&str>,
         text: String,
         elsewhere: &Elsewhere,
     ) -> Result<(Section, Warnings, Vec<Problem>), Problem> {
@@ -69,7 +73,10 @@ impl Section {
             Section {
                 file: file.to_path_buf(),
                 content_path: content_path.to_string(),
-                path: section_path(&dir),
+                path: match lang {
+                    Some(code) => format!("/{code}{}", section_path(&dir)),
+                    None => section_path(&dir),
+                },
                 dir,
                 meta,
                 raw,
@@ -83,24 +90,30 @@ impl Section {
                 from_file: true,
                 front_matter,
                 front_matter_line,
+                lang: lang.unwrap_or_default().to_string(),
             },
             warnings,
             problems,
         ))
     }
 
-    /// The home section when `content/_index.md` is missing.
-    pub fn default_root() -> Section {
+    /// The home section when `content/_index.md` is missing; `lang` for another language's home
+    /// (`/fr/`, when `content/_index.fr.md` is missing).
+    pub fn default_root(lang: Option<&str>) -> Section {
+        let (content_path, path) = match lang {
+            Some(code) => (format!("_index.{code}.md"), format!("/{code}/")),
+            None => ("_index.md".to_string(), "/".to_string()),
+        };
         Section {
-            file: PathBuf::from("content/_index.md"),
-            content_path: "_index.md".into(),
+            file: PathBuf::from("content").join(&content_path),
+            content_path,
             dir: String::new(),
             meta: SectionFrontMatter::default(),
             raw: String::new(),
             body_line: 1,
             front_matter_hash: 0,
             source_hash: 0,
-            path: "/".into(),
+            path,
             assets: Vec::new(),
             pages: Vec::new(),
             subsections: Vec::new(),
@@ -108,6 +121,7 @@ impl Section {
             from_file: false,
             front_matter: String::new(),
             front_matter_line: 2,
+            lang: lang.unwrap_or_default().to_string(),
         }
     }
 

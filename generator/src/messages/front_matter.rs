@@ -235,6 +235,19 @@ pub fn toml_error(syntax: Syntax, column: Option<usize>, detail: &str) -> Text {
     }
 }
 
+/// A content file named for a language (`a.de.md`) the config does not declare.
+pub fn language_not_declared(code: &str, declared: &[&str]) -> Text {
+    let (list, list_zh) = super::listed(declared);
+    Text::new(
+        format!(
+            "the file name gives the language `{code}`, which is not one of the site's languages ({list}); add `[languages.{code}]` to the config, or rename the file"
+        ),
+        format!(
+            "文件名里的语言 `{code}` 不是本站的语言（{list_zh}）；请在配置文件里加上 `[languages.{code}]`，或者改文件名"
+        ),
+    )
+}
+
 /// A taxonomy a page uses that config.toml does not declare.
 pub fn taxonomy_not_declared(name: &str, declared: &[&str], suggestion: Option<&str>) -> Text {
     let (list, list_zh) = super::listed(declared);

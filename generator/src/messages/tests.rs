@@ -46,6 +46,7 @@ fn every_message() -> Vec<(&'static str, Text)> {
         toml_error(Syntax::Toml, None, "invalid table header"),
         taxonomy_not_declared("tag", &["tags", "categories"], Some("tags")),
         taxonomy_not_declared("series", &[], None),
+        language_not_declared("de", &["fr", "it"]),
         wrong_type("draft", "invalid type: string \"yes\", expected a boolean"),
         extra_not_a_table("string"),
         taxonomy_not_a_list("tags"),

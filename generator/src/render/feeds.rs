@@ -11,6 +11,11 @@ use crate::problems::Problem;
 use crate::serialize::{self, Mode};
 use crate::templates::Templates;
 
+/// Where a language's site feed goes: `/` for the default language, `/fr/` for French.
+pub(super) fn site_feed_base(data: &SiteData, lang: &str) -> String {
+    if lang == data.config.default_language { "/".into() } else { format!("/{lang}/") }
+}
+
 /// The feed `filename` of the pages `of` lists.
 pub(super) fn feed(
     data: &SiteData,
@@ -19,15 +24,18 @@ pub(super) fn feed(
     filename: &str,
 ) -> Result<OutputFile, Problem> {
     let lib = &data.library;
-    let (base, mut list, who): (String, Vec<usize>, &Path) = match of {
-        FeedOf::Site => ("/".into(), (0..lib.pages.len()).collect(), Path::new("config.toml")),
+    let (base, mut list, who, lang): (String, Vec<usize>, &Path, &str) = match of {
+        FeedOf::Site(lang) => {
+            let pages = (0..lib.pages.len()).filter(|p| lib.pages[*p].lang == *lang).collect();
+            (site_feed_base(data, lang), pages, Path::new("config.toml"), lang.as_str())
+        }
         FeedOf::Section(s) => {
             let sec = &lib.sections[*s];
-            (sec.path.clone(), sec.pages.clone(), sec.file.as_path())
+            (sec.path.clone(), sec.pages.clone(), sec.file.as_path(), sec.lang.as_str())
         }
         FeedOf::Term(t, k) => {
             let tm = &lib.taxonomies[*t].terms[*k];
-            (tm.path.clone(), tm.pages.clone(), Path::new("config.toml"))
+            (tm.path.clone(), tm.pages.clone(), Path::new("config.toml"), lib.taxonomies[*t].lang.as_str())
         }
     };
     list.retain(|p| lib.pages[*p].meta.date.is_some());
@@ -48,7 +56,7 @@ pub(super) fn feed(
         list.truncate(limit);
     }
     let path = format!("{base}{filename}");
-    let mut ctx = base_context(data, &path);
+    let mut ctx = base_context(data, &path, lang);
     ctx.insert("feed_url", Value::String(data.config.make_permalink(&path)));
     ctx.insert("last_updated", Value::String(last_updated));
     ctx.insert("pages", list.iter().map(|p| serialize::page(data, *p, Mode::InList)).collect());
@@ -58,7 +66,7 @@ pub(super) fn feed(
             ctx.insert("taxonomy", serialize::taxonomy_config(data, *t));
             ctx.insert("term", serialize::term(data, *t, *k, &[], Mode::Meta));
         }
-        FeedOf::Site => {}
+        FeedOf::Site(_) => {}
     }
     if !matches!(of, FeedOf::Section(_)) {
         ctx.insert("section", Value::Null);

@@ -38,7 +38,8 @@ enum Job {
 
 /// Which pages a feed lists.
 enum FeedOf {
-    Site,
+    /// Every page of a language (`/atom.xml`, `/fr/atom.xml`).
+    Site(String),
     Section(usize),
     Term(usize, usize),
 }
@@ -75,11 +76,11 @@ impl Ctx {
     }
 }
 
-/// What every page-like template sees: config, language and where it is.
-fn base_context(data: &SiteData, path: &str) -> Ctx {
+/// What every page-like template sees: config (as for its language), language and where it is.
+fn base_context(data: &SiteData, path: &str, lang: &str) -> Ctx {
     let mut ctx = Ctx::new();
-    ctx.insert("config", data.config_value.clone());
-    ctx.insert("lang", Value::String(data.config.default_language.clone()));
+    ctx.insert("config", data.config_value_for(lang).clone());
+    ctx.insert("lang", Value::String(lang.to_string()));
     ctx.insert("current_path", Value::String(path.to_string()));
     ctx.insert("current_url", Value::String(data.config.make_permalink(path)));
     ctx
@@ -180,7 +181,7 @@ fn jobs(data: &SiteData) -> Vec<Job> {
         let count = s.meta.paginate_by.map(|by| pagination::pager_count(s.pages.len(), by)).unwrap_or(1);
         jobs.extend((0..count).map(|pager| Job::SectionPager { section: i, pager }));
         if s.meta.generate_feeds {
-            for f in &data.config.feed_filenames {
+            for f in &feed_filenames(data, &s.lang) {
                 jobs.push(Job::Feed { items: FeedOf::Section(i), filename: f.clone() });
             }
         }
@@ -195,15 +196,20 @@ fn jobs(data: &SiteData) -> Vec<Job> {
                 tax.config.paginate_by.map(|by| pagination::pager_count(term.pages.len(), by)).unwrap_or(1);
             jobs.extend((0..count).map(|pager| Job::TermPager { taxonomy: t, term: k, pager }));
             if tax.config.feed {
-                for f in &data.config.feed_filenames {
+                for f in &feed_filenames(data, &tax.lang) {
                     jobs.push(Job::Feed { items: FeedOf::Term(t, k), filename: f.clone() });
                 }
             }
         }
     }
-    if data.config.generate_feeds {
-        for f in &data.config.feed_filenames {
-            jobs.push(Job::Feed { items: FeedOf::Site, filename: f.clone() });
+    let languages =
+        std::iter::once(data.config.default_language.as_str()).chain(data.config.other_languages());
+    for lang in languages {
+        let Some(options) = data.config.language(lang) else { continue };
+        if options.generate_feeds {
+            for f in &options.feed_filenames {
+                jobs.push(Job::Feed { items: FeedOf::Site(lang.to_string()), filename: f.clone() });
+            }
         }
     }
     if data.config.generate_sitemap {
@@ -214,6 +220,11 @@ fn jobs(data: &SiteData) -> Vec<Job> {
     }
     jobs.push(Job::NotFound);
     jobs
+}
+
+/// The feed files of a section or term in `lang` (the language's `feed_filenames`).
+fn feed_filenames(data: &SiteData, lang: &str) -> Vec<String> {
+    data.config.language(lang).map(|l| l.feed_filenames).unwrap_or_else(|| data.config.feed_filenames.clone())
 }
 
 /// The path of every file a build of `data` writes (`notices/a/index.html`, `css/site.css`),
@@ -239,7 +250,7 @@ pub fn planned_outputs(data: &SiteData) -> std::collections::BTreeSet<String> {
             }
             Job::Feed { items, filename } => {
                 let base = match items {
-                    FeedOf::Site => "/",
+                    FeedOf::Site(lang) => &feeds::site_feed_base(data, lang),
                     FeedOf::Section(s) => lib.sections[*s].path.as_str(),
                     FeedOf::Term(t, k) => lib.taxonomies[*t].terms[*k].path.as_str(),
                 };

@@ -75,7 +75,7 @@ pub fn check_templates_exist(data: &SiteData, templates: &Templates) -> Vec<Prob
 
 pub(super) fn page(data: &SiteData, templates: &Templates, i: usize) -> Result<OutputFile, Problem> {
     let p = &data.library.pages[i];
-    let mut ctx = base_context(data, &p.path);
+    let mut ctx = base_context(data, &p.path, &p.lang);
     ctx.insert("page", serialize::page(data, i, Mode::Full));
     let out = render(data, templates, &page_template(data, i), ctx, &p.file)?;
     Ok(text_file(index_file(&p.path), out))
@@ -89,7 +89,7 @@ pub(super) fn section_pager(
 ) -> Result<OutputFile, Problem> {
     let s = &data.library.sections[section];
     let path = pager_path(&s.path, &s.meta.paginate_path, pager);
-    let mut ctx = base_context(data, &path);
+    let mut ctx = base_context(data, &path, &s.lang);
     let paginated = s.meta.paginate_by.is_some();
     ctx.insert("section", serialize::section(data, section, Mode::Full, !paginated));
     if let Some(by) = s.meta.paginate_by {
@@ -105,7 +105,7 @@ pub(super) fn section_pager(
 
 pub(super) fn taxonomy_list(data: &SiteData, templates: &Templates, t: usize) -> Result<OutputFile, Problem> {
     let tax = &data.library.taxonomies[t];
-    let mut ctx = base_context(data, &tax.path);
+    let mut ctx = base_context(data, &tax.path, &tax.lang);
     ctx.insert("taxonomy", serialize::taxonomy_config(data, t));
     let terms: Vec<Value> =
         (0..tax.terms.len()).map(|k| serialize::term(data, t, k, &tax.terms[k].pages, Mode::Link)).collect();
@@ -125,7 +125,7 @@ pub(super) fn term_pager(
     let tax = &data.library.taxonomies[taxonomy];
     let tm = &tax.terms[term];
     let path = pager_path(&tm.path, tax.config.paginate_path(), pager);
-    let mut ctx = base_context(data, &path);
+    let mut ctx = base_context(data, &path, &tax.lang);
     ctx.insert("taxonomy", serialize::taxonomy_config(data, taxonomy));
     match tax.config.paginate_by {
         Some(by) => {
@@ -143,7 +143,7 @@ pub(super) fn term_pager(
 }
 
 pub(super) fn not_found(data: &SiteData, templates: &Templates) -> Result<OutputFile, Problem> {
-    let ctx = base_context(data, "/404.html");
+    let ctx = base_context(data, "/404.html", &data.config.default_language);
     let out = render(data, templates, "404.html", ctx, Path::new("config.toml"))?;
     Ok(text_file("404.html".into(), out))
 }

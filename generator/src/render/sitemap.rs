@@ -43,14 +43,14 @@ pub(super) fn sitemap(data: &SiteData, templates: &Templates) -> Result<OutputFi
         }
     }
     entries.sort_by(|a, b| a["permalink"].as_str().cmp(&b["permalink"].as_str()));
-    let mut ctx = base_context(data, "/sitemap.xml");
+    let mut ctx = base_context(data, "/sitemap.xml", &data.config.default_language);
     ctx.insert("entries", Value::Array(entries));
     let out = render(data, templates, "sitemap.xml", ctx, Path::new("config.toml"))?;
     Ok(text_file("sitemap.xml".into(), out))
 }
 
 pub(super) fn robots(data: &SiteData, templates: &Templates) -> Result<OutputFile, Problem> {
-    let ctx = base_context(data, "/robots.txt");
+    let ctx = base_context(data, "/robots.txt", &data.config.default_language);
     let out = render(data, templates, "robots.txt", ctx, Path::new("config.toml"))?;
     Ok(text_file("robots.txt".into(), out))
 }

@@ -179,6 +179,31 @@ fn arg<'a>(args: &'a HashMap<String, Value>, name: &str, function: &str) -> tera
         .ok_or_else(|| tera::Error::msg(format!("{function}: the `{name}` argument (a string) is required")))
 }
 
+/// The `lang` a function is asked for: the default language when not given; an error for a
+/// language the site does not have.
+fn lang_arg<'a>(d: &'a SiteData, args: &'a HashMap<String, Value>, function: &str) -> tera::Result<&'a str> {
+    let default = d.config.default_language.as_str();
+    match args.get("lang").and_then(Value::as_str) {
+        None => Ok(default),
+        Some(lang) if lang == default || d.config.other_languages().any(|l| l == lang) => Ok(lang),
+        Some(lang) => Err(tera::Error::msg(format!(
+            "{function}: `lang=\"{lang}\"` is not one of the site's languages (add `[languages.{lang}]` to the config)"
+        ))),
+    }
+}
+
+/// A content path in another language, as Zola writes it: `blog/_index.md` in `fr` is
+/// `blog/_index.fr.md`.
+fn path_in(d: &SiteData, path: &str, lang: &str) -> String {
+    if lang == d.config.default_language {
+        return path.to_string();
+    }
+    match path.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{lang}.{ext}"),
+        None => path.to_string(),
+    }
+}
+
 fn flag(args: &HashMap<String, Value>, name: &str) -> bool {
     args.get(name).and_then(Value::as_bool).unwrap_or(false)
 }
@@ -187,8 +212,10 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
     let d = data.clone();
     tera.register_function("get_url", move |args: &HashMap<String, Value>| {
         let path = arg(args, "path", "get_url")?;
+        let lang = lang_arg(&d, args, "get_url")?;
         if let Some(target) = path.strip_prefix("@/") {
             let (file, anchor) = target.split_once('#').map(|(f, a)| (f, Some(a))).unwrap_or((target, None));
+            let file = &path_in(&d, file, lang);
             let mut url = d.permalink_of(file).ok_or_else(|| {
                 tera::Error::msg(format!("get_url: there is no content/{file} (from `{path}`)"))
             })?;
@@ -199,7 +226,11 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
             return Ok(Value::String(url));
         }
         let trimmed = path.trim_start_matches('/');
-        let mut url = d.config.make_permalink(trimmed);
+        let mut url = if lang == d.config.default_language {
+            d.config.make_permalink(trimmed)
+        } else {
+            d.config.make_permalink(&format!("{lang}/{trimmed}"))
+        };
         if (trimmed.is_empty() || !trimmed.contains('.'))
             && flag(args, "trailing_slash")
             && !url.ends_with('/')
@@ -220,6 +251,7 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
     tera.register_function("get_page", move |args: &HashMap<String, Value>| {
         mark_site_read();
         let path = arg(args, "path", "get_page")?;
+        let path = &path_in(&d, path, lang_arg(&d, args, "get_page")?);
         match d.library.get(path) {
             Some(Item::Page(i)) => Ok(serialize::page(&d, i, Mode::Full)),
             _ => Err(tera::Error::msg(format!("get_page: there is no page content/{path}"))),
@@ -230,6 +262,7 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
     tera.register_function("get_section", move |args: &HashMap<String, Value>| {
         mark_site_read();
         let path = arg(args, "path", "get_section")?;
+        let path = &path_in(&d, path, lang_arg(&d, args, "get_section")?);
         match d.library.get(path) {
             Some(Item::Section(i)) => {
                 let mode = if flag(args, "metadata_only") { Mode::Meta } else { Mode::Full };
@@ -243,7 +276,7 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
     tera.register_function("get_taxonomy", move |args: &HashMap<String, Value>| {
         mark_site_read();
         let kind = arg(args, "kind", "get_taxonomy")?;
-        let t = d.library.taxonomies.iter().position(|t| t.config.name == kind);
+        let t = d.library.taxonomy(kind, lang_arg(&d, args, "get_taxonomy")?);
         match t {
             Some(t) => {
                 let items: Vec<Value> = (0..d.library.taxonomies[t].terms.len())
@@ -262,13 +295,28 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
     tera.register_function("get_taxonomy_url", move |args: &HashMap<String, Value>| {
         let kind = arg(args, "kind", "get_taxonomy_url")?;
         let name = arg(args, "name", "get_taxonomy_url")?;
-        let tax = d.library.taxonomies.iter().find(|t| t.config.name == kind).ok_or_else(|| {
+        let lang = lang_arg(&d, args, "get_taxonomy_url")?;
+        let tax = d.library.taxonomy(kind, lang).map(|t| &d.library.taxonomies[t]).ok_or_else(|| {
             tera::Error::msg(format!("get_taxonomy_url: taxonomy `{kind}` is not declared in config.toml"))
         })?;
         let slug = crate::slug::term_slug(name);
         match tax.terms.iter().find(|t| t.slug == slug) {
             Some(term) => Ok(Value::String(d.config.make_permalink(&term.path))),
             None => Err(tera::Error::msg(format!("get_taxonomy_url: no page has {kind} `{name}`"))),
+        }
+    });
+
+    let d = data.clone();
+    tera.register_function("trans", move |args: &HashMap<String, Value>| {
+        let key = arg(args, "key", "trans")?;
+        let lang = lang_arg(&d, args, "trans")?;
+        let translations = d.config.language(lang).map(|l| l.translations).unwrap_or_default();
+        match translations.get(key) {
+            Some(toml::Value::String(text)) => Ok(Value::String(text.clone())),
+            Some(other) => Ok(crate::serialize::toml_to_json(other)),
+            None => Err(tera::Error::msg(format!(
+                "trans: there is no translation of `{key}` for the language `{lang}` (add it under `translations` in the config)"
+            ))),
         }
     });
 
@@ -308,9 +356,9 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
         let name = arg(args, "term", "get_taxonomy_term")?;
         let required = args.get("required").and_then(Value::as_bool).unwrap_or(true);
         let include_pages = args.get("include_pages").and_then(Value::as_bool).unwrap_or(true);
-        // One language: another `lang` has no taxonomies, as in Zola for a language without them.
-        let lang_ok = args.get("lang").and_then(Value::as_str).is_none_or(|l| l == d.config.default_language);
-        let t = d.library.taxonomies.iter().position(|t| t.config.name == kind).filter(|_| lang_ok);
+        // A language without that taxonomy has none, as in Zola.
+        let lang = args.get("lang").and_then(Value::as_str).unwrap_or(&d.config.default_language);
+        let t = d.library.taxonomy(kind, lang);
         let Some(t) = t else {
             return if required {
                 Err(tera::Error::msg(format!(

@@ -66,7 +66,8 @@ colour = "red"
     write(
         root,
         "templates/index.html",
-        "mode={{ config.mode }} fr={{ config.languages.fr.title }} langs={{ config.languages | length }}",
+        // As in Zola, the French home's `config.languages` holds every language but French.
+        "mode={{ config.mode }} {% if lang == \"fr\" %}en={{ config.languages.en.title }}{% else %}fr={{ config.languages.fr.title }}{% endif %} langs={{ config.languages | length }}",
     );
     write(root, "templates/section.html", "{{ section.title }}");
     write(
@@ -94,6 +95,7 @@ fn a_zola_site_with_zola_toml_and_every_config_key_builds() {
     let built = build(&options, &Silent).unwrap_or_else(|e| panic!("{e:?}"));
     // zola.toml is read: its title, its taxonomy_root, its languages.
     assert_eq!(file(&built, "index.html"), "mode=build fr=Site en français langs=1");
+    assert_eq!(file(&built, "fr/index.html"), "mode=build en=Zola site langs=1");
     let yaml = file(&built, "yaml/index.html");
     assert!(yaml.starts_with("<h1>From YAML</h1><time>2026-12-09</time><i>dues</i>"), "{yaml}");
     assert!(
@@ -115,7 +117,6 @@ fn a_zola_site_with_zola_toml_and_every_config_key_builds() {
         "`markdown.insert_anchor_links`",
         "`markdown.lazy_async_image`",
         "`slugify`",
-        "`languages`",
         "`taxonomies.lang`",
         "`taxonomies.rss`",
     ] {
@@ -207,4 +208,108 @@ fn link_checker_levels_decide_what_fails_as_zola_does_and_plain_links_warn_by_de
     let err = format!("{}", build(&super::fixture::options(dir.path()), &Silent).err().unwrap());
     assert!(err.contains("the site has 5 problems"), "{err}");
     assert!(err.contains("content/skipped/a.md:4: broken link `/blog/gone/`"), "{err}");
+}
+
+/// A site in English with French translations (`a.fr.md`), as Zola's `test_site_i18n`.
+fn bilingual_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "config.toml",
+        r#"base_url = "https://example.com"
+title = "Site"
+default_language = "en"
+generate_feeds = true
+taxonomies = [{ name = "tags", feed = true }]
+
+[translations]
+hello = "Hello"
+
+[languages.fr]
+title = "Le site"
+generate_feeds = true
+taxonomies = [{ name = "étiquettes" }]
+translations = { hello = "Bonjour" }
+"#,
+    );
+    let list = "{% for t in page.translations %}[{{ t.lang }} {{ t.title }} {{ t.permalink }}]{% endfor %}";
+    write(
+        root,
+        "templates/page.html",
+        format!(
+            "lang={{{{ lang }}}} page.lang={{{{ page.lang }}}} title={{{{ config.title }}}} {list} {{{{ trans(key=\"hello\", lang=lang) }}}} home={{{{ get_url(path=\"@/_index.md\", lang=lang) }}}} {{{{ page.content | safe }}}}"
+        ),
+    );
+    write(
+        root,
+        "templates/index.html",
+        "{{ lang }}:{% for p in section.pages %}{{ p.title }};{% endfor %}{% for t in section.translations %}({{ t.lang }}){% endfor %}",
+    );
+    write(
+        root,
+        "templates/section.html",
+        "{{ lang }}:{% for p in section.pages %}{{ p.title }};{% endfor %}",
+    );
+    write(root, "templates/taxonomy_list.html", "{{ lang }} {{ taxonomy.name }}");
+    write(root, "templates/taxonomy_single.html", "{{ lang }} {{ term.name }}");
+    write(root, "content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    write(root, "content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n");
+    write(root, "content/blog/_index.fr.md", "+++\ntitle = \"Le blog\"\n+++\n");
+    write(
+        root,
+        "content/blog/hello.md",
+        "+++\ntitle = \"Hello\"\ndate = 2026-12-01\n[taxonomies]\ntags = [\"news\"]\n+++\n[French](@/blog/hello.fr.md)\n",
+    );
+    write(
+        root,
+        "content/blog/hello.fr.md",
+        "+++\ntitle = \"Bonjour\"\ndate = 2026-12-01\n[taxonomies]\n\"étiquettes\" = [\"nouvelles\"]\n+++\nTexte.\n",
+    );
+    write(root, "content/blog/only-fr.fr.md", "+++\ntitle = \"Seul\"\ndate = 2026-11-01\n+++\n");
+    write(root, "content/blog/pic/index.md", "+++\ntitle = \"Pic\"\n+++\n");
+    write(root, "content/blog/pic/index.fr.md", "+++\ntitle = \"Image\"\n+++\n");
+    write(root, "content/blog/pic/a.png", "png");
+    dir
+}
+
+#[test]
+fn translations_live_under_their_language_with_their_own_lists_taxonomies_and_feeds() {
+    let dir = bilingual_site();
+    let built = build(&super::fixture::options(dir.path()), &Silent).unwrap_or_else(|e| panic!("{e}"));
+    let en = file(&built, "blog/hello/index.html");
+    let fr = file(&built, "fr/blog/hello/index.html");
+    let both = "[en Hello https://example.com/blog/hello/][fr Bonjour https://example.com/fr/blog/hello/]";
+    assert!(
+        en.starts_with(&format!("lang=en page.lang=en title=Site {both} Hello home=https://example.com/ ")),
+        "{en}"
+    );
+    assert!(en.contains("href=\"https://example.com/fr/blog/hello/\""), "an @/ link to a translation: {en}");
+    assert!(
+        fr.starts_with(&format!(
+            "lang=fr page.lang=fr title=Le site {both} Bonjour home=https://example.com/fr/ "
+        )),
+        "{fr}"
+    );
+    // Each language's sections list its own pages; a home stands in for the missing `_index.fr.md`.
+    assert_eq!(file(&built, "blog/index.html"), "en:Hello;Pic;");
+    assert_eq!(file(&built, "fr/blog/index.html"), "fr:Bonjour;Seul;Image;");
+    assert_eq!(file(&built, "index.html"), "en:(en)(fr)");
+    assert_eq!(file(&built, "fr/index.html"), "fr:(en)(fr)");
+    // A bundle's files go beside each translation.
+    file(&built, "blog/pic/a.png");
+    file(&built, "fr/blog/pic/a.png");
+    // Taxonomies and feeds per language.
+    assert_eq!(file(&built, "tags/news/index.html"), "en news");
+    assert_eq!(file(&built, "fr/etiquettes/nouvelles/index.html"), "fr nouvelles");
+    assert!(file(&built, "atom.xml").contains("Hello") && !file(&built, "atom.xml").contains("Bonjour"));
+    assert!(
+        file(&built, "fr/atom.xml").contains("Bonjour") && !file(&built, "fr/atom.xml").contains("Hello")
+    );
+    file(&built, "tags/news/atom.xml");
+
+    // A file named for a language the config does not have is an error naming the file.
+    write(dir.path(), "content/blog/hello.de.md", "+++\ntitle = \"Hallo\"\n+++\n");
+    let err = format!("{}", build(&super::fixture::options(dir.path()), &Silent).err().unwrap());
+    assert!(err.contains("content/blog/hello.de.md: the file name gives the language `de`"), "{err}");
 }
