@@ -67,6 +67,8 @@ pub struct Markdown {
     pub external_links_external: bool,
     pub bottom_footnotes: bool,
     pub definition_list: bool,
+    /// Where headings get a link to themselves, unless their section says.
+    pub insert_anchor_links: InsertAnchor,
 }
 
 impl Default for Markdown {
@@ -81,6 +83,7 @@ impl Default for Markdown {
             external_links_external: true,
             bottom_footnotes: false,
             definition_list: false,
+            insert_anchor_links: InsertAnchor::None,
         }
     }
 }
@@ -89,6 +92,18 @@ impl Markdown {
     pub fn highlight_code(&self) -> bool {
         self.highlighting.is_some()
     }
+}
+
+/// Zola's `insert_anchor_links`: where a heading gets a link to itself (the `anchor-link.html`
+/// template): not at all, before or after its text, or around its text.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum InsertAnchor {
+    #[default]
+    None,
+    Left,
+    Right,
+    Heading,
 }
 
 /// One of `[languages.*]`: a language the site's content is also written in (`page.fr.md`).
@@ -300,12 +315,12 @@ const MARKDOWN_IMPLEMENTED: &[&str] = &[
     "external_links_no_referrer",
     "bottom_footnotes",
     "definition_list",
+    "insert_anchor_links",
 ];
 
 const MARKDOWN_NOT_YET: &[&str] = &[
     "render_emoji",
     "lazy_async_image",
-    "insert_anchor_links",
     "github_alerts",
     "highlight_code",
     "highlight_theme",
@@ -800,7 +815,6 @@ anything = 1
             "`ignored_static`",
             "`slugify`",
             "`markdown.lazy_async_image`",
-            "`markdown.insert_anchor_links`",
             "`markdown.github_alerts`",
             "`markdown.highlighting.extra_grammars`",
             "`taxonomies.lang`",

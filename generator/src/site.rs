@@ -408,6 +408,36 @@ impl RenderContext for ShortcodeContext<'_> {
         self.data.config.link_checker.internal_level == crate::config::LinkLevel::Error
     }
 
+    fn anchor_link(
+        &self,
+        id: &str,
+        level: u32,
+    ) -> Option<(crate::config::InsertAnchor, Result<String, Text>)> {
+        let lib = &self.data.library;
+        let (own, lang) = match self.item {
+            Item::Section(i) => (lib.sections[i].meta.insert_anchor_links, &lib.sections[i].lang),
+            // As Zola: the section of the page's folder, in its language, else the config's.
+            Item::Page(i) => {
+                let page = &lib.pages[i];
+                let section = lib.sections.iter().find(|s| s.dir == page.section_dir && s.lang == page.lang);
+                (section.and_then(|s| s.meta.insert_anchor_links), &page.lang)
+            }
+        };
+        let place = own.unwrap_or(self.data.config.markdown.insert_anchor_links);
+        if place == crate::config::InsertAnchor::None {
+            return None;
+        }
+        let mut ctx = tera::Context::new();
+        ctx.insert("id", id);
+        ctx.insert("level", &level);
+        ctx.insert("lang", lang);
+        let html = self.templates.tera.render("anchor-link.html", &ctx).map_err(|e| {
+            let file = self.templates.file_of("anchor-link.html").display().to_string();
+            messages::render_failed(&file, &templates::chain(&e))
+        });
+        Some((place, html))
+    }
+
     fn has_shortcode(&self, name: &str) -> bool {
         self.templates.has(&format!("shortcodes/{name}.html"))
             || self.templates.has(&format!("shortcodes/{name}.md"))

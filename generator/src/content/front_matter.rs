@@ -525,9 +525,8 @@ pub struct SectionFrontMatter {
     pub render: bool,
     pub generate_feeds: bool,
     pub extra: toml::Table,
-    #[serde(skip_serializing)]
-    #[allow(dead_code)]
-    insert_anchor_links: Option<toml::Value>,
+    /// Zola's: where the pages of this section (and the section) get a link to each heading.
+    pub insert_anchor_links: Option<crate::config::InsertAnchor>,
     /// Read by the search index (search/mod.rs) from the raw front matter; typed here so that a
     /// wrong type is an error with its line.
     #[serde(skip_serializing)]
@@ -577,9 +576,10 @@ const SECTION_KEYS: &[&str] = &[
     "render",
     "generate_feeds",
     "in_search_index",
+    "insert_anchor_links",
     "extra",
 ];
-const SECTION_NOT_YET: &[&str] = &["insert_anchor_links"];
+const SECTION_NOT_YET: &[&str] = &[];
 const SECTION: Keys =
     Keys { implemented: SECTION_KEYS, not_yet: SECTION_NOT_YET, prefix: "", kind: KeyKind::SectionKey };
 

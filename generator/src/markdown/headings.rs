@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use serde::Serialize;
 
-use super::{Rendered, Source};
+use super::{LineMap, RenderContext, Rendered, Source};
+use crate::config::InsertAnchor;
+use crate::problems::Problem;
 
 /// One heading in the table of contents, Zola's shape.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -66,6 +68,60 @@ pub(super) fn assign_heading_ids(events: &mut [(Event, usize)], source: &Source,
         i += 1;
     }
     out.toc = nest(flat);
+}
+
+/// Zola's `insert_anchor_links`: the `anchor-link.html` template's link before (`left`) or after
+/// (`right`) each heading's text, or its opening tag around the text (`heading`).
+pub(super) fn insert_anchor_links(
+    events: &mut Vec<(Event, usize)>,
+    source: &Source,
+    lines: &LineMap,
+    ctx: &dyn RenderContext,
+    out: &mut Rendered,
+) {
+    if !events.iter().any(|(e, _)| matches!(e, Event::Start(Tag::Heading { .. }))) {
+        return;
+    }
+    let mut with_links = Vec::with_capacity(events.len() + 8);
+    let mut closing: Option<(InsertAnchor, String)> = None;
+    for (event, offset) in events.drain(..) {
+        match &event {
+            Event::Start(Tag::Heading { id, level, .. }) => {
+                let id = id.as_deref().unwrap_or("").to_string();
+                let level = *level as u32;
+                with_links.push((event, offset));
+                match ctx.anchor_link(&id, level) {
+                    None | Some((InsertAnchor::None, _)) => {}
+                    Some((_, Err(message))) => {
+                        out.problems.push(Problem::at(source.file, lines.line(offset), message));
+                    }
+                    Some((place, Ok(html))) => {
+                        let opening = match place {
+                            InsertAnchor::Left => Some(html.clone()),
+                            InsertAnchor::Heading => html.find('>').map(|end| html[..=end].to_string()),
+                            _ => None,
+                        };
+                        if let Some(opening) = opening {
+                            with_links.push((Event::Html(CowStr::from(opening)), offset));
+                        }
+                        closing = match place {
+                            InsertAnchor::Right => Some((place, html)),
+                            InsertAnchor::Heading => Some((place, "</a>".to_string())),
+                            _ => None,
+                        };
+                    }
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((_, html)) = closing.take() {
+                    with_links.push((Event::Html(CowStr::from(html)), offset));
+                }
+                with_links.push((event, offset));
+            }
+            _ => with_links.push((event, offset)),
+        }
+    }
+    *events = with_links;
 }
 
 /// Nests a flat heading list by level.

@@ -53,6 +53,11 @@ pub trait RenderContext {
     fn broken_links_are_errors(&self) -> bool {
         true
     }
+    /// Where headings get a link to themselves (Zola's `insert_anchor_links`) and that link's
+    /// HTML for a heading, or `None` for no links.
+    fn anchor_link(&self, _id: &str, _level: u32) -> Option<(config::InsertAnchor, Result<String, Text>)> {
+        None
+    }
 }
 
 /// A link or image to an address of the site written as a URL (`/guide/dues/#交多少`,
@@ -126,6 +131,7 @@ pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn
         Parser::new_ext(&expanded.text, opts).into_offset_iter().map(|(e, range)| (e, range.start)).collect();
 
     assign_heading_ids(&mut events, source, &mut out);
+    headings::insert_anchor_links(&mut events, source, &lines, ctx, &mut out);
     let mut summary_at = None;
     let mut rewritten: Vec<Event> = Vec::with_capacity(events.len());
     let mut footnotes: Vec<Event> = Vec::new();

@@ -114,7 +114,6 @@ fn a_zola_site_with_zola_toml_and_every_config_key_builds() {
     let warnings: Vec<String> = built.warnings.iter().map(ToString::to_string).collect();
     for key in [
         "`markdown.github_alerts`",
-        "`markdown.insert_anchor_links`",
         "`markdown.lazy_async_image`",
         "`slugify`",
         "`taxonomies.lang`",
@@ -312,4 +311,39 @@ fn translations_live_under_their_language_with_their_own_lists_taxonomies_and_fe
     write(dir.path(), "content/blog/hello.de.md", "+++\ntitle = \"Hallo\"\n+++\n");
     let err = format!("{}", build(&super::fixture::options(dir.path()), &Silent).err().unwrap());
     assert!(err.contains("content/blog/hello.de.md: the file name gives the language `de`"), "{err}");
+}
+
+#[test]
+fn headings_get_anchor_links_where_the_section_or_the_config_says() {
+    let dir = super::fixture::folder(&[
+        (
+            "config.toml",
+            "base_url = \"https://example.com\"\ndefault_language = \"en\"\n[markdown]\ninsert_anchor_links = \"right\"\n",
+        ),
+        ("templates/page.html", "{{ page.content | safe }}"),
+        ("templates/index.html", "{{ section.content | safe }}"),
+        ("templates/section.html", "{{ section.content | safe }}"),
+        ("content/_index.md", "+++\n+++\n"),
+        ("content/top.md", "+++\ntitle = \"Top\"\n+++\n## One\n"),
+        ("content/docs/_index.md", "+++\ninsert_anchor_links = \"heading\"\n+++\n"),
+        ("content/docs/a.md", "+++\ntitle = \"A\"\n+++\n# Title {#own}\n"),
+        ("content/plain/_index.md", "+++\ninsert_anchor_links = \"none\"\n+++\n## Kept plain\n"),
+        ("content/plain/b.md", "+++\ntitle = \"B\"\n+++\n## Plain\n"),
+    ]);
+    let built = build(&super::fixture::options(dir.path()), &Silent).unwrap_or_else(|e| panic!("{e}"));
+    let link = |id: &str| {
+        format!("<a class=\"zola-anchor\" href=\"#{id}\" aria-label=\"Anchor link for: {id}\">🔗</a>")
+    };
+    assert_eq!(file(&built, "top/index.html").trim(), format!("<h2 id=\"one\">One{}</h2>", link("one")));
+    assert_eq!(
+        file(&built, "docs/a/index.html").trim(),
+        "<h1 id=\"own\"><a class=\"zola-anchor\" href=\"#own\" aria-label=\"Anchor link for: own\">Title</a></h1>"
+    );
+    assert_eq!(file(&built, "plain/b/index.html").trim(), "<h2 id=\"plain\">Plain</h2>");
+    assert_eq!(file(&built, "plain/index.html").trim(), "<h2 id=\"kept-plain\">Kept plain</h2>");
+
+    // A site's own anchor-link.html is used, with the heading's level.
+    super::fixture::write(dir.path(), "templates/anchor-link.html", "<a href=\"#{{ id }}\">h{{ level }}</a>");
+    let built = build(&super::fixture::options(dir.path()), &Silent).unwrap();
+    assert_eq!(file(&built, "top/index.html").trim(), "<h2 id=\"one\">One<a href=\"#one\">h2</a></h2>");
 }
