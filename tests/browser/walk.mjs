@@ -326,9 +326,19 @@ try {
       p.textContent = "“党章”……——·";
       document.querySelector(".prose").append(p);
     });
-    const { root: again } = await cdp.send("DOM.getDocument", { depth: -1 });
-    const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: again.nodeId, selector: "#punct-probe" });
-    const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
+    // The probe is laid out and its fonts loaded before Chromium is asked which fonts drew it
+    // (asked too early, it answers with no font at all); asked again for up to two seconds.
+    await page.evaluate(async () => {
+      document.getElementById("punct-probe").getBoundingClientRect();
+      await document.fonts.ready;
+    });
+    let fonts = [];
+    for (let attempt = 0; attempt < 20 && fonts.length === 0; attempt++) {
+      if (attempt > 0) await page.waitForTimeout(100);
+      const { root: again } = await cdp.send("DOM.getDocument", { depth: -1 });
+      const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: again.nodeId, selector: "#punct-probe" });
+      ({ fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId }));
+    }
     const installed = (() => {
       try {
         return execFileSync("fc-list", [":lang=zh"], { encoding: "utf8" });
