@@ -6,32 +6,10 @@
 //! text is slugged as Zola's default does (the `slug` crate): `search.build_search_index` →
 //! `search-build-search-index`.
 
-/// Slug for a file or folder name: ASCII lower-cased, spaces to `-`, characters that are unsafe
-/// in a URL path removed; anything else (including Chinese) kept.
+/// Slug for a file or folder name, as Zola's default (`slugify.paths = "on"`) for Latin script:
+/// `my_page` and `zola.386` give `my-page` and `zola-386`; Chinese kept (see [`term_slug`]).
 pub fn path_slug(name: &str) -> String {
-    safe_slug(name).to_ascii_lowercase()
-}
-
-/// Zola's `safe` strategy: keep every letter of every script, turn whitespace into `-`, drop the
-/// characters that would break a URL path or an HTML id.
-pub fn safe_slug(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut pending_dash = false;
-    for c in text.trim().chars() {
-        if c.is_whitespace() || c == '-' || c == '　' {
-            pending_dash = !out.is_empty();
-            continue;
-        }
-        if is_unsafe(c) {
-            continue;
-        }
-        if pending_dash {
-            out.push('-');
-            pending_dash = false;
-        }
-        out.push(c);
-    }
-    out
+    term_slug(name)
 }
 
 fn is_unsafe(c: char) -> bool {
@@ -149,20 +127,23 @@ mod tests {
 
     #[test]
     fn chinese_terms_keep_their_characters() {
-        assert_eq!(safe_slug("党史学习"), "党史学习");
-        assert_eq!(safe_slug("党史 学习"), "党史-学习");
-        assert_ne!(safe_slug("党史学习"), safe_slug("党员学习"));
+        assert_eq!(path_slug("党史学习"), "党史学习");
+        assert_eq!(path_slug("党史 学习"), "党史-学习");
+        assert_ne!(path_slug("党史学习"), path_slug("党员学习"));
     }
 
     #[test]
     fn unsafe_characters_are_removed() {
-        assert_eq!(safe_slug("一、总纲（第一章）"), "一总纲第一章");
-        assert_eq!(safe_slug("What? A/B test"), "What-AB-test");
+        assert_eq!(path_slug("一、总纲（第一章）"), "一总纲第一章");
+        assert_eq!(path_slug("What? A/B test"), "what-a-b-test");
     }
 
     #[test]
-    fn path_slugs_are_lower_case() {
+    fn path_slugs_are_zola_slugs_of_file_names() {
         assert_eq!(path_slug("Party School"), "party-school");
+        assert_eq!(path_slug("my_page"), "my-page");
+        assert_eq!(path_slug("zola.386"), "zola-386");
+        assert_eq!(path_slug("zola-theme-jiaxiang.wang"), "zola-theme-jiaxiang-wang");
     }
 
     #[test]
