@@ -262,7 +262,7 @@ fn load(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded, Build
         problems.extend(compiled.problems);
         warnings.extend(compiled.warnings);
         for (rel, css) in &compiled.css {
-            static_hashes.insert(rel.clone(), short_hash(css));
+            static_hashes.insert(rel.clone(), cachebust_hash(css));
         }
         compiled.css
     } else {
@@ -518,12 +518,21 @@ fn collect_static(root: &Path, theme: Option<&str>) -> (BTreeMap<String, PathBuf
     }
     let hashes = files
         .par_iter()
-        .filter_map(|(rel, path)| std::fs::read(path).ok().map(|bytes| (rel.clone(), short_hash(&bytes))))
+        .filter_map(|(rel, path)| std::fs::read(path).ok().map(|bytes| (rel.clone(), cachebust_hash(&bytes))))
         .collect();
     (files, hashes)
 }
 
 /// FNV-1a 64-bit of the bytes, as 16 hex digits: stable across builds and machines.
+/// `get_url(cachebust=true)`'s `?h=`: the first 20 hex digits of the file's SHA-256, as Zola.
+pub fn cachebust_hash(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    let mut hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    hex.truncate(20);
+    hex
+}
+
 pub fn short_hash(bytes: &[u8]) -> String {
     let mut h: u64 = 0xcbf29ce484222325;
     for b in bytes {

@@ -450,13 +450,13 @@ fn a_file_name_that_is_not_ascii_warns_with_a_name_to_use() {
 }
 
 #[test]
-fn a_page_in_a_folder_without_index_warns_where_it_is_listed() {
+fn a_page_in_a_folder_without_index_warns_that_it_is_in_no_list() {
     let site = Site::fixture("site");
     site.write("content/notices/2026/december.md", "+++\ntitle = \"十二月\"\ndate = 2026-12-01\n+++\n正文\n");
     warns_with(
         &site,
         &[
-            "content/notices/2026/december.md:1: content/notices/2026/ has no _index.md, so this page is listed in content/notices/_index.md (“通知公告”); add content/notices/2026/_index.md to give the folder a list of its own",
+            "content/notices/2026/december.md:1: content/notices/2026/ has no _index.md, so this page is built but listed in no section (as in Zola); add content/notices/2026/_index.md to list it",
         ],
     );
     std::fs::remove_file(site.root().join("content/_index.md")).unwrap();
@@ -464,7 +464,7 @@ fn a_page_in_a_folder_without_index_warns_where_it_is_listed() {
     warns_with(
         &site,
         &[
-            "content/archive/old.md:1: content/archive/ has no _index.md and no folder above it has one, so this page is in no list; add content/archive/_index.md",
+            "content/archive/old.md:1: content/archive/ has no _index.md, so this page is built but listed in no section (as in Zola); add content/archive/_index.md to list it",
         ],
     );
 }

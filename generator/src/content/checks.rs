@@ -91,19 +91,7 @@ pub fn places(library: &Library) -> Warnings {
         if section.dir == page.section_dir {
             continue;
         }
-        let listed_in = section.from_file.then(|| {
-            let title = if section.title().is_empty() {
-                section.path.clone()
-            } else {
-                format!("“{}”", section.title())
-            };
-            (section.file.display().to_string(), title)
-        });
-        let message = messages::page_outside_a_section(
-            &page.section_dir,
-            listed_in.as_ref().map(|(f, t)| (f.as_str(), t.as_str())),
-        );
-        warnings.push(Problem::at(&page.file, 1, message));
+        warnings.push(Problem::at(&page.file, 1, messages::page_outside_a_section(&page.section_dir)));
     }
     warnings
 }

@@ -115,9 +115,13 @@ impl Library {
             sections[i].parent = Some(parent);
             sections[parent].subsections.push(i);
         }
+        // A page in a folder without `_index.md` (in its language) is built but listed in no
+        // section, as in Zola; it keeps the nearest section above for its ancestors and template.
         for (i, s) in homes {
             pages[i].section = s;
-            sections[s].pages.push(i);
+            if sections[s].dir == pages[i].section_dir {
+                sections[s].pages.push(i);
+            }
         }
         // Ancestors: root first.
         for page in pages.iter_mut() {

@@ -105,6 +105,8 @@ pub fn load(
     let mut sections = Vec::new();
     // Files that could not be read at all: links to them are not reported as broken as well.
     let mut unreadable = HashSet::new();
+    // Folders of draft sections: as in Zola, everything under them is a draft too.
+    let mut draft_dirs: Vec<String> = Vec::new();
     for (content_path, r) in parsed {
         match r {
             Ok((Parsed::Page(p), w, found)) => {
@@ -119,6 +121,8 @@ pub fn load(
                 problems.extend(found);
                 if !s.meta.draft || drafts {
                     sections.push(s);
+                } else if !s.dir.is_empty() {
+                    draft_dirs.push(format!("{}/", s.dir));
                 }
             }
             Err(p) => {
@@ -126,6 +130,12 @@ pub fn load(
                 unreadable.insert(content_path);
             }
         }
+    }
+
+    if !draft_dirs.is_empty() {
+        let under_draft = |path: &str| draft_dirs.iter().any(|d| path.starts_with(d.as_str()));
+        pages.retain(|p| !under_draft(&p.content_path));
+        sections.retain(|s| !under_draft(&s.content_path));
     }
 
     // Files beside an index.md belong to that bundle, and so do the files in folders below it

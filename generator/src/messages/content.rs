@@ -21,27 +21,16 @@ pub fn non_ascii_name(name: &str, is_dir: bool, suggestion: &str) -> Text {
     )
 }
 
-/// A page in a folder without `_index.md`; `listed_in` is the section file and title whose list
-/// it joins.
-pub fn page_outside_a_section(dir: &str, listed_in: Option<(&str, &str)>) -> Text {
-    match listed_in {
-        Some((file, title)) => Text::new(
-            format!(
-                "content/{dir}/ has no _index.md, so this page is listed in {file} ({title}); add content/{dir}/_index.md to give the folder a list of its own"
-            ),
-            format!(
-                "content/{dir}/ 里没有 _index.md，所以这个页面列在 {file}（{title}）里；要让这个文件夹有自己的列表，请添加 content/{dir}/_index.md"
-            ),
+/// A page in a folder without `_index.md`: as in Zola it is built but listed in no section.
+pub fn page_outside_a_section(dir: &str) -> Text {
+    Text::new(
+        format!(
+            "content/{dir}/ has no _index.md, so this page is built but listed in no section (as in Zola); add content/{dir}/_index.md to list it"
         ),
-        None => Text::new(
-            format!(
-                "content/{dir}/ has no _index.md and no folder above it has one, so this page is in no list; add content/{dir}/_index.md"
-            ),
-            format!(
-                "content/{dir}/ 里没有 _index.md，上面的文件夹也没有，所以这个页面不在任何列表里；请添加 content/{dir}/_index.md"
-            ),
+        format!(
+            "content/{dir}/ 里没有 _index.md，所以这个页面会生成，但不在任何栏目的列表里（与 Zola 相同）；要列出它，请添加 content/{dir}/_index.md"
         ),
-    }
+    )
 }
 
 /// A page without `weight` in a section sorted by weight.

@@ -57,8 +57,7 @@ fn every_message() -> Vec<(&'static str, Text)> {
         // content
         non_ascii_name("通知.md", false, "notice.md"),
         non_ascii_name("学习", true, "study"),
-        page_outside_a_section("guide/more", Some(("content/guide/_index.md", "“党务指南”"))),
-        page_outside_a_section("misc", None),
+        page_outside_a_section("guide/more"),
         missing_weight("content/course/_index.md", 4),
         same_weight(2, "content/course/b.md"),
         lesson_place("第3课", 2),

@@ -347,3 +347,37 @@ fn headings_get_anchor_links_where_the_section_or_the_config_says() {
     let built = build(&super::fixture::options(dir.path()), &Silent).unwrap();
     assert_eq!(file(&built, "top/index.html").trim(), "<h2 id=\"one\">One<a href=\"#one\">h2</a></h2>");
 }
+
+#[test]
+fn a_draft_section_hides_its_folder_and_a_page_without_a_section_is_listed_nowhere() {
+    let dir = super::fixture::folder(&[
+        ("config.toml", "base_url = \"https://example.com\"\ndefault_language = \"en\"\n"),
+        ("templates/page.html", "{{ page.title }}"),
+        ("templates/index.html", "{% for p in section.pages %}{{ p.title }};{% endfor %}"),
+        ("templates/section.html", "{% for p in section.pages %}{{ p.title }};{% endfor %}"),
+        ("content/_index.md", "+++\n+++\n"),
+        ("content/posts/_index.md", "+++\n+++\n"),
+        ("content/posts/a.md", "+++\ntitle = \"A\"\n+++\n"),
+        ("content/posts/loose/b.md", "+++\ntitle = \"B\"\n+++\n"),
+        ("content/secret/_index.md", "+++\ndraft = true\n+++\n"),
+        ("content/secret/page.md", "+++\ntitle = \"Secret\"\n+++\n"),
+        ("content/secret/sub/_index.md", "+++\n+++\n"),
+        ("content/secret/sub/deep.md", "+++\ntitle = \"Deep\"\n+++\n"),
+    ]);
+    let built = build(&super::fixture::options(dir.path()), &Silent).unwrap_or_else(|e| panic!("{e}"));
+    let paths: Vec<&str> = built.files.iter().map(|f| f.path.as_str()).collect();
+    assert!(!paths.iter().any(|p| p.starts_with("secret/")), "{paths:?}");
+    assert_eq!(
+        file(&built, "posts/index.html"),
+        "A;",
+        "the page in a folder without _index.md is not listed"
+    );
+    assert_eq!(file(&built, "posts/loose/b/index.html"), "B", "but it is built");
+    assert!(built.warnings.iter().any(|w| {
+        w.to_string().starts_with("content/posts/loose/b.md:1: content/posts/loose/ has no _index.md")
+    }));
+    // `--drafts` brings the whole folder back.
+    let options = BuildOptions { drafts: true, ..super::fixture::options(dir.path()) };
+    let built = build(&options, &Silent).unwrap();
+    file(&built, "secret/sub/deep/index.html");
+}
