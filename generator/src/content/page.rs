@@ -185,9 +185,11 @@ pub fn language_in_name<'a>(
     }
 }
 
-/// Slugged URL form of a content folder path (`party-school/basics`).
+/// URL form of a content folder path (`party-school/basics`): the folder names as they are, as
+/// in Zola, which slugs a page's own name but not the folders of its sections
+/// (`applying_page_template/` stays as it is; its `my_page.md` is `my-page/`).
 pub fn dir_path(dir: &str) -> String {
-    dir.split('/').filter(|c| !c.is_empty()).map(path_slug).collect::<Vec<_>>().join("/")
+    dir.split('/').filter(|c| !c.is_empty()).collect::<Vec<_>>().join("/")
 }
 
 /// `custom/path` → `/custom/path/`.
@@ -221,6 +223,12 @@ mod tests {
         let p = page("notices/Meeting Notice.md", "+++\ntitle = \"x\"\n+++\n");
         assert_eq!(p.path, "/notices/meeting-notice/");
         assert_eq!(p.section_dir, "notices");
+    }
+
+    #[test]
+    fn the_name_is_slugged_and_the_section_folders_are_not_as_in_zola() {
+        assert_eq!(page("party_school/my_page.md", "+++\n+++\n").path, "/party_school/my-page/");
+        assert_eq!(page("themes/zola.386/index.md", "+++\n+++\n").path, "/themes/zola-386/");
     }
 
     #[test]
