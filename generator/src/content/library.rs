@@ -117,9 +117,10 @@ impl Library {
         }
         // A page in a folder without `_index.md` (in its language) is built but listed in no
         // section, as in Zola; it keeps the nearest section above for its ancestors and template.
+        // A page with `render = false` is in no section's list either, as in Zola.
         for (i, s) in homes {
             pages[i].section = s;
-            if sections[s].dir == pages[i].section_dir {
+            if sections[s].dir == pages[i].section_dir && pages[i].meta.render {
                 sections[s].pages.push(i);
             }
         }
@@ -274,7 +275,10 @@ impl Library {
 
 fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: SortBy) {
     use std::cmp::Ordering;
-    let by_path = |a: &usize, b: &usize| pages[*a].content_path.cmp(&pages[*b].content_path);
+    // Ties are broken by the address, as Zola breaks them by permalink.
+    let by_path = |a: &usize, b: &usize| {
+        pages[*a].path.cmp(&pages[*b].path).then(pages[*a].content_path.cmp(&pages[*b].content_path))
+    };
     match sort_by {
         SortBy::None | SortBy::Slug => {
             list.sort_by(|a, b| pages[*a].slug.cmp(&pages[*b].slug).then(by_path(a, b)))
@@ -282,7 +286,8 @@ fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: SortBy) {
         SortBy::Date | SortBy::UpdateDate => list.sort_by(|a, b| {
             let key = |p: &Page| {
                 if sort_by == SortBy::UpdateDate {
-                    p.meta.updated.as_ref().or(p.meta.date.as_ref())
+                    // The later of the two, as Zola.
+                    p.meta.updated.as_ref().max(p.meta.date.as_ref())
                 } else {
                     p.meta.date.as_ref()
                 }
