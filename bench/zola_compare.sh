@@ -19,7 +19,8 @@
 #   zhibu build --root COPY_B --output OUT_B --quiet
 # The Markdown table goes to stdout; ZC_OUT/<site>.md lists, per site, the
 # URLs only one tool wrote, the first HTML pages whose content differs after
-# normalising whitespace, and the tail of each tool's log.
+# normalising whitespace (and `&#x2F;`/`&#x27;`, Tera's escapes of `/` and `'`),
+# and the tail of each tool's log.
 # Needs only bash, coreutils and python3; fetches nothing.
 set -u
 
@@ -134,6 +135,9 @@ def urls(root):
 
 def norm(path):
     s = open(path, "rb").read().decode("utf-8", errors="replace")
+    # Tera's escaping writes `/` and `'` as character references; an HTML parser reads the same
+    # text either way, so they are compared as the characters.
+    s = s.replace("&#x2F;", "/").replace("&#x27;", "'").replace("&#39;", "'")
     s = re.sub(r">\s+<", "><", s)
     s = re.sub(r"\s+", " ", s)
     return s.strip()
