@@ -117,7 +117,7 @@ impl Entry {
             (None, None)
         };
         let hash = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&identity));
-        let cachebust = zhibu_generator::site::short_hash(&identity);
+        let cachebust = zhibu_generator::site::cachebust_hash(&identity);
         // HTTP dates have whole seconds: drop the rest, or If-Modified-Since never matches.
         let secs = last_modified.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         let last_modified = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs);

@@ -238,7 +238,8 @@ impl Default for Config {
             base_url: String::new(),
             title: None,
             description: None,
-            default_language: "zh-CN".into(),
+            // Zola's default; the branch's site sets "zh-CN".
+            default_language: "en".into(),
             theme: None,
             output_dir: "public".into(),
             author: None,
@@ -675,9 +676,9 @@ mod tests {
     }
 
     #[test]
-    fn minimal_config_gets_chinese_defaults() {
+    fn minimal_config_gets_zolas_defaults() {
         let (c, w) = parse("base_url = \"https://a.cn\"").unwrap();
-        assert_eq!(c.default_language, "zh-CN");
+        assert_eq!(c.default_language, "en");
         assert_eq!(c.feed_filenames, vec!["atom.xml"]);
         assert!(w.is_empty());
     }

@@ -532,12 +532,3 @@ pub fn cachebust_hash(bytes: &[u8]) -> String {
     hex.truncate(20);
     hex
 }
-
-pub fn short_hash(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    format!("{h:016x}")
-}

@@ -99,8 +99,9 @@ fn the_index_files_are_written_and_found_by_the_rust_query() {
     assert!(site.read_out("search/py.txt").contains("dang"));
     let chunk: Value = serde_json::from_str(&site.read_out("search/t/0-0.json")).unwrap();
     assert_eq!(chunk["u"], "/notices/december-9th/", "the newest page is number 0");
-    // Zola's format, asked for by `[search] index_format`.
-    let zola = site.read_out("search_index.zh-CN.js");
+    // Zola's format, asked for by `[search] index_format`, named for the default language (the
+    // fixture sets none: Zola's `en`).
+    let zola = site.read_out("search_index.en.js");
     assert!(zola.starts_with("window.searchIndex = {"), "{}", &zola[..80.min(zola.len())]);
     assert!(site.read_out("elasticlunr.min.js").contains("elasticlunr"));
 
