@@ -226,6 +226,8 @@ pub struct Config {
     /// The same, read: every language but the default one (`page.fr.md` is French).
     #[serde(skip)]
     pub language_options: std::collections::BTreeMap<String, LanguageOptions>,
+    /// Minify every HTML file written, as Zola does with the same minifier and settings.
+    pub minify_html: bool,
     /// Zola's `[translations]`: what `trans(key=…)` gives in the default language.
     pub translations: toml::Table,
     /// `[link_checker]`: how broken links are reported (by the link checker, links.rs).
@@ -260,6 +262,7 @@ impl Default for Config {
             mode: Mode::Build,
             link_checker: LinkChecker::default(),
             language_options: Default::default(),
+            minify_html: false,
             translations: toml::Table::new(),
             languages: toml::Table::new(),
         }
@@ -293,12 +296,12 @@ const IMPLEMENTED: &[&str] = &[
     "link_checker",
     "languages",
     "translations",
+    "minify_html",
 ];
 
 /// Zola keys that zhibu accepts but does not act on yet.
 const NOT_YET: &[&str] = &[
     "preserve_dotfiles_in_output",
-    "minify_html",
     "ignored_static",
     "hard_link_static",
     "slugify",
@@ -727,9 +730,9 @@ mod tests {
     #[test]
     fn zola_key_not_implemented_is_a_warning() {
         let (_, w) =
-            parse("base_url = \"x\"\nminify_html = true\n[markdown]\nrender_emoji = true\n").unwrap();
+            parse("base_url = \"x\"\nhard_link_static = true\n[markdown]\nrender_emoji = true\n").unwrap();
         assert_eq!(w.len(), 2);
-        assert!(w[0].message.en().contains("minify_html"));
+        assert!(w[0].message.en().contains("hard_link_static"));
         assert!(w[1].message.en().contains("markdown.render_emoji"));
     }
 

@@ -304,6 +304,9 @@ pub fn render_all(
     // A one-off build does not keep a second copy of every output.
     let mut files = if keep_cache { cache.outputs.clone() } else { std::mem::take(&mut cache.outputs) };
     redirects::render_all(data, templates, &mut files, &mut problems);
+    if data.config.minify_html {
+        files.par_iter_mut().filter(|f| f.path.ends_with(".html")).for_each(minify);
+    }
     files.extend(copies(data));
     problems.into_result((files, cache))
 }
@@ -320,6 +323,18 @@ fn run(data: &SiteData, templates: &Templates, job: &Job) -> Result<OutputFile, 
         Job::Sitemap => sitemap::sitemap(data, templates),
         Job::Robots => sitemap::robots(data, templates),
         Job::NotFound => pages::not_found(data, templates),
+    }
+}
+
+/// `minify_html = true`: the HTML minifier and settings Zola 0.22 uses (CSS minified, JavaScript
+/// and the `<html>`/`<head>` opening tags kept).
+fn minify(file: &mut OutputFile) {
+    if let Body::Bytes(html) = &mut file.body {
+        let mut cfg = minify_html::Cfg::new();
+        cfg.keep_html_and_head_opening_tags = true;
+        cfg.minify_css = true;
+        cfg.minify_js = false;
+        *html = minify_html::minify(html, &cfg);
     }
 }
 
