@@ -477,6 +477,26 @@ impl Config {
         if path.starts_with('/') { format!("{base}{path}") } else { format!("{base}/{path}") }
     }
 
+    /// Zola's `make_permalink`, which `get_url` builds on: a `/` is added to the path unless it
+    /// ends with one, names a feed, is empty or holds an anchor.
+    pub fn zola_permalink(&self, path: &str) -> String {
+        let bare = path.ends_with('/')
+            || self.feed_filenames.iter().any(|f| path.ends_with(f.as_str()))
+            || path.is_empty()
+            || path.contains('#');
+        let trailing = if bare { "" } else { "/" };
+        let base = &self.base_url;
+        if path == "/" {
+            if base.ends_with('/') { base.clone() } else { format!("{base}/") }
+        } else if base.ends_with('/') && path.starts_with('/') {
+            format!("{base}{}{trailing}", &path[1..])
+        } else if base.ends_with('/') || path.starts_with('/') {
+            format!("{base}{path}{trailing}")
+        } else {
+            format!("{base}/{path}{trailing}")
+        }
+    }
+
     /// The folder of the host the site is served from, from `base_url`: `/apollo` for
     /// `https://example.github.io/apollo/`, empty for a site at the host's root.
     pub fn base_path(&self) -> &str {

@@ -408,6 +408,20 @@ impl RenderContext for ShortcodeContext<'_> {
         self.data.config.link_checker.internal_level == crate::config::LinkLevel::Error
     }
 
+    fn summary_cutoff(&self, summary: &str) -> Result<String, Text> {
+        let lang = match self.item {
+            Item::Section(i) => &self.data.library.sections[i].lang,
+            Item::Page(i) => &self.data.library.pages[i].lang,
+        };
+        let mut ctx = tera::Context::new();
+        ctx.insert("summary", summary);
+        ctx.insert("lang", lang);
+        self.templates.tera.render("summary-cutoff.html", &ctx).map_err(|e| {
+            let file = self.templates.file_of("summary-cutoff.html").display().to_string();
+            messages::render_failed(&file, &templates::chain(&e))
+        })
+    }
+
     fn anchor_link(
         &self,
         id: &str,

@@ -79,7 +79,6 @@ pub(super) fn link(
     ctx: &dyn RenderContext,
     out: &mut Rendered,
 ) -> Option<String> {
-    let mut attrs = String::new();
     let href: String = if let Some(target) = dest.strip_prefix("@/") {
         resolve(target, lines, offset, source, ctx, out)?
     } else if let Some(anchor) = dest.strip_prefix('#') {
@@ -94,33 +93,7 @@ pub(super) fn link(
         });
         return None;
     } else if dest.starts_with("http://") || dest.starts_with("https://") || dest.starts_with("//") {
-        let mut rel = Vec::new();
-        if let Some(class) = &options.external_links_class {
-            attrs.push_str(" class=\"");
-            let _ = escape_html(&mut attrs, class);
-            attrs.push('"');
-        }
-        if options.external_links_target_blank {
-            attrs.push_str(" target=\"_blank\"");
-            rel.push("noopener");
-        }
-        if options.external_links_no_follow {
-            rel.push("nofollow");
-        }
-        if options.external_links_no_referrer {
-            rel.push("noreferrer");
-        }
-        // Zola 0.22 marks external links `rel="external"` unless told not to.
-        if options.external_links_external {
-            rel.push("external");
-        }
-        if !rel.is_empty() {
-            let _ = write!(attrs, " rel=\"{}\"", rel.join(" "));
-        }
-        if attrs.is_empty() {
-            return None;
-        }
-        dest.to_string()
+        return external_link(dest, title, options);
     } else {
         if is_site_address(dest) {
             out.references.push(Reference { url: dest.to_string(), line: lines.line(offset), image: false });
@@ -135,7 +108,50 @@ pub(super) fn link(
         let _ = escape_html(&mut html, title);
         html.push('"');
     }
-    html.push_str(&attrs);
     html.push('>');
+    Some(html)
+}
+
+/// The opening tag of a link to another site, as Zola writes it when the config asks for a
+/// class, a target or `rel` values (`<a class rel target title href>`); `None` leaves the link
+/// as Markdown renders it.
+fn external_link(dest: &str, title: &str, options: &config::Markdown) -> Option<String> {
+    let mut rel = Vec::new();
+    let mut html = String::from("<a ");
+    if let Some(class) = &options.external_links_class {
+        html.push_str("class=\"");
+        let _ = escape_html(&mut html, class);
+        html.push_str("\" ");
+    }
+    if options.external_links_target_blank {
+        rel.push("noopener");
+    }
+    if options.external_links_no_follow {
+        rel.push("nofollow");
+    }
+    if options.external_links_no_referrer {
+        rel.push("noreferrer");
+    }
+    // Zola 0.22 marks external links `rel="external"` unless told not to.
+    if options.external_links_external {
+        rel.push("external");
+    }
+    if rel.is_empty() && options.external_links_class.is_none() {
+        return None;
+    }
+    if !rel.is_empty() {
+        let _ = write!(html, "rel=\"{}\" ", rel.join(" "));
+    }
+    if options.external_links_target_blank {
+        html.push_str("target=\"_blank\" ");
+    }
+    if !title.is_empty() {
+        html.push_str("title=\"");
+        let _ = escape_html(&mut html, title);
+        html.push_str("\" ");
+    }
+    html.push_str("href=\"");
+    let _ = escape_href(&mut html, dest);
+    html.push_str("\">");
     Some(html)
 }

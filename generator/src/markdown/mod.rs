@@ -53,6 +53,11 @@ pub trait RenderContext {
     fn broken_links_are_errors(&self) -> bool {
         true
     }
+    /// The `summary-cutoff.html` template for a summary cut inside a paragraph (Zola's built-in
+    /// is an ellipsis).
+    fn summary_cutoff(&self, _summary: &str) -> Result<String, Text> {
+        Ok("&hellip;".to_string())
+    }
     /// Where headings get a link to themselves (Zola's `insert_anchor_links`) and that link's
     /// HTML for a heading, or `None` for no links.
     fn anchor_link(&self, _id: &str, _level: u32) -> Option<(config::InsertAnchor, Result<String, Text>)> {
@@ -118,7 +123,17 @@ pub struct Source<'a> {
     pub permalink: &'a str,
 }
 
-const SUMMARY_MARKER: &str = "<!-- more -->";
+/// Where `<!-- more -->` was (any case and spacing, as Zola matches it), in the page.
+const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>";
+
+/// Whether raw HTML holds the summary marker `<!-- more -->` (`<!--more-->`, `<!-- MORE -->`).
+fn is_summary_marker(html: &str) -> bool {
+    html.match_indices("<!--").any(|(at, _)| {
+        let rest = html[at + 4..].trim_start();
+        rest.get(..4).is_some_and(|w| w.eq_ignore_ascii_case("more"))
+            && rest[4..].trim_start().starts_with("-->")
+    })
+}
 
 /// Renders a Markdown body.
 pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn RenderContext) -> Rendered {
@@ -195,10 +210,10 @@ pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn
                 Event::Start(Tag::Image { link_type, dest_url, title, id })
             }
             Event::Html(ref html) | Event::InlineHtml(ref html)
-                if summary_at.is_none() && in_footnote == 0 && html.trim() == SUMMARY_MARKER =>
+                if summary_at.is_none() && in_footnote == 0 && is_summary_marker(html) =>
             {
                 summary_at = Some(rewritten.len());
-                continue;
+                Event::Html(CowStr::Borrowed(CONTINUE_READING))
             }
             Event::Start(Tag::FootnoteDefinition(_)) if options.bottom_footnotes => {
                 in_footnote += 1;
@@ -227,7 +242,26 @@ pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn
 
     let mut html = String::with_capacity(expanded.text.len() * 3 / 2);
     if let Some(at) = summary_at {
+        // As Zola: a marker inside a paragraph or list cuts there, with the `summary-cutoff.html`
+        // template (an ellipsis) and the tags still open closed.
+        let mut open: Vec<TagEnd> = Vec::new();
+        for event in &rewritten[..at] {
+            match event {
+                Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
+                Event::Start(tag) => open.push(tag.to_end()),
+                Event::End(tag) => open.truncate(open.iter().rposition(|t| t == tag).unwrap_or(0)),
+                _ => {}
+            }
+        }
         pulldown_cmark::html::push_html(&mut html, rewritten[..at].iter().cloned());
+        html.truncate(html.trim_end().len());
+        if !open.is_empty() {
+            match ctx.summary_cutoff(&html) {
+                Ok(cutoff) => html.push_str(&cutoff),
+                Err(message) => out.problems.push(Problem::at(source.file, source.body_line, message)),
+            }
+            pulldown_cmark::html::push_html(&mut html, open.into_iter().rev().map(Event::End));
+        }
         out.summary = Some(expanded.place(&html));
         html.clear();
     }

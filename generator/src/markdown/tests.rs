@@ -104,9 +104,20 @@ fn same_page_anchor_is_recorded() {
 #[test]
 fn summary_is_what_comes_before_the_marker() {
     let r = md("导语。\n\n<!-- more -->\n\n正文。\n");
-    assert_eq!(r.summary.as_deref(), Some("<p>导语。</p>\n"));
+    // As Zola: trailing whitespace trimmed, the marker a `continue-reading` span in the page.
+    assert_eq!(r.summary.as_deref(), Some("<p>导语。</p>"));
     assert!(r.html.contains("正文") && r.html.contains("导语"));
+    assert!(
+        r.html.contains("<p>导语。</p>\n<span id=\"continue-reading\"></span>\n<p>正文。</p>"),
+        "{}",
+        r.html
+    );
     assert!(!r.html.contains("more"));
+    // Inside a paragraph, any spacing and case: the summary is cut there with an ellipsis and
+    // the paragraph closed.
+    let r = md("一句。<!--MORE--> 二句。\n");
+    assert_eq!(r.summary.as_deref(), Some("<p>一句。&hellip;</p>\n"));
+    assert!(r.html.contains("<p>一句。<span id=\"continue-reading\"></span> 二句。</p>"), "{}", r.html);
 }
 
 #[test]
@@ -154,10 +165,17 @@ fn external_links_get_configured_attributes() {
     let options =
         Markdown { external_links_target_blank: true, external_links_no_follow: true, ..Markdown::default() };
     let r = md_with("[外](https://example.org)\n", &options);
-    assert!(r.html.contains("target=\"_blank\" rel=\"noopener nofollow external\""), "{}", r.html);
+    // Zola's attribute order: class, rel, target, title, href.
+    assert!(
+        r.html.contains(
+            "<a rel=\"noopener nofollow external\" target=\"_blank\" href=\"https://example.org\">"
+        ),
+        "{}",
+        r.html
+    );
     // As in Zola 0.22: `rel="external"` unless switched off, and the class when set.
     assert!(
-        md("[外](https://example.org)\n").html.contains("<a href=\"https://example.org\" rel=\"external\">")
+        md("[外](https://example.org)\n").html.contains("<a rel=\"external\" href=\"https://example.org\">")
     );
     let options = Markdown {
         external_links_external: false,
@@ -165,7 +183,7 @@ fn external_links_get_configured_attributes() {
         ..Markdown::default()
     };
     let r = md_with("[外](https://example.org)\n[内](/a/)\n", &options);
-    assert!(r.html.contains("<a href=\"https://example.org\" class=\"ext\">"), "{}", r.html);
+    assert!(r.html.contains("<a class=\"ext\" href=\"https://example.org\">"), "{}", r.html);
     assert!(r.html.contains("<a href=\"/a/\">"), "{}", r.html);
     let off = Markdown { external_links_external: false, ..Markdown::default() };
     assert!(md_with("[外](https://example.org)\n", &off).html.contains("<a href=\"https://example.org\">"));

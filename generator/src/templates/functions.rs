@@ -225,17 +225,16 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
             }
             return Ok(Value::String(url));
         }
+        // Zola's rules: the language's folder first (unless the path starts with it), then
+        // Zola's permalink (a `/` added to anything but a feed, an anchor or a path ending in
+        // one), and no `/` at the end unless `trailing_slash=true`.
         let trimmed = path.trim_start_matches('/');
-        let mut url = if lang == d.config.default_language {
-            d.config.make_permalink(trimmed)
-        } else {
-            d.config.make_permalink(&format!("{lang}/{trimmed}"))
-        };
-        if (trimmed.is_empty() || !trimmed.contains('.'))
-            && flag(args, "trailing_slash")
-            && !url.ends_with('/')
-        {
-            url.push('/');
+        let in_language = lang != d.config.default_language
+            && (path.is_empty() || !path.get(1..).unwrap_or("").starts_with(lang));
+        let with_lang = if in_language { format!("{lang}/{path}") } else { path.to_string() };
+        let mut url = d.config.zola_permalink(&with_lang);
+        if !flag(args, "trailing_slash") && url.ends_with('/') {
+            url.pop();
         }
         if flag(args, "cachebust") {
             let hash = d.static_hashes.get(trimmed).ok_or_else(|| {

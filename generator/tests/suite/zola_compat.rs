@@ -100,7 +100,7 @@ fn a_zola_site_with_zola_toml_and_every_config_key_builds() {
     assert!(yaml.starts_with("<h1>From YAML</h1><time>2026-12-09</time><i>dues</i>"), "{yaml}");
     assert!(
         yaml.contains(
-            "<a href=\"https://example.org\" class=\"external-link\" target=\"_blank\" rel=\"noopener nofollow noreferrer external\">"
+            "<a class=\"external-link\" rel=\"noopener nofollow noreferrer external\" target=\"_blank\" href=\"https://example.org\">"
         ),
         "{yaml}"
     );

@@ -172,3 +172,19 @@ fn get_hash_of_compiled_css_is_the_hash_of_the_file_written() {
     let expected: String = sha2::Sha256::digest(css.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(text(&built, "index.html"), expected);
 }
+
+#[test]
+fn get_url_builds_addresses_by_zolas_rules() {
+    let template = r#"[{{ get_url(path="") }}][{{ get_url(path="/") }}][{{ get_url(path="blog/") }}][{{ get_url(path="blog/", trailing_slash=true) }}][{{ get_url(path="blog", trailing_slash=true) }}][{{ get_url(path="site.css") }}][{{ get_url(path="atom.xml") }}][{{ get_url(path="a#b") }}][{{ get_url(path="/blog/", lang="fr") }}][{{ get_url(path="/fr/x/", lang="fr") }}][{{ get_url(path="site.css", trailing_slash=true) }}]"#;
+    let (_dir, built) = site(&[
+        ("config.toml", "base_url = \"https://example.com\"\n[languages.fr]\n"),
+        INDEX,
+        ("static/site.css", "x"),
+        ("templates/index.html", template),
+    ]);
+    // What Zola 0.22.1 writes for the same template, quirks included (`fr//blog`).
+    assert_eq!(
+        text(&built, "index.html"),
+        "[https://example.com][https://example.com][https://example.com/blog][https://example.com/blog/][https://example.com/blog/][https://example.com/site.css][https://example.com/atom.xml][https://example.com/a#b][https://example.com/fr//blog][https://example.com/fr/x][https://example.com/site.css/]"
+    );
+}
