@@ -579,7 +579,8 @@ pub fn file_name(root: &Path) -> &'static str {
 /// `languages` holding every language but `lang` (the default one included).
 pub fn template_value_for(config: &Config, lang: &str) -> serde_json::Value {
     let mut value = template_value(config);
-    if lang == config.default_language {
+    // The default language's own `[languages.en]` counts too, as in Zola.
+    if lang == config.default_language && !config.language_options.contains_key(lang) {
         return value;
     }
     let Some(m) = value.as_object_mut() else { return value };
@@ -592,6 +593,9 @@ pub fn template_value_for(config: &Config, lang: &str) -> serde_json::Value {
     m.insert("taxonomies".into(), serde_json::json!(options.taxonomies));
     m.insert("build_search_index".into(), options.build_search_index.into());
     m.insert("translations".into(), serde_json::to_value(&options.translations).unwrap_or_default());
+    if lang == config.default_language {
+        return value;
+    }
     if let Some(serde_json::Value::Object(languages)) = m.get_mut("languages") {
         languages.remove(lang);
         let default = config.language(&config.default_language).unwrap_or_default();

@@ -268,7 +268,7 @@ fn load(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded, Build
     } else {
         BTreeMap::new()
     };
-    let config_value = crate::config::template_value(&config);
+    let config_value = crate::config::template_value_for(&config, &config.default_language);
     let language_config_values = config
         .other_languages()
         .map(|code| (code.to_string(), crate::config::template_value_for(&config, code)))

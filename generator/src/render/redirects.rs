@@ -76,7 +76,8 @@ pub(super) fn render_all(
             } else if let Some(url) = to.strip_prefix("@/").and_then(|p| data.permalink_of(p)) {
                 url
             } else {
-                data.config.make_permalink(to)
+                // Zola's permalink: `docs/intro` redirects to `…/docs/intro/`.
+                data.config.zola_permalink(to)
             };
             redirect(index_file(&s.path), target, &s.file);
         }

@@ -408,3 +408,19 @@ fn minify_html_minifies_every_html_file_as_zola_does() {
     );
     assert!(file(&built, "sitemap.xml").contains('\n'), "only HTML");
 }
+
+#[test]
+fn the_default_languages_own_table_gives_its_title_and_redirects_get_zolas_slash() {
+    let dir = super::fixture::folder(&[
+        (
+            "config.toml",
+            "base_url = \"https://example.com\"\ndefault_language = \"en\"\n[languages.en]\ntitle = \"anemone\"\n",
+        ),
+        ("templates/index.html", "{{ config.title }}"),
+        ("content/_index.md", "+++\n+++\n"),
+        ("content/docs/_index.md", "+++\nredirect_to = \"docs/intro\"\n+++\n"),
+    ]);
+    let built = build(&super::fixture::options(dir.path()), &Silent).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(file(&built, "index.html"), "anemone");
+    assert!(file(&built, "docs/index.html").contains("\"https://example.com/docs/intro/\""));
+}
