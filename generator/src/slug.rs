@@ -88,8 +88,11 @@ pub fn term_slug(text: &str) -> String {
             for t in deunicode::deunicode_char(c).unwrap_or("-").chars() {
                 push(&mut out, if t.is_ascii() { t } else { '-' });
             }
-        } else if !is_unsafe(c) {
+        } else if c.is_alphanumeric() {
             push(&mut out, c);
+        } else if !is_unsafe(c) {
+            // Other punctuation and symbols (`—`, `→`, emoji) separate words, as in Zola.
+            push(&mut out, '-');
         }
     }
     out
@@ -136,6 +139,13 @@ mod tests {
     fn unsafe_characters_are_removed() {
         assert_eq!(path_slug("一、总纲（第一章）"), "一总纲第一章");
         assert_eq!(path_slug("What? A/B test"), "what-a-b-test");
+    }
+
+    #[test]
+    fn punctuation_beyond_chinese_separates_words() {
+        assert_eq!(term_slug("Other Elements — abbr, sub"), "other-elements-abbr-sub");
+        assert_eq!(term_slug("党章 → 学习 🎉"), "党章-学习");
+        assert_eq!(term_slug("一二·九运动"), "一二九运动");
     }
 
     #[test]

@@ -544,8 +544,13 @@ fn code_block(
     } else {
         None
     };
-    if lang.is_empty() {
+    if lang.is_empty() || lang == "plain" {
         html.push_str("<pre><code>");
+    } else if highlighted.is_none() {
+        // Zola 0.22's form when nothing is highlighted.
+        html.push_str("<pre><code data-lang=\"");
+        let _ = escape_html(&mut html, lang);
+        html.push_str("\">");
     } else {
         html.push_str("<pre data-lang=\"");
         let _ = escape_html(&mut html, lang);

@@ -144,7 +144,7 @@ fn unknown_shortcode_is_a_problem_with_line() {
 #[test]
 fn code_is_highlighted_with_classes_only_when_enabled() {
     let plain = md("```rust\nfn main() {}\n```\n");
-    assert!(plain.html.contains("<pre data-lang=\"rust\""));
+    assert_eq!(plain.html, "<pre><code data-lang=\"rust\">fn main() {}\n</code></pre>\n", "Zola's form");
     assert!(!plain.html.contains("z-"));
     let options = Markdown { highlighting: Some(Highlighting::default()), ..Markdown::default() };
     let h = md_with("```rust\nfn main() {}\n```\n", &options);
