@@ -41,16 +41,45 @@ fn yes() -> bool {
     true
 }
 
-/// `[markdown.highlighting]`. zhibu always highlights with CSS classes (no inline styles).
+/// `[markdown.highlighting]`, as Zola 0.22: a `theme` (or `light_theme` and `dark_theme`) of
+/// giallo's, inline styles unless `style = "class"` (then `giallo.css` is written too).
 #[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(default)]
 pub struct Highlighting {
-    /// The theme whose stylesheet `zhibu` writes to `giallo.css`-style `syntax-theme.css`.
     pub theme: Option<String>,
     pub light_theme: Option<String>,
     pub dark_theme: Option<String>,
+    /// `"inline"` (Zola's default) or `"class"`.
     pub style: Option<String>,
     pub error_on_missing_language: bool,
+    /// TextMate grammars (JSON) and VS Code themes of the site's own, paths from its folder.
+    pub extra_grammars: Vec<String>,
+    pub extra_themes: Vec<String>,
+    /// Loaded by the highlighter once the config is read.
+    #[serde(skip)]
+    pub registry: SiteRegistry,
+}
+
+impl Highlighting {
+    pub fn uses_classes(&self) -> bool {
+        self.style.as_deref() == Some("class")
+    }
+}
+
+/// The grammars and themes a site highlights with: giallo's own and the site's
+/// `extra_grammars`/`extra_themes`, loaded by the highlighter (markdown/highlight.rs).
+#[derive(Debug, Clone, Default)]
+pub struct SiteRegistry(pub Option<std::sync::Arc<giallo::Registry>>);
+
+/// Two sites' registries are the same when they are the same object (a build compares configs).
+impl PartialEq for SiteRegistry {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -334,9 +363,16 @@ const MARKDOWN_NOT_YET: &[&str] = &[
     "math",
 ];
 
-const HIGHLIGHTING_IMPLEMENTED: &[&str] =
-    &["theme", "light_theme", "dark_theme", "style", "error_on_missing_language"];
-const HIGHLIGHTING_NOT_YET: &[&str] = &["extra_grammars", "extra_themes"];
+const HIGHLIGHTING_IMPLEMENTED: &[&str] = &[
+    "theme",
+    "light_theme",
+    "dark_theme",
+    "style",
+    "error_on_missing_language",
+    "extra_grammars",
+    "extra_themes",
+];
+const HIGHLIGHTING_NOT_YET: &[&str] = &[];
 
 const TAXONOMY_IMPLEMENTED: &[&str] = &["name", "paginate_by", "paginate_path", "feed", "render", "slug"];
 const TAXONOMY_NOT_YET: &[&str] = &["lang"];
@@ -375,8 +411,13 @@ impl Config {
                 warnings.extend(unknown);
                 if let Some(style) = hl.get("style").and_then(|s| s.as_str())
                     && style != "class"
+                    && style != "inline"
                 {
-                    warnings.push(Problem::in_file(file, messages::highlighting_style(style)));
+                    let line = find_key_line(text, "style");
+                    return Err(Problem {
+                        line,
+                        ..Problem::in_file(file, messages::highlighting_style(style))
+                    });
                 }
             }
         }
@@ -844,7 +885,6 @@ anything = 1
             "`slugify`",
             "`markdown.lazy_async_image`",
             "`markdown.github_alerts`",
-            "`markdown.highlighting.extra_grammars`",
             "`taxonomies.lang`",
             "`taxonomies.rss`",
         ] {

@@ -220,6 +220,9 @@ fn elsewhere(config: &Config, templates: &Templates) -> content::front_matter::E
 fn load(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded, BuildError> {
     let root = &options.root;
     let (mut config, mut warnings) = load_config(root)?;
+    if let Some(highlighting) = config.markdown.highlighting.as_mut() {
+        crate::markdown::highlight::load(root, Path::new(crate::config::file_name(root)), highlighting)?;
+    }
     if let Some(base) = &options.base_url {
         config.base_url = base.clone();
     }

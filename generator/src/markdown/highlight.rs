@@ -1,118 +1,172 @@
-//! Code highlighting with CSS classes (`z-keyword`, `z-string`, ...), never inline styles, so one
-//! cached stylesheet colours every page and a strict Content-Security-Policy holds.
+//! Code highlighting with giallo, the highlighter Zola 0.22 uses (VS Code's TextMate grammars and
+//! themes), called as Zola calls it, so a Zola site's code blocks come out as Zola writes them:
+//! inline styles by default, CSS classes (`z-keyword`, …) with `style = "class"`, and the
+//! stylesheet of the theme written as `giallo.css` (or `giallo-light.css`/`giallo-dark.css`).
 
-use std::sync::OnceLock;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::{SyntaxDefinition, SyntaxSet, SyntaxSetBuilder};
-use syntect::util::LinesWithEndings;
+use giallo::{HighlightOptions, HtmlRenderer, ParsedFence, Registry, ThemeVariant};
 
-/// Class prefix of highlighted tokens, as Zola's `css` highlighting used.
-pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "z-" };
+use crate::config::{Highlighting, SiteRegistry};
+use crate::messages;
+use crate::problems::Problem;
 
-/// Grammars syntect's defaults lack, compiled in. Kept in a set of their own: rebuilding the
-/// default set to add them would cost more than a small site's whole build.
-const EXTRA_SYNTAXES: &[&str] = &[include_str!("syntaxes/TOML.sublime-syntax")];
-
-fn syntaxes() -> &'static SyntaxSet {
-    static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+/// The grammars and themes built into giallo, read once, when a site first needs them.
+fn builtin() -> Result<Arc<Registry>, String> {
+    static BUILTIN: OnceLock<Result<Arc<Registry>, String>> = OnceLock::new();
+    BUILTIN
+        .get_or_init(|| {
+            let mut registry = Registry::builtin().map_err(|e| e.to_string())?;
+            registry.link_grammars();
+            Ok(Arc::new(registry))
+        })
+        .clone()
 }
 
-fn extra_syntaxes() -> &'static SyntaxSet {
-    static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(|| {
-        let mut builder = SyntaxSetBuilder::new();
-        for text in EXTRA_SYNTAXES {
-            match SyntaxDefinition::load_from_str(text, true, None) {
-                Ok(def) => builder.add(def),
-                // The grammars are compiled in and tested; a failure here is a bug in them.
-                Err(e) => debug_assert!(false, "built-in grammar does not load: {e}"),
-            }
-        }
-        builder.build()
-    })
-}
-
-/// Languages Zola 0.22's grammars know and syntect's do not, highlighted with the nearest
-/// grammar syntect has (or as plain text), so a Zola site's `error_on_missing_language` passes
-/// where it passes for Zola.
-const NEAREST: &[(&str, &str)] = &[
-    ("plain", "txt"),
-    ("text", "txt"),
-    ("csv", "txt"),
-    ("scss", "css"),
-    ("sass", "css"),
-    ("jinja", "html"),
-    ("jinja2", "html"),
-    ("j2", "html"),
-    ("tera", "html"),
-    ("ts", "js"),
-    ("typescript", "js"),
-    ("tsx", "js"),
-    ("dockerfile", "sh"),
-];
-
-/// Highlights `code` written in `lang`. `None` when the language is unknown.
-pub fn highlight(code: &str, lang: &str) -> Option<String> {
-    let token = NEAREST.iter().find(|(name, _)| name.eq_ignore_ascii_case(lang)).map_or(lang, |(_, n)| n);
-    let (set, syntax) = [syntaxes(), extra_syntaxes()]
-        .into_iter()
-        .find_map(|set| set.find_syntax_by_token(token).map(|syntax| (set, syntax)))?;
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
-    for line in LinesWithEndings::from(code) {
-        generator.parse_html_for_line_which_includes_newline(line).ok()?;
+/// Loads the grammars and themes of the site at `root` into `highlighting` (giallo's own, plus
+/// its `extra_grammars` and `extra_themes`, paths from the site's folder) and checks that the
+/// themes it names exist. `file` is the config file, for the problem.
+pub fn load(root: &Path, file: &Path, highlighting: &mut Highlighting) -> Result<(), Problem> {
+    let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+    let line = |key: &str| crate::strict_toml::find_key_line(&text, key);
+    let registry = registry(root, highlighting).map_err(|why| Problem {
+        line: line("extra_grammars").or(line("extra_themes")),
+        ..Problem::in_file(file, messages::highlighting_files(&why))
+    })?;
+    if highlighting.theme.is_none()
+        && (highlighting.light_theme.is_none() || highlighting.dark_theme.is_none())
+    {
+        return Err(Problem {
+            line: line("highlighting"),
+            ..Problem::in_file(file, messages::highlighting_theme_missing())
+        });
     }
-    Some(generator.finalize())
+    let named = [
+        ("theme", &highlighting.theme),
+        ("light_theme", &highlighting.light_theme),
+        ("dark_theme", &highlighting.dark_theme),
+    ];
+    for (key, theme) in named {
+        if let Some(theme) = theme
+            && !registry.contains_theme(theme)
+        {
+            return Err(Problem {
+                line: line(key),
+                ..Problem::in_file(file, messages::highlighting_theme_unknown(key, theme))
+            });
+        }
+    }
+    highlighting.registry = SiteRegistry(Some(registry));
+    Ok(())
+}
+
+fn registry(root: &Path, highlighting: &Highlighting) -> Result<Arc<Registry>, String> {
+    let builtin = builtin()?;
+    if highlighting.extra_grammars.is_empty() && highlighting.extra_themes.is_empty() {
+        return Ok(builtin);
+    }
+    let mut own = Registry::builtin().map_err(|e| e.to_string())?;
+    for grammar in &highlighting.extra_grammars {
+        own.add_grammar_from_path(root.join(grammar)).map_err(|e| format!("`{grammar}`: {e}"))?;
+    }
+    for theme in &highlighting.extra_themes {
+        own.add_theme_from_path(root.join(theme)).map_err(|e| format!("`{theme}`: {e}"))?;
+    }
+    own.link_grammars();
+    Ok(Arc::new(own))
+}
+
+/// The site's registry, or giallo's own when none was loaded (a Markdown renderer made in a test).
+fn registry_of(highlighting: &Highlighting) -> Option<Arc<Registry>> {
+    highlighting.registry.0.clone().or_else(|| builtin().ok())
+}
+
+/// The theme(s) of `highlighting`: one, or a light and a dark one.
+fn theme(highlighting: &Highlighting) -> Option<ThemeVariant<&str>> {
+    match (&highlighting.theme, &highlighting.light_theme, &highlighting.dark_theme) {
+        (_, Some(light), Some(dark)) => Some(ThemeVariant::Dual { light, dark }),
+        (Some(theme), _, _) => Some(ThemeVariant::Single(theme)),
+        _ => None,
+    }
+}
+
+/// Whether giallo has a grammar for `lang`.
+pub fn knows(highlighting: &Highlighting, lang: &str) -> bool {
+    registry_of(highlighting).is_some_and(|r| r.contains_grammar(lang))
+}
+
+/// A fenced block's code, highlighted and rendered as Zola renders it (`fence` is the text after
+/// the opening fence: `rust,linenos,hl_lines=2`). `None` when it cannot be (no theme).
+pub fn highlight(code: &str, fence: &ParsedFence, highlighting: &Highlighting) -> Option<String> {
+    let registry = registry_of(highlighting)?;
+    let mut options = HighlightOptions::new(&fence.lang, theme(highlighting)?);
+    if !highlighting.error_on_missing_language {
+        options = options.fallback_to_plain(true);
+    }
+    let highlighted = registry.highlight(code, &options).ok()?;
+    let renderer = HtmlRenderer {
+        other_metadata: fence.rest.clone(),
+        css_class_prefix: highlighting.uses_classes().then(|| "z-".to_string()),
+    };
+    Some(renderer.render(&highlighted, &fence.options))
+}
+
+/// The stylesheets Zola writes for `style = "class"`: `giallo.css` for one theme,
+/// `giallo-light.css` and `giallo-dark.css` for two.
+pub fn stylesheets(highlighting: &Highlighting) -> Vec<(&'static str, String)> {
+    let Some(registry) = registry_of(highlighting) else { return Vec::new() };
+    if !highlighting.uses_classes() {
+        return Vec::new();
+    }
+    let css = |theme: &str| registry.generate_css(theme, "z-").ok();
+    match theme(highlighting) {
+        Some(ThemeVariant::Single(theme)) => css(theme).map(|c| vec![("giallo.css", c)]).unwrap_or_default(),
+        Some(ThemeVariant::Dual { light, dark }) => match (css(light), css(dark)) {
+            (Some(l), Some(d)) => vec![("giallo-light.css", l), ("giallo-dark.css", d)],
+            _ => Vec::new(),
+        },
+        None => Vec::new(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn known_language_gets_classes_and_no_inline_style() {
-        let html = highlight("fn main() {}\n", "rust").unwrap();
-        assert!(html.contains("class=\"z-"), "{html}");
-        assert!(!html.contains("style="), "{html}");
-    }
-
-    #[test]
-    fn toml_is_highlighted() {
-        let html =
-            highlight("# 注释\n[extra.signin]\nevent = \"x\"\nopens = 2026-12-09T07:00:00+08:00\n", "toml")
-                .unwrap();
-        assert!(html.contains("z-comment"), "{html}");
-        assert!(html.contains("z-entity"), "{html}");
-        assert!(html.contains("z-string"), "{html}");
-        assert!(html.contains("z-datetime"), "{html}");
-    }
-
-    #[test]
-    fn every_grammar_compiles_and_highlights_a_line() {
-        // A pattern the regex engine cannot compile would fail the line it meets.
-        let sample = "fn a(x) { return \"s\" + 'c' + 1.5e3; } // c\n# c\n<a href=\"x\">t</a> /* c */ $v @d\n";
-        for set in [syntaxes(), extra_syntaxes()] {
-            for syntax in set.syntaxes() {
-                let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
-                for line in LinesWithEndings::from(sample) {
-                    let parsed = generator.parse_html_for_line_which_includes_newline(line);
-                    assert!(parsed.is_ok(), "{}: {parsed:?}", syntax.name);
-                }
-            }
+    fn highlighting(style: &str) -> Highlighting {
+        Highlighting {
+            theme: Some("github-light".into()),
+            style: Some(style.into()),
+            ..Highlighting::default()
         }
     }
 
     #[test]
-    fn languages_zola_knows_get_the_nearest_grammar() {
-        for lang in ["plain", "scss", "jinja", "tera", "ts", "Dockerfile", "csv"] {
-            assert!(highlight("a { b: c }\n", lang).is_some(), "{lang}");
-        }
-        assert!(highlight("$x: 1;\n", "scss").unwrap().contains("class=\"z-"), "scss as CSS");
+    fn classes_or_inline_styles_as_the_config_says() {
+        let fence = giallo::parse_markdown_fence("rust");
+        let classes = highlight("fn main() {}\n", &fence, &highlighting("class")).unwrap();
+        assert!(classes.contains("class=\"z-"), "{classes}");
+        assert!(classes.starts_with("<pre class=\"giallo z-code\"><code data-lang=\"rust\">"), "{classes}");
+        let inline = highlight("fn main() {}\n", &fence, &highlighting("inline")).unwrap();
+        assert!(inline.contains("style=\"color:"), "{inline}");
     }
 
     #[test]
-    fn unknown_language_is_none() {
-        assert!(highlight("x", "no-such-language").is_none());
+    fn the_languages_of_zolas_sites_are_known() {
+        let h = highlighting("class");
+        for lang in ["plain", "toml", "scss", "jinja", "ts", "dockerfile", "rust", "bash", "yaml", "html"] {
+            assert!(knows(&h, lang), "{lang}");
+        }
+        assert!(!knows(&h, "no-such-language"));
+    }
+
+    #[test]
+    fn a_class_style_site_gets_its_theme_stylesheet() {
+        let sheets = stylesheets(&highlighting("class"));
+        assert_eq!(sheets.len(), 1);
+        assert_eq!(sheets[0].0, "giallo.css");
+        assert!(sheets[0].1.contains(".z-"), "{}", &sheets[0].1[..200.min(sheets[0].1.len())]);
+        assert!(stylesheets(&highlighting("inline")).is_empty());
     }
 }

@@ -167,15 +167,14 @@ pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn
                         _ => {}
                     }
                 }
-                let lang = match &kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
-                    }
-                    CodeBlockKind::Indented => String::new(),
+                // Zola's fence: `rust,linenos,hl_lines=2 4`; an indented block is plain text.
+                let fence = match &kind {
+                    CodeBlockKind::Fenced(info) => giallo::parse_markdown_fence(info),
+                    CodeBlockKind::Indented => giallo::ParsedFence::default(),
                 };
                 // An HTML shortcode inside code is code too (escaped, highlighted), as in Zola.
                 let code = expanded.place_in_code(code);
-                Event::Html(code_block(&code, &lang, options, &lines, offset, source, &mut out).into())
+                Event::Html(code_block(&code, &fence, options, &lines, offset, source, &mut out).into())
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 match link(&dest_url, &title, options, &lines, offset, source, ctx, &mut out) {
@@ -522,52 +521,37 @@ impl<'a> LineMap<'a> {
     }
 }
 
+/// A code block as Zola 0.22 writes it: highlighted by giallo when the config asks (a language it
+/// does not know is a warning, or an error with `error_on_missing_language`), else escaped in
+/// `<pre><code data-lang="…">`.
 fn code_block(
     code: &str,
-    lang: &str,
+    fence: &giallo::ParsedFence,
     options: &config::Markdown,
     lines: &LineMap,
     offset: usize,
     source: &Source,
     out: &mut Rendered,
 ) -> String {
-    let mut html = String::with_capacity(code.len() * 2);
-    let highlighted = if options.highlight_code() && !lang.is_empty() {
-        let h = highlight::highlight(code, lang);
-        if h.is_none() {
-            let message = messages::unknown_code_language(lang);
-            let error = options.highlighting.as_ref().is_some_and(|h| h.error_on_missing_language);
-            let p = Problem::at(source.file, lines.line(offset), message);
-            if error { out.problems.push(p) } else { out.warnings.push(p) }
+    let lang = fence.lang.as_str();
+    if let Some(highlighting) = &options.highlighting {
+        if !highlight::knows(highlighting, lang) {
+            let p = Problem::at(source.file, lines.line(offset), messages::unknown_code_language(lang));
+            if highlighting.error_on_missing_language { out.problems.push(p) } else { out.warnings.push(p) }
         }
-        h
-    } else {
-        None
-    };
-    if lang.is_empty() || lang == "plain" {
+        if let Some(html) = highlight::highlight(code, fence, highlighting) {
+            return html;
+        }
+    }
+    let mut html = String::with_capacity(code.len() + 40);
+    if lang == giallo::PLAIN_GRAMMAR_NAME {
         html.push_str("<pre><code>");
-    } else if highlighted.is_none() {
-        // Zola 0.22's form when nothing is highlighted.
+    } else {
         html.push_str("<pre><code data-lang=\"");
         let _ = escape_html(&mut html, lang);
         html.push_str("\">");
-    } else {
-        html.push_str("<pre data-lang=\"");
-        let _ = escape_html(&mut html, lang);
-        html.push_str("\" class=\"language-");
-        let _ = escape_html(&mut html, lang);
-        html.push_str("\"><code class=\"language-");
-        let _ = escape_html(&mut html, lang);
-        html.push_str("\" data-lang=\"");
-        let _ = escape_html(&mut html, lang);
-        html.push_str("\">");
     }
-    match highlighted {
-        Some(h) => html.push_str(&h),
-        None => {
-            let _ = escape_html(&mut html, code);
-        }
-    }
+    let _ = escape_html(&mut html, code);
     html.push_str("</code></pre>\n");
     html
 }

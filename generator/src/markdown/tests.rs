@@ -146,8 +146,14 @@ fn code_is_highlighted_with_classes_only_when_enabled() {
     let plain = md("```rust\nfn main() {}\n```\n");
     assert_eq!(plain.html, "<pre><code data-lang=\"rust\">fn main() {}\n</code></pre>\n", "Zola's form");
     assert!(!plain.html.contains("z-"));
-    let options = Markdown { highlighting: Some(Highlighting::default()), ..Markdown::default() };
+    let classes = Highlighting {
+        theme: Some("github-light".into()),
+        style: Some("class".into()),
+        ..Highlighting::default()
+    };
+    let options = Markdown { highlighting: Some(classes), ..Markdown::default() };
     let h = md_with("```rust\nfn main() {}\n```\n", &options);
+    assert!(h.html.starts_with("<pre class=\"giallo z-code\"><code data-lang=\"rust\">"), "{}", h.html);
     assert!(h.html.contains("class=\"z-"), "{}", h.html);
     assert!(!h.html.contains("style="));
 }

@@ -2,12 +2,43 @@
 
 use super::Text;
 
+/// A `[markdown.highlighting] style` that is neither `inline` nor `class`.
 pub fn highlighting_style(style: &str) -> Text {
     Text::new(
         format!(
-            "`markdown.highlighting.style = \"{style}\"`: zhibu always highlights with CSS classes, never inline styles"
+            "`markdown.highlighting.style = \"{style}\"`: the style is `\"inline\"` (styles in the page) or `\"class\"` (CSS classes and a `giallo.css`)"
         ),
-        format!("`markdown.highlighting.style = \"{style}\"`：zhibu 总是用 CSS 类来高亮代码，不用行内样式"),
+        format!(
+            "`markdown.highlighting.style = \"{style}\"`：样式只能是 `\"inline\"`（样式写在页面里）或 `\"class\"`（用 CSS 类，另外生成 `giallo.css`）"
+        ),
+    )
+}
+
+/// `[markdown.highlighting]` without a theme.
+pub fn highlighting_theme_missing() -> Text {
+    Text::new(
+        "`[markdown.highlighting]` needs a `theme` (or a `light_theme` and a `dark_theme`), e.g. `theme = \"github-light\"`",
+        "`[markdown.highlighting]` 需要 `theme`（或者 `light_theme` 和 `dark_theme`），例如 `theme = \"github-light\"`",
+    )
+}
+
+/// A highlighting theme that giallo does not have.
+pub fn highlighting_theme_unknown(key: &str, theme: &str) -> Text {
+    Text::new(
+        format!(
+            "`markdown.highlighting.{key} = \"{theme}\"`: there is no such theme (Zola's documentation lists them, e.g. `github-light`, `github-dark`, `catppuccin-latte`)"
+        ),
+        format!(
+            "`markdown.highlighting.{key} = \"{theme}\"`：没有这个主题（Zola 的文档里有主题列表，例如 `github-light`、`github-dark`、`catppuccin-latte`）"
+        ),
+    )
+}
+
+/// An `extra_grammars` or `extra_themes` file that could not be read.
+pub fn highlighting_files(why: &str) -> Text {
+    Text::new(
+        format!("`markdown.highlighting`: a grammar or theme could not be loaded: {why}"),
+        format!("`markdown.highlighting`：语法或主题文件加载失败：{why}"),
     )
 }
 

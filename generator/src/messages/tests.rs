@@ -256,7 +256,10 @@ fn every_message() -> Vec<(&'static str, Text)> {
         schedule_kind(3, "x", &["copy", "review"], None),
         schedule_no_days(&campaign),
         // config
-        highlighting_style("inline"),
+        highlighting_style("fancy"),
+        highlighting_theme_missing(),
+        highlighting_theme_unknown("theme", "nope"),
+        highlighting_files("`grammars/x.json`: not found"),
         invalid_configuration("invalid type: integer `1`, expected a string for key `title`"),
         base_url_required(),
         taxonomy_without_name(2),

@@ -359,5 +359,15 @@ fn copies(data: &SiteData) -> Vec<OutputFile> {
     for (rel, css) in &data.sass_css {
         files.push(OutputFile { path: rel.clone(), body: Body::Bytes(css.clone()) });
     }
+    // `style = "class"`: the theme's stylesheet, `giallo.css`, as Zola writes it — unless the site
+    // has its own in static/ (Zola writes the file there once and then leaves it to the site;
+    // zhibu never writes into the site's folders).
+    if let Some(highlighting) = &data.config.markdown.highlighting {
+        let stylesheets = crate::markdown::highlight::stylesheets(highlighting);
+        for (name, css) in stylesheets.into_iter().filter(|(name, _)| !data.static_files.contains_key(*name))
+        {
+            files.push(OutputFile { path: name.to_string(), body: Body::Bytes(css.into_bytes()) });
+        }
+    }
     files
 }

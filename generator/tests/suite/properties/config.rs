@@ -126,6 +126,7 @@ pub(super) fn config_values() -> impl Strategy<Value = Config> {
                 dark_theme: None,
                 style: style.map(str::to_string),
                 error_on_missing_language,
+                ..Highlighting::default()
             }),
             smart_punctuation: b[0],
             external_links_target_blank: b[1],
