@@ -98,6 +98,8 @@ pub struct Markdown {
     pub definition_list: bool,
     /// Where headings get a link to themselves, unless their section says.
     pub insert_anchor_links: InsertAnchor,
+    /// GitHub's `> [!NOTE]` alerts.
+    pub github_alerts: bool,
 }
 
 impl Default for Markdown {
@@ -113,6 +115,7 @@ impl Default for Markdown {
             bottom_footnotes: false,
             definition_list: false,
             insert_anchor_links: InsertAnchor::None,
+            github_alerts: false,
         }
     }
 }
@@ -349,12 +352,12 @@ const MARKDOWN_IMPLEMENTED: &[&str] = &[
     "bottom_footnotes",
     "definition_list",
     "insert_anchor_links",
+    "github_alerts",
 ];
 
 const MARKDOWN_NOT_YET: &[&str] = &[
     "render_emoji",
     "lazy_async_image",
-    "github_alerts",
     "highlight_code",
     "highlight_theme",
     "highlight_themes_css",
@@ -884,7 +887,6 @@ anything = 1
             "`ignored_static`",
             "`slugify`",
             "`markdown.lazy_async_image`",
-            "`markdown.github_alerts`",
             "`taxonomies.lang`",
             "`taxonomies.rss`",
         ] {

@@ -91,14 +91,18 @@ pub(super) fn link(
             anchor: Some(anchor.to_string()),
             line: lines.line(offset),
         });
-        return None;
+        // As Zola: the page's own address before the anchor.
+        if source.permalink.is_empty() {
+            return None;
+        }
+        format!("{}{dest}", source.permalink)
     } else if dest.starts_with("http://") || dest.starts_with("https://") || dest.starts_with("//") {
         return external_link(dest, title, options);
     } else {
         if is_site_address(dest) {
             out.references.push(Reference { url: dest.to_string(), line: lines.line(offset), image: false });
         }
-        return None;
+        colocated(dest, source)?
     };
     let mut html = String::from("<a href=\"");
     let _ = escape_href(&mut html, &href);
@@ -110,6 +114,17 @@ pub(super) fn link(
     }
     html.push('>');
     Some(html)
+}
+
+/// A link or image beside the page (`poster.png`, `./a/`, `with.js`), made absolute with the
+/// page's address as Zola does (`…/life/camp/poster.png`); not one that starts with `/`, `..`,
+/// `#` or a scheme, and not where there is no page (the `markdown` filter).
+pub(super) fn colocated(dest: &str, source: &Source) -> Option<String> {
+    let scheme = dest
+        .split_once(':')
+        .is_some_and(|(s, _)| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    let beside = !(dest.starts_with('/') || dest.starts_with("..") || dest.starts_with('#') || scheme);
+    (beside && !source.permalink.is_empty()).then(|| format!("{}{dest}", source.permalink))
 }
 
 /// The opening tag of a link to another site, as Zola writes it when the config asks for a

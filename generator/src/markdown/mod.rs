@@ -203,7 +203,10 @@ pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn
                                 image: true,
                             });
                         }
-                        dest_url
+                        match links::colocated(&dest_url, source) {
+                            Some(url) => CowStr::from(url),
+                            None => dest_url,
+                        }
                     }
                 };
                 Event::Start(Tag::Image { link_type, dest_url, title, id })
@@ -286,6 +289,10 @@ fn parser_options(options: &config::Markdown) -> Options {
     }
     if options.definition_list {
         opts |= Options::ENABLE_DEFINITION_LIST;
+    }
+    // `> [!NOTE]` blockquotes become `<blockquote class="markdown-alert-note">`, as in Zola.
+    if options.github_alerts {
+        opts |= Options::ENABLE_GFM;
     }
     opts
 }

@@ -363,3 +363,24 @@ fn no_input_makes_the_renderer_panic() {
         }
     }
 }
+
+#[test]
+fn github_alerts_when_asked_and_links_beside_the_page_made_absolute_as_zola() {
+    let options = Markdown { github_alerts: true, ..Markdown::default() };
+    let r = md_with("> [!NOTE]\n> 按时交纳党费\n", &options);
+    assert!(r.html.starts_with("<blockquote class=\"markdown-alert-note\">"), "{}", r.html);
+    assert!(md("> [!NOTE]\n> x\n").html.contains("[!NOTE]"), "off by default");
+    // A link or image beside the page, and an anchor on it, carry the page's address.
+    let r = md("[表](form.docx) [上](#top) [根](/a/) [上级](../b/) [邮](mailto:a@b.cn) ![图](poster.png)\n");
+    for expected in [
+        "<a href=\"https://x.cn/p/form.docx\">",
+        "<a href=\"https://x.cn/p/#top\">",
+        "<a href=\"/a/\">",
+        "<a href=\"../b/\">",
+        "<a href=\"mailto:a@b.cn\">",
+        "<img src=\"https://x.cn/p/poster.png\"",
+    ] {
+        assert!(r.html.contains(expected), "{expected}: {}", r.html);
+    }
+    assert_eq!(r.references.len(), 4, "the checker still sees them as written: {:?}", r.references);
+}
