@@ -16,21 +16,27 @@ pub struct TextStats {
 }
 
 impl TextStats {
+    /// The words of `text` by Unicode's word boundaries, as Zola counts them: each Han character
+    /// is a word of its own (counted as `han`), every other word once (`pulldown-cmark` is two).
     pub fn of(text: &str) -> TextStats {
+        use unicode_segmentation::UnicodeSegmentation;
         let mut stats = TextStats::default();
-        let mut in_word = false;
-        for c in text.chars() {
-            if is_han(c) {
-                stats.han += 1;
-                in_word = false;
-            } else if c.is_alphanumeric() {
-                if !in_word {
-                    stats.words += 1;
-                    in_word = true;
-                }
-            } else if !(in_word && (c == '\'' || c == '’' || c == '-')) {
-                in_word = false;
+        for word in text.unicode_words() {
+            if word.chars().all(is_han) {
+                stats.han += word.chars().count();
+            } else {
+                stats.words += 1;
             }
+        }
+        stats
+    }
+
+    /// A Markdown body's words as Zola counts them: the text as written, without what is inside
+    /// ``` fences.
+    pub fn of_markdown(body: &str) -> TextStats {
+        let mut stats = TextStats::default();
+        for outside in body.split("```").step_by(2) {
+            stats.add(TextStats::of(outside));
         }
         stats
     }
@@ -67,8 +73,8 @@ mod tests {
     fn han_characters_and_latin_words_are_counted_apart() {
         let s = TextStats::of("学习 Rust 和 pulldown-cmark 的 API。");
         assert_eq!(s.han, 4);
-        assert_eq!(s.words, 3);
-        assert_eq!(s.word_count(), 7);
+        assert_eq!(s.words, 4, "as Zola: pulldown and cmark");
+        assert_eq!(s.word_count(), 8);
     }
 
     #[test]
@@ -81,6 +87,15 @@ mod tests {
     fn empty_text_takes_no_time() {
         assert_eq!(TextStats::of("").reading_time(), 0);
         assert_eq!(TextStats::of("短").reading_time(), 1);
+    }
+
+    #[test]
+    fn latin_text_counts_and_reads_as_in_zola() {
+        // Zola: unicode words outside ``` fences, ceil(words / 200) minutes.
+        let body = format!("{}\n```\nlet x = 1;\n```\n", "word ".repeat(201));
+        let s = TextStats::of_markdown(&body);
+        assert_eq!(s.word_count(), 201);
+        assert_eq!(s.reading_time(), 2);
     }
 
     #[test]

@@ -137,7 +137,7 @@ fn is_summary_marker(html: &str) -> bool {
 
 /// Renders a Markdown body.
 pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn RenderContext) -> Rendered {
-    let mut out = Rendered::default();
+    let mut out = Rendered { stats: crate::reading::TextStats::of_markdown(body), ..Rendered::default() };
     let opts = parser_options(options);
     let expanded = expand_shortcodes(body, source, opts, ctx, &mut out);
     let lines = LineMap::new(&expanded.text, source.body_line, &expanded.shifts);
@@ -226,12 +226,6 @@ pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn
                 in_footnote -= 1;
                 footnotes.push(event);
                 continue;
-            }
-            Event::Text(ref t) => {
-                if !t.contains("ZHIBUSHORTCODE") {
-                    out.stats.add(crate::reading::TextStats::of(t));
-                }
-                event
             }
             other => other,
         };
