@@ -143,7 +143,11 @@ pub(super) fn term_pager(
 }
 
 pub(super) fn not_found(data: &SiteData, templates: &Templates) -> Result<OutputFile, Problem> {
-    let ctx = base_context(data, "/404.html", &data.config.default_language);
+    // As Zola: the config and the language only (no `current_path`: a theme tells the 404 page
+    // by its absence).
+    let mut ctx = super::Ctx::new();
+    ctx.insert("config", data.config_value.clone());
+    ctx.insert("lang", serde_json::Value::String(data.config.default_language.clone()));
     let out = render(data, templates, "404.html", ctx, Path::new("config.toml"))?;
     Ok(text_file("404.html".into(), out))
 }
