@@ -91,8 +91,12 @@ pub fn term_slug(text: &str) -> String {
         } else if c.is_alphanumeric() {
             push(&mut out, c);
         } else if !is_unsafe(c) {
-            // Other punctuation and symbols (`—`, `→`, emoji) separate words, as in Zola.
-            push(&mut out, '-');
+            // Other symbols by their names where they have one, as Zola's slugs (🔧 → `wrench`);
+            // punctuation (`—`, `→`) separates words.
+            let name = deunicode::deunicode_char(c).unwrap_or("-");
+            for t in name.chars() {
+                push(&mut out, if t.is_ascii_alphanumeric() { t } else { '-' });
+            }
         }
     }
     out
@@ -144,7 +148,8 @@ mod tests {
     #[test]
     fn punctuation_beyond_chinese_separates_words() {
         assert_eq!(term_slug("Other Elements — abbr, sub"), "other-elements-abbr-sub");
-        assert_eq!(term_slug("党章 → 学习 🎉"), "党章-学习");
+        assert_eq!(term_slug("党章 → 学习"), "党章-学习");
+        assert_eq!(term_slug("2023-06-29 🔧"), "2023-06-29-wrench", "as Zola names the emoji");
         assert_eq!(term_slug("一二·九运动"), "一二九运动");
     }
 

@@ -332,6 +332,11 @@ fn build_taxonomies(config: &Config, lang: &str, pages: &[Page], problems: &mut 
                 let slug = term_slug(term);
                 let entry =
                     found.entry(name).or_default().entry(slug).or_insert_with(|| (term.clone(), Vec::new()));
+                // Names with one slug (`Blog`, `blog`) are one term, named as Zola names it: the
+                // first of them in byte order.
+                if *term < entry.0 {
+                    entry.0 = term.clone();
+                }
                 if !entry.1.contains(&i) {
                     entry.1.push(i);
                 }
