@@ -237,6 +237,8 @@ pub struct Config {
     pub generate_robots_txt: bool,
     pub exclude_paginated_pages_in_sitemap: String,
     pub ignored_content: Vec<String>,
+    /// Globs (relative to `static/`) of static files not copied, as Zola's `ignored_static`.
+    pub ignored_static: Vec<String>,
     pub markdown: Markdown,
     pub extra: toml::Table,
     /// Zola's switch for the site search (generator/src/search/); off unless set.
@@ -285,6 +287,7 @@ impl Default for Config {
             generate_robots_txt: true,
             exclude_paginated_pages_in_sitemap: "none".into(),
             ignored_content: Vec::new(),
+            ignored_static: Vec::new(),
             markdown: Markdown::default(),
             extra: toml::Table::new(),
             build_search_index: false,
@@ -318,6 +321,7 @@ const IMPLEMENTED: &[&str] = &[
     "generate_robots_txt",
     "exclude_paginated_pages_in_sitemap",
     "ignored_content",
+    "ignored_static",
     "markdown",
     "extra",
     "build_search_index",
@@ -332,14 +336,8 @@ const IMPLEMENTED: &[&str] = &[
 ];
 
 /// Zola keys that zhibu accepts but does not act on yet.
-const NOT_YET: &[&str] = &[
-    "preserve_dotfiles_in_output",
-    "ignored_static",
-    "hard_link_static",
-    "slugify",
-    "generate_feed",
-    "feed_filename",
-];
+const NOT_YET: &[&str] =
+    &["preserve_dotfiles_in_output", "hard_link_static", "slugify", "generate_feed", "feed_filename"];
 
 const MARKDOWN_IMPLEMENTED: &[&str] = &[
     "highlighting",
@@ -497,6 +495,7 @@ impl Config {
             }
         }
         self.ignored_content_globs().map_err(|why| Problem::in_file(file, why))?;
+        self.ignored_static_globs().map_err(|why| Problem::in_file(file, why))?;
         for pattern in &self.link_checker.ignored_files {
             globset::Glob::new(pattern)
                 .map_err(|e| Problem::in_file(file, messages::bad_glob(pattern, &e.to_string())))?;
@@ -549,15 +548,14 @@ impl Config {
         after_scheme.find('/').map_or("", |cut| &after_scheme[cut..])
     }
 
+    /// `ignored_static` as a glob set matched against paths relative to `static/`.
+    pub fn ignored_static_globs(&self) -> Result<globset::GlobSet, Text> {
+        globs(&self.ignored_static)
+    }
+
     /// `ignored_content` as a glob set matched against paths relative to `content/`.
     pub fn ignored_content_globs(&self) -> Result<globset::GlobSet, Text> {
-        let mut builder = globset::GlobSetBuilder::new();
-        for pattern in &self.ignored_content {
-            let glob =
-                globset::Glob::new(pattern).map_err(|e| messages::bad_glob(pattern, &e.to_string()))?;
-            builder.add(glob);
-        }
-        builder.build().map_err(|e| messages::bad_globs(&e.to_string()))
+        globs(&self.ignored_content)
     }
 
     pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
@@ -593,6 +591,16 @@ impl Config {
     pub fn taxonomies_of(&self, lang: &str) -> Vec<TaxonomyConfig> {
         self.language(lang).map(|l| l.taxonomies).unwrap_or_default()
     }
+}
+
+/// A glob set of `patterns`, or the message about the first that is not a glob.
+fn globs(patterns: &[String]) -> Result<globset::GlobSet, Text> {
+    let mut builder = globset::GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = globset::Glob::new(pattern).map_err(|e| messages::bad_glob(pattern, &e.to_string()))?;
+        builder.add(glob);
+    }
+    builder.build().map_err(|e| messages::bad_globs(&e.to_string()))
 }
 
 /// Best-effort line of `key = ` anywhere on a line (in an inline table such as
@@ -884,7 +892,6 @@ anything = 1
         let found: Vec<&str> = w.iter().map(|w| w.message.en()).collect();
         for key in [
             "`preserve_dotfiles_in_output`",
-            "`ignored_static`",
             "`slugify`",
             "`markdown.lazy_async_image`",
             "`taxonomies.lang`",

@@ -250,7 +250,8 @@ fn load(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded, Build
     let page_bodies: Vec<String> = library.pages.iter_mut().map(|p| std::mem::take(&mut p.raw)).collect();
     let section_bodies: Vec<String> =
         library.sections.iter_mut().map(|s| std::mem::take(&mut s.raw)).collect();
-    let (static_files, mut static_hashes) = collect_static(root, config.theme.as_deref());
+    let ignored_static = config.ignored_static_globs().unwrap_or_else(|_| globset::GlobSet::empty());
+    let (static_files, mut static_hashes) = collect_static(root, config.theme.as_deref(), &ignored_static);
     let mut problems = problems;
     let sass_css = if crate::sass::has_sources(root, &config) {
         let compiled = timed(progress, Phase::Sass, || {
@@ -513,7 +514,13 @@ impl RenderContext for ShortcodeContext<'_> {
 }
 
 /// Static files: the theme's, then the site's over them. Returns sources and content hashes.
-fn collect_static(root: &Path, theme: Option<&str>) -> (BTreeMap<String, PathBuf>, BTreeMap<String, String>) {
+/// Every file of the theme's and the site's `static/`, as Zola copies them: dotfiles too (not
+/// what is inside a `.git` folder), not those `ignored_static` names.
+fn collect_static(
+    root: &Path,
+    theme: Option<&str>,
+    ignored: &globset::GlobSet,
+) -> (BTreeMap<String, PathBuf>, BTreeMap<String, String>) {
     let mut files = BTreeMap::new();
     let mut dirs = Vec::new();
     if let Some(t) = theme {
@@ -522,14 +529,10 @@ fn collect_static(root: &Path, theme: Option<&str>) -> (BTreeMap<String, PathBuf
     dirs.push(root.join("static"));
     for dir in dirs {
         for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
-            if entry.file_type().is_file() && !entry.file_name().to_string_lossy().starts_with('.') {
-                let rel = entry
-                    .path()
-                    .strip_prefix(&dir)
-                    .unwrap_or(entry.path())
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                files.insert(rel, entry.path().to_path_buf());
+            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            let in_git = rel.components().any(|c| c.as_os_str() == ".git");
+            if entry.file_type().is_file() && !in_git && !ignored.is_match(rel) {
+                files.insert(rel.to_string_lossy().replace('\\', "/"), entry.path().to_path_buf());
             }
         }
     }

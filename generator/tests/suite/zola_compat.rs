@@ -418,3 +418,25 @@ fn the_default_languages_own_table_gives_its_title_and_redirects_get_zolas_slash
     assert_eq!(file(&built, "index.html"), "anemone");
     assert!(file(&built, "docs/index.html").contains("\"https://example.com/docs/intro/\""));
 }
+
+#[test]
+fn static_files_are_copied_as_zola_copies_them() {
+    let dir = super::fixture::folder(&[
+        ("config.toml", "base_url = \"https://example.com\"\nignored_static = [\"drafts/*\"]\n"),
+        ("templates/index.html", "x"),
+        ("content/_index.md", "+++\n+++\n"),
+        ("static/.gitkeep", ""),
+        ("static/.well-known/security.txt", "x"),
+        ("static/drafts/a.txt", "x"),
+        ("static/.git/HEAD", "x"),
+        ("static/a.txt", "x"),
+    ]);
+    let built = build(&super::fixture::options(dir.path()), &Silent).unwrap_or_else(|e| panic!("{e}"));
+    let paths: Vec<&str> = built.files.iter().map(|f| f.path.as_str()).collect();
+    for kept in [".gitkeep", ".well-known/security.txt", "a.txt"] {
+        assert!(paths.contains(&kept), "{kept}: {paths:?}");
+    }
+    for left in ["drafts/a.txt", ".git/HEAD"] {
+        assert!(!paths.contains(&left), "{left}: {paths:?}");
+    }
+}
