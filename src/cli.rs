@@ -468,6 +468,14 @@ pub struct BuildArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub site: SiteArgs,
+    /// Also fetch every link to another site (as `zola check` does): broken ones are errors, or
+    /// warnings with `[link_checker] external_level = "warn"`. Good answers are kept a day in
+    /// .zhibu/external-links.json.
+    #[arg(long)]
+    pub external: bool,
+    /// Seconds to wait for each external link's answer.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=120))]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Args)]

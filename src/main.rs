@@ -4,6 +4,7 @@ mod access_log;
 mod cli;
 mod cmd;
 mod daily;
+mod external_links;
 mod health;
 mod http_server;
 mod progress;

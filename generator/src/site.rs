@@ -60,6 +60,19 @@ pub struct Built {
     pub sections: usize,
     /// `output_dir` of config.toml (`public` unless set).
     pub output_dir: String,
+    /// Every link to another site in the content, for `zhibu check --external`.
+    pub external_links: Vec<ExternalLink>,
+    /// `[link_checker]` of the config.
+    pub link_checker: crate::config::LinkChecker,
+}
+
+/// A link to another site, where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalLink {
+    pub url: String,
+    /// Relative to the site's folder (`content/notices/a.md`).
+    pub file: PathBuf,
+    pub line: usize,
 }
 
 fn timed<T>(progress: &dyn Progress, phase: Phase, f: impl FnOnce() -> (T, Text)) -> T {
@@ -171,6 +184,7 @@ fn build_inner(
     if let Some(cache) = cache {
         cache.keep(key, &data, render_cache);
     }
+    let external_links = external_links(&data);
     Ok(Built {
         files,
         warnings,
@@ -178,7 +192,27 @@ fn build_inner(
         pages: data.library.pages.len(),
         sections: data.library.sections.len(),
         output_dir: data.config.output_dir.clone(),
+        external_links,
+        link_checker: data.config.link_checker.clone(),
     })
+}
+
+/// The links to other sites of every page and section, with file and line.
+fn external_links(data: &SiteData) -> Vec<ExternalLink> {
+    let Some(contents) = data.contents.get() else { return Vec::new() };
+    let files =
+        data.library.pages.iter().map(|p| &p.file).chain(data.library.sections.iter().map(|s| &s.file));
+    let rendered = contents.pages.iter().chain(contents.sections.iter());
+    files
+        .zip(rendered)
+        .flat_map(|(file, r)| {
+            r.external.iter().map(|(url, line)| ExternalLink {
+                url: url.clone(),
+                file: file.clone(),
+                line: *line,
+            })
+        })
+        .collect()
 }
 
 /// The host of a base URL (`dangzhibu.example.edu.cn`), for the calendar files' UIDs.

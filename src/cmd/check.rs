@@ -12,10 +12,30 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
         ..super::options(&args.site, None)
     };
     let built = zhibu_generator::build(&options, &lines)?;
-    progress::print_all_warnings(&built.warnings);
+    let mut warnings = built.warnings.clone();
+    if args.external {
+        let checker = &built.link_checker;
+        let outcome = crate::external_links::check(
+            &args.site.root,
+            &built.external_links,
+            &checker.skip_prefixes,
+            &checker.skip_anchor_prefixes,
+            std::time::Duration::from_secs(args.timeout),
+        );
+        if !args.site.quiet {
+            eprintln!("{}", say(&outcome.summary));
+        }
+        if checker.external_level == zhibu_generator::config::LinkLevel::Error && !outcome.problems.is_empty()
+        {
+            let mut problems = zhibu_generator::problems::Problems::default();
+            problems.extend(outcome.problems);
+            return Err(problems.into_error().with_warnings(warnings).in_lang(progress::lang()).into());
+        }
+        warnings.extend(outcome.problems);
+    }
+    progress::print_all_warnings(&warnings);
     if !args.site.quiet {
-        let summary =
-            messages::site_is_fine(built.pages, built.sections, built.files.len(), built.warnings.len());
+        let summary = messages::site_is_fine(built.pages, built.sections, built.files.len(), warnings.len());
         eprintln!("{}", say(&summary));
     }
     Ok(())

@@ -667,3 +667,100 @@ fn a_chinese_site_with_a_broken_config_is_still_told_in_chinese() {
     assert!(stderr.contains("config.toml:"), "{stderr}");
     assert!(stderr.contains("未知的设置 `titel`"), "{stderr}");
 }
+
+/// A small web server on 127.0.0.1 for the external link check: `/ok` (with an element
+/// `id="here"`), `/gone` (404), `/no-head` (405 to HEAD, 200 to GET). Counts the requests.
+fn link_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let count = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            seen.fetch_add(1, Ordering::SeqCst);
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut request = String::new();
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let mut parts = request.split_whitespace();
+            let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            let (status, body) = match (method, path) {
+                (_, "/ok") => ("200 OK", "<html><h2 id=\"here\">here</h2></html>"),
+                ("HEAD", "/no-head") => ("405 Method Not Allowed", ""),
+                (_, "/no-head") => ("200 OK", "fine"),
+                _ => ("404 Not Found", "gone"),
+            };
+            let mut stream = stream;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+                body.len(),
+                if method == "HEAD" { "" } else { body }
+            );
+        }
+    });
+    (base, count)
+}
+
+#[test]
+fn check_external_fetches_links_to_other_sites_and_remembers_good_answers() {
+    use std::sync::atomic::Ordering;
+    let (base, requests) = link_server();
+    let site = Site::fixture("site");
+    site.write(
+        "content/notices/links-out.md",
+        &format!(
+            "+++\ntitle = \"外链\"\n+++\n[好]({base}/ok)\n\n[锚]({base}/ok#here)\n\n[坏锚]({base}/ok#nowhere)\n\n[没了]({base}/gone)\n\n[不认HEAD]({base}/no-head)\n\n[跳过]({base}/skipped/x)\n"
+        ),
+    );
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    let with = |keys: &str| config.replace("[link_checker]\n", &format!("[link_checker]\n{keys}"));
+    site.write("config.toml", &with(&format!("skip_prefixes = [\"{base}/skipped\"]\n")));
+
+    // Without --external nothing is fetched.
+    assert!(site.zhibu(&["check"]).success);
+    assert_eq!(requests.load(Ordering::SeqCst), 0, "check alone fetches nothing");
+
+    let run = site.zhibu(&["check", "--external", "--timeout", "5"]);
+    assert!(!run.success, "broken links are errors by default: {}", run.stderr);
+    for expected in [
+        format!(
+            "content/notices/links-out.md:8: broken external link `{base}/ok#nowhere`: the page has no element with the id `nowhere`"
+        ),
+        format!("content/notices/links-out.md:10: broken external link `{base}/gone`: HTTP 404 Not Found"),
+    ] {
+        assert!(run.stderr.contains(&expected), "{expected}\n{}", run.stderr);
+    }
+    assert!(run.stderr.contains("the site has 2 problems"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("5 checked, 0 taken from the last day's checks, 1 skipped"),
+        "{}",
+        run.stderr
+    );
+
+    // Again: the good answers come from .zhibu/external-links.json; only the broken are asked.
+    let before = requests.load(Ordering::SeqCst);
+    let again = site.zhibu(&["check", "--external"]);
+    assert!(again.stderr.contains("2 checked, 3 taken from the last day's checks"), "{}", again.stderr);
+    assert!(requests.load(Ordering::SeqCst) - before <= 3, "only the two broken links are fetched again");
+
+    // external_level = "warn": the same problems as warnings, and the check passes.
+    site.write(
+        "config.toml",
+        &with(&format!("external_level = \"warn\"\nskip_prefixes = [\"{base}/skipped\"]\n")),
+    );
+    let warned = site.zhibu(&["check", "--external"]);
+    assert!(warned.success, "{}", warned.stderr);
+    assert!(
+        warned.stderr.contains("warning: content/notices/links-out.md:10: broken external link"),
+        "{}",
+        warned.stderr
+    );
+}

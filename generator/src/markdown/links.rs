@@ -97,6 +97,9 @@ pub(super) fn link(
         }
         format!("{}{dest}", source.permalink)
     } else if dest.starts_with("http://") || dest.starts_with("https://") || dest.starts_with("//") {
+        if !dest.starts_with("//") {
+            out.external.push((dest.to_string(), lines.line(offset)));
+        }
         return external_link(dest, title, options);
     } else {
         if is_site_address(dest) {

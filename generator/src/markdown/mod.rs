@@ -94,6 +94,8 @@ pub struct Rendered {
     pub links: Vec<InternalLink>,
     /// Links and images to the site's own addresses written as URLs.
     pub references: Vec<Reference>,
+    /// Links to other sites (`https://…`) with their lines, for `zhibu check --external`.
+    pub external: Vec<(String, usize)>,
     /// Every shortcode call, with its line, for checks such as the catalog's.
     pub shortcodes: Vec<UsedShortcode>,
     /// Han characters and words of the prose (not code, not markup, not shortcodes).

@@ -131,3 +131,29 @@ pub fn unknown_code_language(lang: &str) -> Text {
         format!("代码块的语言 `{lang}` 无法识别，不能高亮"),
     )
 }
+
+/// A link to another site that does not answer, or answers with an error (`why`: the HTTP
+/// status, or what went wrong: a timeout, a name that does not resolve).
+pub fn external_link_broken(url: &str, why: &str) -> Text {
+    Text::new(format!("broken external link `{url}`: {why}"), format!("外部链接 `{url}` 打不开：{why}"))
+}
+
+/// A link to another site whose page has no element with the anchor's id.
+pub fn external_anchor_missing(url: &str, anchor: &str) -> Text {
+    Text::new(
+        format!("broken external link `{url}`: the page has no element with the id `{anchor}`"),
+        format!("外部链接 `{url}` 的锚点无效：那个页面没有 id 为 `{anchor}` 的元素"),
+    )
+}
+
+/// What `zhibu check --external` did.
+pub fn external_links_checked(checked: usize, cached: usize, skipped: usize, broken: usize) -> Text {
+    Text::new(
+        format!(
+            "links to other sites: {checked} checked, {cached} taken from the last day's checks, {skipped} skipped (`link_checker.skip_prefixes`); {broken} broken"
+        ),
+        format!(
+            "外部链接：检查了 {checked} 个，{cached} 个沿用一天内的检查结果，跳过 {skipped} 个（`link_checker.skip_prefixes`）；{broken} 个打不开"
+        ),
+    )
+}

@@ -135,6 +135,9 @@ fn every_message() -> Vec<(&'static str, Text)> {
         broken_anchor("@/guide/dues.md#交多钱", &headings),
         image_without_alt("photo.jpg"),
         unknown_code_language("toml2"),
+        external_link_broken("https://example.com/x", "HTTP 404 Not Found"),
+        external_anchor_missing("https://example.com/x#a", "a"),
+        external_links_checked(12, 3, 1, 2),
         // shortcodes
         unknown_shortcode("sigin", Some("signin"), &shortcodes),
         unknown_shortcode("x", None, &[]),
