@@ -211,7 +211,33 @@ pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn
                         }
                     }
                 };
-                Event::Start(Tag::Image { link_type, dest_url, title, id })
+                if options.lazy_async_image {
+                    // Zola's form: the alt text as plain text in the attribute, and the browser
+                    // told to load the image when it is near and to decode it off the main thread.
+                    let mut alt = String::new();
+                    while i < events.len() {
+                        let (e, _) =
+                            std::mem::replace(&mut events[i], (Event::Text(CowStr::Borrowed("")), 0));
+                        i += 1;
+                        match e {
+                            Event::End(TagEnd::Image) => break,
+                            Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                            _ => {}
+                        }
+                    }
+                    let mut img = String::from("<img src=\"");
+                    let _ = pulldown_cmark_escape::escape_href(&mut img, &dest_url);
+                    if !title.is_empty() {
+                        img.push_str("\" title=\"");
+                        let _ = pulldown_cmark_escape::escape_href(&mut img, &title);
+                    }
+                    img.push_str("\" alt=\"");
+                    let _ = escape_html(&mut img, &alt);
+                    img.push_str("\" loading=\"lazy\" decoding=\"async\" />");
+                    Event::Html(CowStr::from(img))
+                } else {
+                    Event::Start(Tag::Image { link_type, dest_url, title, id })
+                }
             }
             Event::Html(ref html) | Event::InlineHtml(ref html)
                 if summary_at.is_none() && in_footnote == 0 && is_summary_marker(html) =>

@@ -384,3 +384,15 @@ fn github_alerts_when_asked_and_links_beside_the_page_made_absolute_as_zola() {
     }
     assert_eq!(r.references.len(), 4, "the checker still sees them as written: {:?}", r.references);
 }
+
+#[test]
+fn lazy_async_images_as_zola_writes_them() {
+    // Zola escapes the title as it escapes an address (percent-encoded); so does zhibu.
+    let options = Markdown { lazy_async_image: true, ..Markdown::default() };
+    let r = md_with("![党旗 \"红\"](/images/flag.png \"标题\")\n", &options);
+    assert!(
+        r.html.contains("<img src=\"/images/flag.png\" title=\"%E6%A0%87%E9%A2%98\" alt=\"党旗 &quot;红&quot;\" loading=\"lazy\" decoding=\"async\" />"),
+        "{}",
+        r.html
+    );
+}
