@@ -67,14 +67,19 @@ impl Highlighting {
 }
 
 /// The grammars and themes a site highlights with: giallo's own and the site's
-/// `extra_grammars`/`extra_themes`, loaded by the highlighter (markdown/highlight.rs).
+/// `extra_grammars`/`extra_themes`, loaded by the highlighter (markdown/highlight.rs), and the
+/// blocks highlighted by the builds before (none with extra grammars or themes, whose files
+/// the cache's keys do not cover).
 #[derive(Debug, Clone, Default)]
-pub struct SiteRegistry(pub Option<std::sync::Arc<giallo::Registry>>);
+pub struct SiteRegistry {
+    pub registry: Option<std::sync::Arc<giallo::Registry>>,
+    pub cache: Option<std::sync::Arc<crate::highlight_cache::HighlightCache>>,
+}
 
 /// Two sites' registries are the same when they are the same object (a build compares configs).
 impl PartialEq for SiteRegistry {
     fn eq(&self, other: &Self) -> bool {
-        match (&self.0, &other.0) {
+        match (&self.registry, &other.registry) {
             (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
             (None, None) => true,
             _ => false,

@@ -16,6 +16,7 @@ pub mod catalog;
 pub mod config;
 pub mod content;
 pub mod data;
+pub mod highlight_cache;
 pub mod images;
 pub mod links;
 pub mod markdown;

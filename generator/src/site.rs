@@ -156,6 +156,9 @@ fn build_inner(
         render_outputs(&data, &templates, reuse.as_ref(), cache.is_some(), progress)
             .map_err(|e| e.with_warnings(warnings.clone()))?;
     drop(reuse);
+    if let Some(highlighting) = &data.config.markdown.highlighting {
+        crate::markdown::highlight::save(highlighting);
+    }
     files.extend(calendars);
     if !data.images.is_empty() {
         let memo = cache.as_deref().map(|c| &c.images);

@@ -57,7 +57,9 @@ pub fn load(root: &Path, file: &Path, highlighting: &mut Highlighting) -> Result
             });
         }
     }
-    highlighting.registry = SiteRegistry(Some(registry));
+    let plain = highlighting.extra_grammars.is_empty() && highlighting.extra_themes.is_empty();
+    let cache = plain.then(|| Arc::new(crate::highlight_cache::HighlightCache::open(root)));
+    highlighting.registry = SiteRegistry { registry: Some(registry), cache };
     Ok(())
 }
 
@@ -79,7 +81,7 @@ fn registry(root: &Path, highlighting: &Highlighting) -> Result<Arc<Registry>, S
 
 /// The site's registry, or giallo's own when none was loaded (a Markdown renderer made in a test).
 fn registry_of(highlighting: &Highlighting) -> Option<Arc<Registry>> {
-    highlighting.registry.0.clone().or_else(|| builtin().ok())
+    highlighting.registry.registry.clone().or_else(|| builtin().ok())
 }
 
 /// The theme(s) of `highlighting`: one, or a light and a dark one.
@@ -96,9 +98,42 @@ pub fn knows(highlighting: &Highlighting, lang: &str) -> bool {
     registry_of(highlighting).is_some_and(|r| r.contains_grammar(lang))
 }
 
-/// A fenced block's code, highlighted and rendered as Zola renders it (`fence` is the text after
-/// the opening fence: `rust,linenos,hl_lines=2`). `None` when it cannot be (no theme).
-pub fn highlight(code: &str, fence: &ParsedFence, highlighting: &Highlighting) -> Option<String> {
+/// A fenced block's code, highlighted and rendered as Zola renders it (`info` is the text after
+/// the opening fence: `rust,linenos,hl_lines=2`, `fence` what it says). `None` when it cannot
+/// be (no theme). Taken from the cache of earlier builds when the same block was highlighted
+/// with the same settings.
+pub fn highlight(
+    code: &str,
+    info: &str,
+    fence: &ParsedFence,
+    highlighting: &Highlighting,
+) -> Option<Arc<str>> {
+    let Some(cache) = &highlighting.registry.cache else {
+        return render(code, fence, highlighting).map(Arc::from);
+    };
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let style = highlighting.style.as_deref().unwrap_or("inline");
+    let settings = [GIALLO, style, info, code];
+    let themes = [&highlighting.theme, &highlighting.light_theme, &highlighting.dark_theme];
+    for part in settings.iter().copied().chain(themes.iter().map(|t| t.as_deref().unwrap_or(""))) {
+        hasher.update(part.as_bytes());
+        hasher.update(&[0]);
+    }
+    hasher.update(&[highlighting.error_on_missing_language as u8]);
+    cache.get_or(hasher.digest(), || render(code, fence, highlighting))
+}
+
+/// The highlighter's version, in the cache's keys: another version may write other HTML.
+const GIALLO: &str = "giallo 0.2.2";
+
+/// Writes what this build highlighted to the cache of the site (`.zhibu/highlighted.bin`).
+pub fn save(highlighting: &Highlighting) {
+    if let Some(cache) = &highlighting.registry.cache {
+        cache.save();
+    }
+}
+
+fn render(code: &str, fence: &ParsedFence, highlighting: &Highlighting) -> Option<String> {
     let registry = registry_of(highlighting)?;
     let mut options = HighlightOptions::new(&fence.lang, theme(highlighting)?);
     if !highlighting.error_on_missing_language {
@@ -145,10 +180,10 @@ mod tests {
     #[test]
     fn classes_or_inline_styles_as_the_config_says() {
         let fence = giallo::parse_markdown_fence("rust");
-        let classes = highlight("fn main() {}\n", &fence, &highlighting("class")).unwrap();
+        let classes = highlight("fn main() {}\n", "rust", &fence, &highlighting("class")).unwrap();
         assert!(classes.contains("class=\"z-"), "{classes}");
         assert!(classes.starts_with("<pre class=\"giallo z-code\"><code data-lang=\"rust\">"), "{classes}");
-        let inline = highlight("fn main() {}\n", &fence, &highlighting("inline")).unwrap();
+        let inline = highlight("fn main() {}\n", "rust", &fence, &highlighting("inline")).unwrap();
         assert!(inline.contains("style=\"color:"), "{inline}");
     }
 

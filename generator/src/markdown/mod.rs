@@ -170,13 +170,13 @@ pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn
                     }
                 }
                 // Zola's fence: `rust,linenos,hl_lines=2 4`; an indented block is plain text.
-                let fence = match &kind {
-                    CodeBlockKind::Fenced(info) => giallo::parse_markdown_fence(info),
-                    CodeBlockKind::Indented => giallo::ParsedFence::default(),
+                let info = match &kind {
+                    CodeBlockKind::Fenced(info) => info.as_ref(),
+                    CodeBlockKind::Indented => "",
                 };
                 // An HTML shortcode inside code is code too (escaped, highlighted), as in Zola.
                 let code = expanded.place_in_code(code);
-                Event::Html(code_block(&code, &fence, options, &lines, offset, source, &mut out).into())
+                Event::Html(code_block(&code, info, options, &lines, offset, source, &mut out).into())
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 match link(&dest_url, &title, options, &lines, offset, source, ctx, &mut out) {
@@ -555,21 +555,22 @@ impl<'a> LineMap<'a> {
 /// `<pre><code data-lang="…">`.
 fn code_block(
     code: &str,
-    fence: &giallo::ParsedFence,
+    info: &str,
     options: &config::Markdown,
     lines: &LineMap,
     offset: usize,
     source: &Source,
     out: &mut Rendered,
 ) -> String {
+    let fence = giallo::parse_markdown_fence(info);
     let lang = fence.lang.as_str();
     if let Some(highlighting) = &options.highlighting {
         if !highlight::knows(highlighting, lang) {
             let p = Problem::at(source.file, lines.line(offset), messages::unknown_code_language(lang));
             if highlighting.error_on_missing_language { out.problems.push(p) } else { out.warnings.push(p) }
         }
-        if let Some(html) = highlight::highlight(code, fence, highlighting) {
-            return html;
+        if let Some(html) = highlight::highlight(code, info, &fence, highlighting) {
+            return html.to_string();
         }
     }
     let mut html = String::with_capacity(code.len() + 40);

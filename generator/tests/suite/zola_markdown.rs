@@ -123,3 +123,30 @@ fn code_blocks_are_highlighted_as_zola_highlights_them() {
         "{err}"
     );
 }
+
+#[test]
+fn highlighted_blocks_are_kept_between_builds_and_give_the_same_pages() {
+    let page = |code: &str| format!("+++\ntitle = \"a\"\n+++\n```rust\n{code}\n```\n");
+    let dir = folder(&[
+        (
+            "config.toml",
+            "base_url = \"https://example.com\"\n[markdown.highlighting]\ntheme = \"github-light\"\n",
+        ),
+        ("templates/page.html", "{{ page.content | safe }}"),
+        ("templates/index.html", ""),
+        ("content/a.md", &page("fn kept_block() {}")),
+    ]);
+    let cold = build(&options(dir.path()), &Silent).unwrap_or_else(|e| panic!("{e}"));
+    let cache = dir.path().join(".zhibu/highlighted.bin");
+    let kept = std::fs::read(&cache).expect("the cache is written");
+    assert!(String::from_utf8_lossy(&kept).contains("kept_block"), "the block's HTML is in it");
+    let warm = build(&options(dir.path()), &Silent).unwrap();
+    assert_eq!(text(&cold, "a/index.html"), text(&warm, "a/index.html"), "the same page from the cache");
+
+    // A changed block is highlighted again and the old one leaves the cache.
+    super::fixture::write(dir.path(), "content/a.md", page("fn new_block() {}"));
+    let changed = build(&options(dir.path()), &Silent).unwrap();
+    assert!(text(&changed, "a/index.html").contains("new_block"));
+    let now = String::from_utf8_lossy(&std::fs::read(&cache).unwrap()).into_owned();
+    assert!(now.contains("new_block") && !now.contains("kept_block"), "{now}");
+}
