@@ -118,7 +118,7 @@ fn fetch(agent: &ureq::Agent, url: &str, look_for_anchor: bool, timeout: Duratio
     }
     let anchor = anchor?;
     let body = response.body_mut().with_config().limit(MAX_BODY).read_to_string().unwrap_or_default();
-    let decoded = percent_decode(anchor);
+    let decoded = zhibu_generator::links::percent_decode(anchor);
     let found = [anchor, decoded.as_str()].iter().any(|a| {
         ["id", "name"].iter().any(|attr| {
             body.contains(&format!("{attr}=\"{a}\""))
@@ -138,24 +138,6 @@ fn failure(e: &ureq::Error, timeout: Duration) -> String {
         ureq::Error::HostNotFound => "the host name does not resolve".to_string(),
         e => e.to_string(),
     }
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(v) = text.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// URL → when it last answered well (seconds since 1970).

@@ -301,7 +301,7 @@ fn resolve(base: &str, url: &str) -> String {
 }
 
 /// `%E4%BA%A4` → `交`; anything else as it is.
-fn percent_decode(text: &str) -> String {
+pub fn percent_decode(text: &str) -> String {
     if !text.contains('%') {
         return text.to_string();
     }
