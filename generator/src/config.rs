@@ -107,6 +107,8 @@ pub struct Markdown {
     pub github_alerts: bool,
     /// `loading="lazy" decoding="async"` on the images of Markdown.
     pub lazy_async_image: bool,
+    /// `:smile:` → 😄 in text (not in code), as Zola.
+    pub render_emoji: bool,
 }
 
 impl Default for Markdown {
@@ -124,6 +126,7 @@ impl Default for Markdown {
             insert_anchor_links: InsertAnchor::None,
             github_alerts: false,
             lazy_async_image: false,
+            render_emoji: false,
         }
     }
 }
@@ -360,10 +363,10 @@ const MARKDOWN_IMPLEMENTED: &[&str] = &[
     "insert_anchor_links",
     "github_alerts",
     "lazy_async_image",
+    "render_emoji",
 ];
 
 const MARKDOWN_NOT_YET: &[&str] = &[
-    "render_emoji",
     "highlight_code",
     "highlight_theme",
     "highlight_themes_css",
@@ -813,11 +816,10 @@ mod tests {
 
     #[test]
     fn zola_key_not_implemented_is_a_warning() {
-        let (_, w) =
-            parse("base_url = \"x\"\nhard_link_static = true\n[markdown]\nrender_emoji = true\n").unwrap();
+        let (_, w) = parse("base_url = \"x\"\nhard_link_static = true\n[markdown]\nmath = true\n").unwrap();
         assert_eq!(w.len(), 2);
         assert!(w[0].message.en().contains("hard_link_static"));
-        assert!(w[1].message.en().contains("markdown.render_emoji"));
+        assert!(w[1].message.en().contains("markdown.math"));
     }
 
     /// Every key of Zola 0.22.1's config (components/config/src/config/), as a Zola site writes it.

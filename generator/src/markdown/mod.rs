@@ -128,6 +128,12 @@ pub struct Source<'a> {
 /// Where `<!-- more -->` was (any case and spacing, as Zola matches it), in the page.
 const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>";
 
+/// GitHub's emoji names (`:smile:`), as Zola replaces them with `render_emoji`.
+fn emoji() -> &'static gh_emoji::Replacer {
+    static REPLACER: std::sync::OnceLock<gh_emoji::Replacer> = std::sync::OnceLock::new();
+    REPLACER.get_or_init(gh_emoji::Replacer::new)
+}
+
 /// Whether raw HTML holds the summary marker `<!-- more -->` (`<!--more-->`, `<!-- MORE -->`).
 fn is_summary_marker(html: &str) -> bool {
     html.match_indices("<!--").any(|(at, _)| {
@@ -244,6 +250,9 @@ pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn
             {
                 summary_at = Some(rewritten.len());
                 Event::Html(CowStr::Borrowed(CONTINUE_READING))
+            }
+            Event::Text(ref t) if options.render_emoji && t.contains(':') => {
+                Event::Text(CowStr::from(emoji().replace_all(t).into_owned()))
             }
             Event::Start(Tag::FootnoteDefinition(_)) if options.bottom_footnotes => {
                 in_footnote += 1;

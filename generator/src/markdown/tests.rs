@@ -396,3 +396,11 @@ fn lazy_async_images_as_zola_writes_them() {
         r.html
     );
 }
+
+#[test]
+fn emoji_names_become_emoji_when_asked_but_not_in_code() {
+    let options = Markdown { render_emoji: true, ..Markdown::default() };
+    let r = md_with("学习 :smile: `:smile:`\n", &options);
+    assert!(r.html.contains("学习 😄 <code>:smile:</code>"), "{}", r.html);
+    assert!(md("学习 :smile:\n").html.contains(":smile:"), "off by default");
+}
