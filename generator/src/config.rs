@@ -109,6 +109,9 @@ pub struct Markdown {
     pub lazy_async_image: bool,
     /// `:smile:` → 😄 in text (not in code), as Zola.
     pub render_emoji: bool,
+    /// `slugify.anchors`, copied here when the config is read, for heading ids.
+    #[serde(skip)]
+    pub slugify_anchors: Option<crate::slug::Strategy>,
 }
 
 impl Default for Markdown {
@@ -127,6 +130,7 @@ impl Default for Markdown {
             github_alerts: false,
             lazy_async_image: false,
             render_emoji: false,
+            slugify_anchors: None,
         }
     }
 }
@@ -176,6 +180,18 @@ impl Default for LanguageOptions {
             translations: toml::Table::new(),
         }
     }
+}
+
+/// `[slugify]`: Zola's strategies where the site names them; zhibu's slugs where it does not
+/// (Latin as Zola's `on`, Chinese kept).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default)]
+pub struct Slugify {
+    pub paths: Option<crate::slug::Strategy>,
+    /// Keep a file name's date in its slug (`2026-12-01-dues` stays so).
+    pub paths_keep_dates: bool,
+    pub taxonomies: Option<crate::slug::Strategy>,
+    pub anchors: Option<crate::slug::Strategy>,
 }
 
 /// Whether a kind of broken link fails the build or is a warning (`[link_checker]`).
@@ -273,6 +289,8 @@ pub struct Config {
     pub language_options: std::collections::BTreeMap<String, LanguageOptions>,
     /// Minify every HTML file written, as Zola does with the same minifier and settings.
     pub minify_html: bool,
+    /// `[slugify]`, as the site names it.
+    pub slugify: Slugify,
     /// Zola's `[translations]`: what `trans(key=…)` gives in the default language.
     pub translations: toml::Table,
     /// `[link_checker]`: how broken links are reported (by the link checker, links.rs).
@@ -309,6 +327,7 @@ impl Default for Config {
             link_checker: LinkChecker::default(),
             language_options: Default::default(),
             minify_html: false,
+            slugify: Slugify::default(),
             translations: toml::Table::new(),
             languages: toml::Table::new(),
         }
@@ -344,11 +363,12 @@ const IMPLEMENTED: &[&str] = &[
     "languages",
     "translations",
     "minify_html",
+    "slugify",
 ];
 
 /// Zola keys that zhibu accepts but does not act on yet.
 const NOT_YET: &[&str] =
-    &["preserve_dotfiles_in_output", "hard_link_static", "slugify", "generate_feed", "feed_filename"];
+    &["preserve_dotfiles_in_output", "hard_link_static", "generate_feed", "feed_filename"];
 
 const MARKDOWN_IMPLEMENTED: &[&str] = &[
     "highlighting",
@@ -488,7 +508,8 @@ impl Config {
             })?;
             language_options.insert(code.clone(), options);
         }
-        let config = Config { languages, language_options, ..config };
+        let mut config = Config { languages, language_options, ..config };
+        config.markdown.slugify_anchors = config.slugify.anchors;
         config.validate(file)?;
         Ok((config, warnings))
     }
@@ -900,7 +921,7 @@ anything = 1
     fn every_key_of_zola_0_22_is_accepted() {
         let (c, w) = parse(ZOLA_CONFIG).unwrap_or_else(|p| panic!("{p}"));
         let found: Vec<&str> = w.iter().map(|w| w.message.en()).collect();
-        for key in ["`preserve_dotfiles_in_output`", "`slugify`", "`taxonomies.lang`", "`taxonomies.rss`"] {
+        for key in ["`preserve_dotfiles_in_output`", "`taxonomies.lang`", "`taxonomies.rss`"] {
             assert!(found.iter().any(|w| w.contains(key)), "no warning about {key}: {found:#?}");
         }
         assert_eq!(found.iter().filter(|w| w.contains("`taxonomies.lang`")).count(), 1, "once: {found:#?}");

@@ -250,7 +250,13 @@ fn elsewhere(config: &Config, templates: &Templates) -> content::front_matter::E
         catalog::TABLES.iter().map(|(key, header)| (key.to_string(), header.to_string())).collect();
     let extra_keys =
         templates.extra_keys.iter().filter(|k| !extra_tables.iter().any(|(t, _)| t == *k)).cloned().collect();
-    content::front_matter::Elsewhere { taxonomies, extra_keys, extra_tables }
+    content::front_matter::Elsewhere {
+        taxonomies,
+        extra_keys,
+        extra_tables,
+        slugify_paths: config.slugify.paths,
+        paths_keep_dates: config.slugify.paths_keep_dates,
+    }
 }
 
 /// Reads config, templates, content and static files into the immutable site data.

@@ -108,9 +108,59 @@ fn is_latin(c: char) -> bool {
     matches!(c, '\u{c0}'..='\u{2af}' | '\u{1e00}'..='\u{1eff}') && c != '\u{d7}' && c != '\u{f7}'
 }
 
+/// Zola's `[slugify]` strategies, when a site names one: `on` (Zola's slug of everything:
+/// Chinese becomes pinyin, `日本` → `ri-ben`), `safe` (only what breaks a path removed), `off`.
+/// A site that names none gets zhibu's slugs above (Latin as `on`, Chinese kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Strategy {
+    On,
+    Safe,
+    Off,
+}
+
+/// A file or folder name's slug by `strategy` (zhibu's when `None`), as Zola's `slugify_paths`.
+pub fn path_slug_by(name: &str, strategy: Option<Strategy>) -> String {
+    match strategy {
+        None => path_slug(name),
+        Some(Strategy::On) => slug::slugify(name),
+        Some(Strategy::Safe) => {
+            let trimmed = name.trim_end_matches([' ', '.']);
+            trimmed.chars().filter(|c| !r#"<>:"/\|?*"#.contains(*c)).collect()
+        }
+        Some(Strategy::Off) => name.to_string(),
+    }
+}
+
+/// A term's slug by `strategy` (zhibu's when `None`); Zola slugs terms as paths.
+pub fn term_slug_by(text: &str, strategy: Option<Strategy>) -> String {
+    match strategy {
+        None => term_slug(text),
+        some => path_slug_by(text, some),
+    }
+}
+
+/// A heading's id by `strategy` (zhibu's when `None`), as Zola's `slugify_anchors`.
+pub fn anchor_slug_by(text: &str, strategy: Option<Strategy>) -> String {
+    match strategy {
+        None => term_slug(text),
+        Some(Strategy::On) => slug::slugify(text),
+        Some(Strategy::Safe | Strategy::Off) => text.replace(|c: char| c.is_ascii_whitespace(), "_"),
+    }
+}
+
 /// Unique heading id within one page: the term slug, numbered `-1`, `-2` on repeats.
 pub fn unique_id(text: &str, taken: &mut std::collections::HashSet<String>) -> String {
-    let mut base = term_slug(text);
+    unique_id_by(text, None, taken)
+}
+
+/// [`unique_id`] with the site's `slugify.anchors`.
+pub fn unique_id_by(
+    text: &str,
+    strategy: Option<Strategy>,
+    taken: &mut std::collections::HashSet<String>,
+) -> String {
+    let mut base = anchor_slug_by(text, strategy);
     if base.is_empty() {
         base = "section".into();
     }
@@ -131,6 +181,24 @@ pub fn unique_id(text: &str, taken: &mut std::collections::HashSet<String>) -> S
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn zolas_strategies_when_the_site_names_them() {
+        // Zola's own table (utils/src/slugs.rs).
+        for (input, on, safe, off) in [
+            ("tes t", "tes-t", "tes t", "tes t"),
+            ("dot. ", "dot", "dot", "dot. "),
+            ("日本", "ri-ben", "日本", "日本"),
+            ("test (hey)", "test-hey", "test (hey)", "test (hey)"),
+        ] {
+            assert_eq!(path_slug_by(input, Some(Strategy::On)), on);
+            assert_eq!(path_slug_by(input, Some(Strategy::Safe)), safe);
+            assert_eq!(path_slug_by(input, Some(Strategy::Off)), off);
+        }
+        assert_eq!(anchor_slug_by("tes t", Some(Strategy::Safe)), "tes_t");
+        assert_eq!(anchor_slug_by("特色", Some(Strategy::On)), "te-se");
+        assert_eq!(anchor_slug_by("特色", None), "特色", "zhibu's own when the site names none");
+    }
 
     #[test]
     fn chinese_terms_keep_their_characters() {

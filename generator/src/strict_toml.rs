@@ -32,6 +32,9 @@ pub struct Elsewhere {
     pub extra_keys: Vec<String>,
     /// (key, header as written): `("signin", "[extra.signin]")`, `("quiz", "[[extra.quiz]]")`.
     pub extra_tables: Vec<(String, String)>,
+    /// The site's `slugify.paths` and `paths_keep_dates`, for pages' slugs.
+    pub slugify_paths: Option<crate::slug::Strategy>,
+    pub paths_keep_dates: bool,
 }
 
 impl Keys<'_> {
@@ -378,6 +381,7 @@ mod tests {
             taxonomies: vec!["tags".into(), "categories".into()],
             extra_keys: vec!["share".into(), "series".into()],
             extra_tables: vec![("signin".into(), "[extra.signin]".into())],
+            ..Elsewhere::default()
         };
         let problems = KEYS.check_all(
             &table,

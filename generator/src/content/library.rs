@@ -9,7 +9,7 @@ use super::section::Section;
 use crate::config::{Config, TaxonomyConfig};
 use crate::messages::UrlOwner;
 use crate::problems::{Problem, Problems};
-use crate::slug::term_slug;
+use crate::slug::term_slug_by;
 
 /// A page or a section, by index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -329,7 +329,7 @@ fn build_taxonomies(config: &Config, lang: &str, pages: &[Page], problems: &mut 
                 continue;
             }
             for term in terms {
-                let slug = term_slug(term);
+                let slug = term_slug_by(term, config.slugify.taxonomies);
                 let entry =
                     found.entry(name).or_default().entry(slug).or_insert_with(|| (term.clone(), Vec::new()));
                 // Names with one slug (`Blog`, `blog`) are one term, named as Zola names it: the
@@ -347,7 +347,7 @@ fn build_taxonomies(config: &Config, lang: &str, pages: &[Page], problems: &mut 
     declared
         .iter()
         .map(|tc| {
-            let slug = term_slug(&tc.name);
+            let slug = term_slug_by(&tc.name, config.slugify.taxonomies);
             // Zola's `taxonomy_root = "blog"` puts the taxonomies under /blog/.
             let path = match config.taxonomy_root.as_deref().map(|r| r.trim_matches('/')) {
                 Some(root) if !root.is_empty() => format!("{language}/{root}/{slug}/"),

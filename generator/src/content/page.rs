@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::front_matter::{self, Date, Elsewhere, PageFrontMatter};
 use crate::problems::{Problem, Warnings};
-use crate::slug::path_slug;
+use crate::slug::path_slug_by;
 
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -94,18 +94,21 @@ impl Page {
             let stem = cp.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             (own_dir.clone(), stem)
         };
-        // Zola: a `2026-12-09-name` file name gives the date and the slug `name`.
-        let (file_date, stem) = split_date_prefix(&stem);
+        // Zola: a `2026-12-09-name` file name gives the date and the slug `name` (unless
+        // `slugify.paths_keep_dates`).
+        let (file_date, dateless) = split_date_prefix(&stem);
         if meta.date.is_none() {
             meta.date = file_date;
         }
-        let slug = match meta.slug.as_deref().map(path_slug) {
+        let stem = if elsewhere.paths_keep_dates { stem.as_str() } else { dateless };
+        let slugged = |name: &str| path_slug_by(name, elsewhere.slugify_paths);
+        let slug = match meta.slug.as_deref().map(slugged) {
             Some(s) if s.is_empty() => {
                 problems.push(Problem::at(file, split.key_line("slug"), crate::messages::empty_slug()));
-                path_slug(stem)
+                slugged(stem)
             }
             Some(s) => s,
-            None => path_slug(stem),
+            None => slugged(stem),
         };
         // A translation's address is under its language (`/fr/blog/a/`), unless `path` says.
         let language = lang.map(|code| format!("/{code}")).unwrap_or_default();

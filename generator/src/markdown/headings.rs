@@ -21,7 +21,12 @@ pub struct Heading {
 }
 
 /// Gives every heading a stable id (Chinese kept, repeats numbered) and builds the TOC.
-pub(super) fn assign_heading_ids(events: &mut [(Event, usize)], source: &Source, out: &mut Rendered) {
+pub(super) fn assign_heading_ids(
+    events: &mut [(Event, usize)],
+    source: &Source,
+    strategy: Option<crate::slug::Strategy>,
+    out: &mut Rendered,
+) {
     let mut taken = HashSet::new();
     // Explicit ids ({#id}) are taken first so generated ones never collide with them.
     for (e, _) in events.iter() {
@@ -48,7 +53,7 @@ pub(super) fn assign_heading_ids(events: &mut [(Event, usize)], source: &Source,
             let id = match explicit {
                 Some(id) => id,
                 None => {
-                    let id = crate::slug::unique_id(&title, &mut taken);
+                    let id = crate::slug::unique_id_by(&title, strategy, &mut taken);
                     if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i].0 {
                         *slot = Some(CowStr::from(id.clone()));
                     }

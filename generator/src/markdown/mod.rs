@@ -153,7 +153,7 @@ pub fn render(body: &str, source: &Source, options: &config::Markdown, ctx: &dyn
     let mut events: Vec<(Event, usize)> =
         Parser::new_ext(&expanded.text, opts).into_offset_iter().map(|(e, range)| (e, range.start)).collect();
 
-    assign_heading_ids(&mut events, source, &mut out);
+    assign_heading_ids(&mut events, source, options.slugify_anchors, &mut out);
     headings::insert_anchor_links(&mut events, source, &lines, ctx, &mut out);
     let mut summary_at = None;
     let mut rewritten: Vec<Event> = Vec::with_capacity(events.len());

@@ -298,7 +298,7 @@ pub fn register(tera: &mut Tera, data: Arc<SiteData>) {
         let tax = d.library.taxonomy(kind, lang).map(|t| &d.library.taxonomies[t]).ok_or_else(|| {
             tera::Error::msg(format!("get_taxonomy_url: taxonomy `{kind}` is not declared in config.toml"))
         })?;
-        let slug = crate::slug::term_slug(name);
+        let slug = crate::slug::term_slug_by(name, d.config.slugify.taxonomies);
         match tax.terms.iter().find(|t| t.slug == slug) {
             Some(term) => Ok(Value::String(d.config.make_permalink(&term.path))),
             None => Err(tera::Error::msg(format!("get_taxonomy_url: no page has {kind} `{name}`"))),

@@ -112,7 +112,7 @@ fn a_zola_site_with_zola_toml_and_every_config_key_builds() {
 
     // Keys Zola accepts that zhibu does not implement: a warning each, naming the key.
     let warnings: Vec<String> = built.warnings.iter().map(ToString::to_string).collect();
-    for key in ["`slugify`", "`taxonomies.lang`", "`taxonomies.rss`"] {
+    for key in ["`taxonomies.lang`", "`taxonomies.rss`"] {
         assert!(
             warnings.iter().any(|w| w.starts_with("zola.toml:") && w.contains(key)),
             "{key}: {warnings:#?}"
@@ -439,4 +439,43 @@ fn static_files_are_copied_as_zola_copies_them() {
     for left in ["drafts/a.txt", ".git/HEAD"] {
         assert!(!paths.contains(&left), "{left}: {paths:?}");
     }
+}
+
+#[test]
+fn slugify_strategies_a_site_names_are_zolas() {
+    let files = |slugify: &str| {
+        super::fixture::folder(&[
+            (
+                "config.toml",
+                &*format!(
+                    "base_url = \"https://example.com\"\ntaxonomies = [{{ name = \"tags\" }}]\n{slugify}"
+                ),
+            ),
+            ("templates/page.html", "{{ page.content | safe }}"),
+            ("templates/index.html", ""),
+            ("templates/taxonomy_list.html", ""),
+            ("templates/taxonomy_single.html", "{{ term.name }}"),
+            ("content/_index.md", "+++\n+++\n"),
+            (
+                "content/2026-12-01-党费 通知.md",
+                "+++\ntitle = \"a\"\n[taxonomies]\ntags = [\"党史 学习\"]\n+++\n## 特色 功能\n",
+            ),
+        ])
+    };
+    // Zola's `on` everywhere: Chinese becomes pinyin; the date kept with paths_keep_dates.
+    let dir =
+        files("[slugify]\npaths = \"on\"\npaths_keep_dates = true\ntaxonomies = \"on\"\nanchors = \"on\"\n");
+    let built = build(&super::fixture::options(dir.path()), &Silent).unwrap_or_else(|e| panic!("{e}"));
+    assert!(file(&built, "2026-12-01-dang-fei-tong-zhi/index.html").contains("<h2 id=\"te-se-gong-neng\">"));
+    file(&built, "tags/dang-shi-xue-xi/index.html");
+    // `safe`: names as written but for what breaks a path; anchors with `_` for spaces.
+    let dir = files("[slugify]\npaths = \"safe\"\ntaxonomies = \"safe\"\nanchors = \"safe\"\n");
+    let built = build(&super::fixture::options(dir.path()), &Silent).unwrap_or_else(|e| panic!("{e}"));
+    assert!(file(&built, "党费 通知/index.html").contains("<h2 id=\"特色_功能\">"));
+    file(&built, "tags/党史 学习/index.html");
+    // Named nowhere: zhibu's own (Chinese kept, spaces to `-`).
+    let dir = files("");
+    let built = build(&super::fixture::options(dir.path()), &Silent).unwrap_or_else(|e| panic!("{e}"));
+    assert!(file(&built, "党费-通知/index.html").contains("<h2 id=\"特色-功能\">"));
+    file(&built, "tags/党史-学习/index.html");
 }
