@@ -53,8 +53,24 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
+/// Zola's `preserve_dotfiles_in_output` and `hard_link_static`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Files and folders at the top of the output folder whose names start with `.` (a `.git`
+    /// of a deployment branch, `.nojekyll`) are left alone.
+    pub keep_dotfiles: bool,
+    /// Copied files (static files, bundles' files) are hard links to their sources where the
+    /// file system allows it, else copies.
+    pub hard_links: bool,
+}
+
 /// Makes `dir` hold exactly `files`.
 pub fn sync(dir: &Path, files: &[OutputFile]) -> io::Result<SyncReport> {
+    sync_with(dir, files, SyncOptions::default())
+}
+
+/// [`sync`] with Zola's options.
+pub fn sync_with(dir: &Path, files: &[OutputFile], options: SyncOptions) -> io::Result<SyncReport> {
     std::fs::create_dir_all(dir)?;
     let results: Vec<io::Result<bool>> = files
         .par_iter()
@@ -79,7 +95,11 @@ pub fn sync(dir: &Path, files: &[OutputFile]) -> io::Result<SyncReport> {
             match &f.body {
                 Body::Bytes(bytes) => write_atomically(&target, bytes)?,
                 Body::Copy(source) => {
-                    std::fs::copy(source, &target).map_err(|e| with_path(e, source))?;
+                    let _ = std::fs::remove_file(&target);
+                    let linked = options.hard_links && std::fs::hard_link(source, &target).is_ok();
+                    if !linked {
+                        std::fs::copy(source, &target).map_err(|e| with_path(e, source))?;
+                    }
                 }
             }
             Ok(true)
@@ -93,7 +113,7 @@ pub fn sync(dir: &Path, files: &[OutputFile]) -> io::Result<SyncReport> {
             report.unchanged += 1;
         }
     }
-    report.removed = remove_stale(dir, files)?;
+    report.removed = remove_stale(dir, files, options.keep_dotfiles)?;
     Ok(report)
 }
 
@@ -110,13 +130,25 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> io::Result<()> {
     std::fs::rename(&tmp, target).map_err(|e| with_path(e, target))
 }
 
-fn remove_stale(dir: &Path, files: &[OutputFile]) -> io::Result<usize> {
+fn remove_stale(dir: &Path, files: &[OutputFile], keep_dotfiles: bool) -> io::Result<usize> {
     let keep: HashSet<PathBuf> = files.iter().map(|f| dir.join(&f.path)).collect();
     let mut removed = 0;
     let mut dirs = Vec::new();
+    // A dotfile at the top, and all under a dot-folder there, stay with `keep_dotfiles`.
+    let kept_dot = |path: &Path| {
+        keep_dotfiles
+            && path
+                .strip_prefix(dir)
+                .ok()
+                .and_then(|rel| rel.components().next())
+                .is_some_and(|first| first.as_os_str().to_string_lossy().starts_with('.'))
+    };
     for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
         let entry = entry.map_err(io::Error::other)?;
         let path = entry.path();
+        if kept_dot(path) {
+            continue;
+        }
         if entry.file_type().is_dir() {
             dirs.push(path.to_path_buf());
         } else if !keep.contains(path) {
@@ -160,5 +192,34 @@ mod tests {
         sync(dir.path(), &[file("a.html", "same")]).unwrap();
         let after = std::fs::metadata(dir.path().join("a.html")).unwrap().modified().unwrap();
         assert_eq!(before, after);
+    }
+
+    #[test]
+    fn dotfiles_at_the_top_stay_when_asked_and_static_files_can_be_hard_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(out.join(".git")).unwrap();
+        std::fs::write(out.join(".git/HEAD"), "ref").unwrap();
+        std::fs::write(out.join(".nojekyll"), "").unwrap();
+        std::fs::write(out.join("old.html"), "old").unwrap();
+        let source = dir.path().join("logo.png");
+        std::fs::write(&source, "png").unwrap();
+        let files = vec![
+            file("index.html", "new"),
+            OutputFile { path: "logo.png".into(), body: Body::Copy(source.clone()) },
+        ];
+        let options = SyncOptions { keep_dotfiles: true, hard_links: true };
+        sync_with(&out, &files, options).unwrap();
+        assert!(out.join(".git/HEAD").exists() && out.join(".nojekyll").exists(), "dotfiles kept");
+        assert!(!out.join("old.html").exists(), "other stale files go");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let (a, b) =
+                (std::fs::metadata(&source).unwrap(), std::fs::metadata(out.join("logo.png")).unwrap());
+            assert_eq!((a.dev(), a.ino()), (b.dev(), b.ino()), "a hard link to the source");
+        }
+        sync(&out, &files).unwrap();
+        assert!(!out.join(".nojekyll").exists(), "without the option they are stale like any file");
     }
 }

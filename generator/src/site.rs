@@ -64,6 +64,8 @@ pub struct Built {
     pub external_links: Vec<ExternalLink>,
     /// `[link_checker]` of the config.
     pub link_checker: crate::config::LinkChecker,
+    /// How the output folder is written (`preserve_dotfiles_in_output`, `hard_link_static`).
+    pub sync: crate::output::SyncOptions,
 }
 
 /// A link to another site, where it is written.
@@ -197,6 +199,10 @@ fn build_inner(
         output_dir: data.config.output_dir.clone(),
         external_links,
         link_checker: data.config.link_checker.clone(),
+        sync: crate::output::SyncOptions {
+            keep_dotfiles: data.config.preserve_dotfiles_in_output,
+            hard_links: data.config.hard_link_static,
+        },
     })
 }
 

@@ -32,7 +32,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<()> {
             messages::catalog_in_output(&catalog.display().to_string(), &output.display().to_string());
         anyhow::bail!("{}", say(&message));
     }
-    let report = zhibu_generator::output::sync(&output, &built.files)
+    let report = zhibu_generator::output::sync_with(&output, &built.files, built.sync)
         .with_context(|| say(&messages::cannot_write_output(&output.display().to_string())).to_string())?;
     zhibu_generator::output::write_file(&catalog, built.catalog.to_json().as_bytes())
         .with_context(|| say(&messages::cannot_write_catalog(&catalog.display().to_string())).to_string())?;

@@ -127,11 +127,11 @@ fn unknown_config_key_is_an_error_and_unimplemented_zola_key_a_warning() {
     let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
     site.write(
         "config.toml",
-        &config.replace("generate_feeds = true", "generate_feeds = true\nhard_link_static = true"),
+        &config.replace("generate_feeds = true", "generate_feeds = true\nfeed_filename = \"atom.xml\""),
     );
     let run = site.build().ok();
     assert!(
-        run.stderr.contains("warning: config.toml:6: `hard_link_static` is a Zola setting"),
+        run.stderr.contains("warning: config.toml:6: `feed_filename` is a Zola setting"),
         "{}",
         run.stderr
     );
