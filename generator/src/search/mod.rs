@@ -47,7 +47,7 @@ pub struct Settings {
     pub include_date: bool,
     pub include_path: bool,
     pub truncate_content_length: Option<usize>,
-    /// Set only when the site names one: then Zola's file is written too.
+    /// As the site names it; Zola's default, `elasticlunr_javascript`, when it does not.
     pub index_format: Option<zola::Format>,
 }
 
@@ -175,14 +175,30 @@ pub fn add(
     let built = index::assemble(&analysed, shards, recent, &fold);
     let mut new_files: Vec<OutputFile> =
         built.files.into_iter().map(|(path, bytes)| OutputFile { path, body: Body::Bytes(bytes) }).collect();
-    if let Some(format) = settings.index_format {
-        let items: Vec<zola::Item> = found.iter().map(|f| f.zola_item(data)).collect();
-        let (path, text) = zola::write(format, &data.config.default_language, &settings, &items);
-        new_files.push(OutputFile { path, body: Body::Bytes(text.into_bytes()) });
-        if format.elasticlunr() {
-            let js = zola::ELASTICLUNR_JS.as_bytes().to_vec();
-            new_files.push(OutputFile { path: "elasticlunr.min.js".into(), body: Body::Bytes(js) });
+    // Zola's own files too, so a Zola theme's search keeps working: `search.index_format`
+    // (`elasticlunr_javascript` unless named), one per language that builds an index.
+    let format = settings.index_format.unwrap_or(zola::Format::ElasticlunrJavascript);
+    let others: Vec<&str> = data.config.other_languages().collect();
+    let lang_of = |path: &str| {
+        others
+            .iter()
+            .copied()
+            .find(|code| path.starts_with(&format!("/{code}/")))
+            .unwrap_or(&data.config.default_language)
+    };
+    let languages = std::iter::once(data.config.default_language.as_str()).chain(others.iter().copied());
+    for lang in languages {
+        if !data.config.language(lang).is_some_and(|l| l.build_search_index) {
+            continue;
         }
+        let items: Vec<zola::Item> =
+            found.iter().filter(|f| lang_of(&f.path) == lang).map(|f| f.zola_item(data)).collect();
+        let (path, text) = zola::write(format, lang, &settings, &items);
+        new_files.push(OutputFile { path, body: Body::Bytes(text.into_bytes()) });
+    }
+    if format.elasticlunr() && new_files.iter().any(|f| f.path.starts_with("search_index.")) {
+        let js = zola::ELASTICLUNR_JS.as_bytes().to_vec();
+        new_files.push(OutputFile { path: "elasticlunr.min.js".into(), body: Body::Bytes(js) });
     }
     let detail = messages::search_count(found.len(), analysing.as_millis(), built.keys, shards);
     phase(&detail, start.elapsed());

@@ -479,3 +479,29 @@ fn slugify_strategies_a_site_names_are_zolas() {
     assert!(file(&built, "党费-通知/index.html").contains("<h2 id=\"特色-功能\">"));
     file(&built, "tags/党史-学习/index.html");
 }
+
+#[test]
+fn zolas_search_files_are_written_per_language_as_zola_writes_them() {
+    let dir = super::fixture::folder(&[
+        (
+            "config.toml",
+            "base_url = \"https://example.com\"\ndefault_language = \"en\"\nbuild_search_index = true\n[languages.fr]\nbuild_search_index = true\n[languages.it]\n",
+        ),
+        ("templates/page.html", "{{ page.content | safe }}"),
+        ("templates/index.html", ""),
+        ("content/_index.md", "+++\n+++\n"),
+        ("content/hello.md", "+++\ntitle = \"Hello\"\n+++\nEnglish words.\n"),
+        ("content/hello.fr.md", "+++\ntitle = \"Bonjour\"\n+++\nMots français.\n"),
+        ("content/hello.it.md", "+++\ntitle = \"Ciao\"\n+++\nParole.\n"),
+    ]);
+    let built = build(&super::fixture::options(dir.path()), &Silent).unwrap_or_else(|e| panic!("{e}"));
+    let en = file(&built, "search_index.en.js");
+    let fr = file(&built, "search_index.fr.js");
+    assert!(
+        en.starts_with("window.searchIndex = ") && en.contains("Hello") && !en.contains("Bonjour"),
+        "{en}"
+    );
+    assert!(fr.contains("Bonjour") && !fr.contains("Hello"), "{fr}");
+    assert!(!built.files.iter().any(|f| f.path == "search_index.it.js"), "Italian builds no index");
+    assert!(file(&built, "elasticlunr.min.js").contains("elasticlunr"));
+}
