@@ -434,6 +434,16 @@ struct ShortcodeContext<'a> {
     shortcodes: &'a [String],
 }
 
+impl ShortcodeContext<'_> {
+    /// The language of the page or section being rendered.
+    fn lang(&self) -> &str {
+        match self.item {
+            Item::Section(i) => &self.data.library.sections[i].lang,
+            Item::Page(i) => &self.data.library.pages[i].lang,
+        }
+    }
+}
+
 impl RenderContext for ShortcodeContext<'_> {
     fn resolve(&self, content_path: &str) -> Option<String> {
         self.data.permalink_of(content_path).or_else(|| {
@@ -462,10 +472,7 @@ impl RenderContext for ShortcodeContext<'_> {
     }
 
     fn summary_cutoff(&self, summary: &str) -> Result<String, Text> {
-        let lang = match self.item {
-            Item::Section(i) => &self.data.library.sections[i].lang,
-            Item::Page(i) => &self.data.library.pages[i].lang,
-        };
+        let lang = self.lang();
         let mut ctx = tera::Context::new();
         ctx.insert("summary", summary);
         ctx.insert("lang", lang);
@@ -481,15 +488,17 @@ impl RenderContext for ShortcodeContext<'_> {
         level: u32,
     ) -> Option<(crate::config::InsertAnchor, Result<String, Text>)> {
         let lib = &self.data.library;
-        let (own, lang) = match self.item {
-            Item::Section(i) => (lib.sections[i].meta.insert_anchor_links, &lib.sections[i].lang),
-            // As Zola: the section of the page's folder, in its language, else the config's.
+        let own = match self.item {
+            Item::Section(i) => lib.sections[i].meta.insert_anchor_links,
+            // As Zola: the section of the page's own folder (in its language: the library's
+            // nearest section when that is the folder), else the config's.
             Item::Page(i) => {
                 let page = &lib.pages[i];
-                let section = lib.sections.iter().find(|s| s.dir == page.section_dir && s.lang == page.lang);
-                (section.and_then(|s| s.meta.insert_anchor_links), &page.lang)
+                let section = &lib.sections[page.section];
+                (section.dir == page.section_dir).then_some(section).and_then(|s| s.meta.insert_anchor_links)
             }
         };
+        let lang = self.lang();
         let place = own.unwrap_or(self.data.config.markdown.insert_anchor_links);
         if place == crate::config::InsertAnchor::None {
             return None;

@@ -251,13 +251,19 @@ impl Library {
     /// The page or section in every language it is written in, itself included (empty when the
     /// site has one language).
     pub fn translations_of(&self, item: Item) -> &[Item] {
-        let canonical = match item {
-            Item::Page(i) => self.pages[i].canonical.clone(),
+        // Every page is serialized many times (in each list holding it): a one-language site
+        // answers at once, and a page's key is borrowed, not copied.
+        if self.translations.is_empty() {
+            return &[];
+        }
+        let found = match item {
+            Item::Page(i) => self.translations.get(&self.pages[i].canonical),
             Item::Section(i) => {
-                super::page::without_language(&self.sections[i].content_path, &self.sections[i].lang)
+                let s = &self.sections[i];
+                self.translations.get(&super::page::without_language(&s.content_path, &s.lang))
             }
         };
-        self.translations.get(&canonical).map_or(&[], Vec::as_slice)
+        found.map_or(&[], Vec::as_slice)
     }
 
     /// The taxonomy `name` of the language `lang`.

@@ -28,8 +28,11 @@ fn builtin() -> Result<Arc<Registry>, String> {
 /// its `extra_grammars` and `extra_themes`, paths from the site's folder) and checks that the
 /// themes it names exist. `file` is the config file, for the problem.
 pub fn load(root: &Path, file: &Path, highlighting: &mut Highlighting) -> Result<(), Problem> {
-    let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
-    let line = |key: &str| crate::strict_toml::find_key_line(&text, key);
+    // The config's text is read again only to place a problem at its line.
+    let line = |key: &str| {
+        let text = std::fs::read_to_string(root.join(file)).ok()?;
+        crate::strict_toml::find_key_line(&text, key)
+    };
     let registry = registry(root, highlighting).map_err(|why| Problem {
         line: line("extra_grammars").or(line("extra_themes")),
         ..Problem::in_file(file, messages::highlighting_files(&why))

@@ -191,14 +191,13 @@ fn jobs(data: &SiteData) -> Vec<Job> {
             continue;
         }
         jobs.push(Job::TaxonomyList(t));
+        let feeds = if tax.config.feed { feed_filenames(data, &tax.lang) } else { Vec::new() };
         for (k, term) in tax.terms.iter().enumerate() {
             let count =
                 tax.config.paginate_by.map(|by| pagination::pager_count(term.pages.len(), by)).unwrap_or(1);
             jobs.extend((0..count).map(|pager| Job::TermPager { taxonomy: t, term: k, pager }));
-            if tax.config.feed {
-                for f in &feed_filenames(data, &tax.lang) {
-                    jobs.push(Job::Feed { items: FeedOf::Term(t, k), filename: f.clone() });
-                }
+            for f in &feeds {
+                jobs.push(Job::Feed { items: FeedOf::Term(t, k), filename: f.clone() });
             }
         }
     }
