@@ -69,10 +69,13 @@ impl Highlighting {
 /// The grammars and themes a site highlights with: giallo's own and the site's
 /// `extra_grammars`/`extra_themes`, loaded by the highlighter (markdown/highlight.rs), and the
 /// blocks highlighted by the builds before (none with extra grammars or themes, whose files
-/// the cache's keys do not cover).
+/// the cache's keys do not cover). `per_worker` holds a copy of the registry for each of the
+/// build's worker threads, made when the worker first highlights: giallo guards each compiled
+/// pattern set with a lock, so workers sharing one registry wait for each other.
 #[derive(Debug, Clone, Default)]
 pub struct SiteRegistry {
     pub registry: Option<std::sync::Arc<giallo::Registry>>,
+    pub per_worker: std::sync::Arc<[std::sync::OnceLock<giallo::Registry>]>,
     pub cache: Option<std::sync::Arc<crate::highlight_cache::HighlightCache>>,
 }
 

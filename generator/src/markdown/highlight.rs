@@ -62,7 +62,8 @@ pub fn load(root: &Path, file: &Path, highlighting: &mut Highlighting) -> Result
     }
     let plain = highlighting.extra_grammars.is_empty() && highlighting.extra_themes.is_empty();
     let cache = plain.then(|| Arc::new(crate::highlight_cache::HighlightCache::open(root)));
-    highlighting.registry = SiteRegistry { registry: Some(registry), cache };
+    let per_worker = (0..rayon::current_num_threads()).map(|_| OnceLock::new()).collect();
+    highlighting.registry = SiteRegistry { registry: Some(registry), per_worker, cache };
     Ok(())
 }
 
@@ -136,8 +137,30 @@ pub fn save(highlighting: &Highlighting) {
     }
 }
 
+/// Runs `f` with the registry this thread highlights with: on the build's pool, the first
+/// worker uses the shared one and each other its own copy (made the first time it highlights);
+/// the shared one elsewhere.
+fn with_registry<T>(highlighting: &Highlighting, f: impl FnOnce(&Registry) -> T) -> Option<T> {
+    let shared = registry_of(highlighting)?;
+    let own = rayon::current_thread_index()
+        .filter(|&i| i > 0)
+        .and_then(|i| highlighting.registry.per_worker.get(i));
+    Some(match own {
+        Some(slot) => f(slot.get_or_init(|| (*shared).clone())),
+        None => f(&shared),
+    })
+}
+
 fn render(code: &str, fence: &ParsedFence, highlighting: &Highlighting) -> Option<String> {
-    let registry = registry_of(highlighting)?;
+    with_registry(highlighting, |registry| render_with(registry, code, fence, highlighting))?
+}
+
+fn render_with(
+    registry: &Registry,
+    code: &str,
+    fence: &ParsedFence,
+    highlighting: &Highlighting,
+) -> Option<String> {
     let mut options = HighlightOptions::new(&fence.lang, theme(highlighting)?);
     if !highlighting.error_on_missing_language {
         options = options.fallback_to_plain(true);
@@ -206,5 +229,28 @@ mod tests {
         assert_eq!(sheets[0].0, "giallo.css");
         assert!(sheets[0].1.contains(".z-"), "{}", &sheets[0].1[..200.min(sheets[0].1.len())]);
         assert!(stylesheets(&highlighting("inline")).is_empty());
+    }
+
+    #[test]
+    fn the_workers_copies_highlight_as_the_shared_registry_does() {
+        let mut h = highlighting("inline");
+        load(Path::new("."), Path::new("config.toml"), &mut h).unwrap();
+        h.registry.cache = None;
+        let fence = giallo::parse_markdown_fence("toml");
+        let code = "[meeting]\ntopic = \"主题党日\"\nminutes = 90\n";
+        let alone = render(code, &fence, &h).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let h = Highlighting {
+            registry: SiteRegistry {
+                per_worker: (0..3).map(|_| OnceLock::new()).collect(),
+                ..h.registry.clone()
+            },
+            ..h
+        };
+        let on_workers: Vec<String> =
+            pool.install(|| rayon::broadcast(|_| render(code, &fence, &h).unwrap()));
+        assert!(on_workers.iter().all(|html| *html == alone), "{alone}\n{on_workers:?}");
+        let copies = h.registry.per_worker.iter().filter(|slot| slot.get().is_some()).count();
+        assert_eq!(copies, 2, "the first worker uses the shared registry, the others a copy each");
     }
 }
