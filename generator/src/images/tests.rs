@@ -85,3 +85,19 @@ fn svg_sizes_come_from_width_and_height_or_the_view_box() {
     assert_eq!(svg_size("<svg>"), None);
     assert_eq!(svg_size("not an svg"), None);
 }
+
+#[test]
+fn resizing_keeps_the_colour_type_and_lets_no_colour_bleed_from_transparent_pixels() {
+    // Left half: transparent, but green in its colour channels; right half: opaque blue.
+    let img = image::RgbaImage::from_fn(8, 8, |x, _| {
+        if x < 4 { image::Rgba([0, 255, 0, 0]) } else { image::Rgba([0, 0, 255, 255]) }
+    });
+    let small = resize(&DynamicImage::ImageRgba8(img), 4, 4).unwrap();
+    assert_eq!((small.width(), small.height(), small.color()), (4, 4, image::ColorType::Rgba8));
+    let edge = small.as_rgba8().unwrap().get_pixel(2, 1).0;
+    assert!(edge[3] > 0 && edge[1] == 0, "no green in a pixel beside the transparent half: {edge:?}");
+    let gray = DynamicImage::ImageLuma8(image::GrayImage::from_pixel(10, 6, image::Luma([90])));
+    let gray = resize(&gray, 5, 3).unwrap();
+    assert_eq!(gray.color(), image::ColorType::L8);
+    assert!(gray.as_luma8().unwrap().pixels().all(|p| p.0[0] == 90), "a flat image stays flat");
+}
