@@ -155,6 +155,99 @@ def tiny_png() -> bytes:
     )
 
 
+PHOTOS = 30  # source photos; every page shows one as a thumbnail and a wide image
+PHOTO_W, PHOTO_H = 1024, 768
+
+
+def photo_png(k: int) -> bytes:
+    """A 1024x768 RGB PNG with a pattern of its own (stripes sheared per row), so that each of
+    the PHOTOS is decoded and resized for real."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+
+    w, h = PHOTO_W, PHOTO_H
+    base = bytes(((x * (k + 3)) ^ (x >> (k % 4 + 1)) ^ (k * 37)) & 0xFF for x in range(3 * w * 2))
+    rows = []
+    for y in range(h):
+        shift = (y * (k % 5 + 1) + (y >> 3) * 7) % (3 * w)
+        rows.append(b"\x00" + base[shift : shift + 3 * w])
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"".join(rows), 6))
+        + chunk(b"IEND", b"")
+    )
+
+
+def photo_name(index: int) -> str:
+    return f"img/photo-{index % PHOTOS:02d}.png"
+
+
+# The stylesheet both tools compile: variables and mixins in partials, nesting, functions,
+# a loop; written for the Sass both compilers speak (`@import`, no modules).
+SASS_FILES = {
+    "_variables.scss": """$red: #c8102e;
+$gold: #f2c14e;
+$ink: #222;
+$paper: #fffdf8;
+$gap: 16px;
+$radius: 6px;
+$breakpoints: (phone: 480px, tablet: 768px, desk: 1080px);
+""",
+    "_mixins.scss": """@mixin above($name) {
+  @media (min-width: map-get($breakpoints, $name)) { @content; }
+}
+@mixin card($tint: $red) {
+  border: 1px solid rgba($tint, 0.25);
+  border-radius: $radius;
+  padding: $gap;
+  background: mix($paper, $tint, 96%);
+}
+@function space($n) { @return $n * $gap / 2; }
+""",
+    "main.scss": """@import "variables";
+@import "mixins";
+
+* { box-sizing: border-box; }
+body {
+  margin: 0;
+  color: $ink;
+  background: $paper;
+  font: 16px/1.75 -apple-system, "PingFang SC", "Noto Sans CJK SC", sans-serif;
+}
+header {
+  background: $red;
+  padding: space(2) space(3);
+  a { color: $gold; text-decoration: none; font-weight: 700; &:hover { color: lighten($gold, 20%); } }
+}
+main {
+  max-width: 720px;
+  margin: 0 auto;
+  padding: space(2);
+  @include above(tablet) { padding: space(4); }
+}
+article {
+  @include card;
+  h1 { color: darken($red, 10%); font-size: 1.6rem; }
+  h2 { border-left: 4px solid $red; padding-left: space(1); }
+  img { max-width: 100%; height: auto; border-radius: $radius; }
+  pre { overflow-x: auto; padding: space(1); border-radius: $radius; }
+}
+nav a { margin: 0 space(1); color: $red; }
+@each $name, $width in $breakpoints {
+  .hide-#{$name} { @media (max-width: $width) { display: none; } }
+}
+@for $i from 1 through 12 {
+  .mt-#{$i} { margin-top: space($i); }
+  .pl-#{$i} { padding-left: space($i); }
+  .w-#{$i} { width: percentage($i / 12); }
+}
+""",
+}
+
+
 class Page:
     __slots__ = ("index", "section", "title", "date", "tags", "categories")
 
@@ -227,10 +320,12 @@ def body(page: Page, pages: list[Page], rng: random.Random, layout: str) -> str:
 
 def front_matter(page: Page, layout: str) -> str:
     lines = ["+++", f"title = {toml_str(page.title)}", f"date = {page.date.isoformat()}"]
+    cover = f"cover = {toml_str(photo_name(page.index))}"
     if layout == "zhibu":
+        lines += ["", "[extra]", cover]
         lines += ["", "[taxonomies]", f"tags = {toml_list(page.tags)}", f"categories = {toml_list(page.categories)}"]
     else:
-        lines += [f"tags = {toml_list(page.tags)}", f"categories = {toml_list(page.categories)}"]
+        lines += [cover, f"tags = {toml_list(page.tags)}", f"categories = {toml_list(page.categories)}"]
     lines.append("+++")
     return "\n".join(lines) + "\n\n"
 
@@ -245,6 +340,7 @@ taxonomies = [{{name = "tags", paginate_by = 10}}, {{name = "categories", pagina
 generate_feeds = false
 generate_sitemap = true
 generate_robots_txt = true
+compile_sass = true
 
 [markdown.highlighting]
 theme = "github-light"
@@ -253,7 +349,8 @@ theme = "github-light"
 ZHIBU_TEMPLATES = {
     "base.html": """<!DOCTYPE html>
 <html lang="{{ lang }}">
-<head><meta charset="utf-8"><title>{% block title %}{{ config.title }}{% endblock title %}</title></head>
+<head><meta charset="utf-8"><title>{% block title %}{{ config.title }}{% endblock title %}</title>
+<link rel="stylesheet" href="{{ get_url(path='main.css', cachebust=true) }}"></head>
 <body>
 <header><a href="{{ get_url(path='/') }}">{{ config.title }}</a></header>
 <main>
@@ -287,6 +384,8 @@ ZHIBU_TEMPLATES = {
 <article>
 <h1>{{ page.title }}</h1>
 <time datetime="{{ page.date }}">{{ page.date | date(format="%Y-%m-%d") }}</time>
+{% set thumb = resize_image(path=page.extra.cover, width=320, height=240, op="fill", format="jpg", quality=75) %}{% set wide = resize_image(path=page.extra.cover, width=640, op="fit_width", format="jpg", quality=75) %}
+<figure><img src="{{ thumb.url }}" width="{{ thumb.width }}" height="{{ thumb.height }}" alt=""><img src="{{ wide.url }}" width="{{ wide.width }}" height="{{ wide.height }}" alt=""></figure>
 {{ page.content | safe }}
 <p>标签：{% for t in page.taxonomies.tags %}<a href="{{ get_taxonomy_url(kind='tags', name=t) }}">{{ t }}</a> {% endfor %}</p>
 <p>分类：{% for c in page.taxonomies.categories %}<a href="{{ get_taxonomy_url(kind='categories', name=c) }}">{{ c }}</a> {% endfor %}</p>
@@ -342,6 +441,12 @@ category = "categories"
 
 [markup.highlight]
 noClasses = false
+
+# As zhibu (and Zola) resize: Lanczos, centred crops.
+[imaging]
+resampleFilter = "Lanczos"
+anchor = "Center"
+quality = 75
 """
 
 PAGER_NAV = """<nav>{{ with $pag.Prev }}<a href="{{ .URL | absURL }}">上一页</a>{{ end }} {{ $pag.PageNumber }}/{{ $pag.TotalPages }} {{ with $pag.Next }}<a href="{{ .URL | absURL }}">下一页</a>{{ end }}</nav>"""
@@ -349,7 +454,8 @@ PAGER_NAV = """<nav>{{ with $pag.Prev }}<a href="{{ .URL | absURL }}">上一页<
 HUGO_LAYOUTS = {
     "baseof.html": """<!DOCTYPE html>
 <html lang="{{ site.Language.Locale }}">
-<head><meta charset="utf-8"><title>{{ block "title" . }}{{ site.Title }}{{ end }}</title></head>
+<head><meta charset="utf-8"><title>{{ block "title" . }}{{ site.Title }}{{ end }}</title>
+{{ with resources.Get "sass/main.scss" | css.Sass | fingerprint }}<link rel="stylesheet" href="{{ .Permalink }}">{{ end }}</head>
 <body>
 <header><a href="{{ site.Home.Permalink }}">{{ site.Title }}</a></header>
 <main>
@@ -381,6 +487,8 @@ HUGO_LAYOUTS = {
 <article>
 <h1>{{ .Title }}</h1>
 <time datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format "2006-01-02" }}</time>
+{{ with resources.Get .Params.cover }}{{ $thumb := .Fill "320x240 jpg q75 Center" }}{{ $wide := .Resize "640x jpg q75" }}
+<figure><img src="{{ $thumb.Permalink }}" width="{{ $thumb.Width }}" height="{{ $thumb.Height }}" alt=""><img src="{{ $wide.Permalink }}" width="{{ $wide.Width }}" height="{{ $wide.Height }}" alt=""></figure>{{ end }}
 {{ .Content }}
 <p>标签：{{ range .GetTerms "tags" }}<a href="{{ .Permalink }}">{{ .LinkTitle }}</a> {{ end }}</p>
 <p>分类：{{ range .GetTerms "categories" }}<a href="{{ .Permalink }}">{{ .LinkTitle }}</a> {{ end }}</p>
@@ -423,6 +531,14 @@ def generate(n: int, out: Path, layout: str, seed: int) -> None:
     content = out / "content"
     (out / "static" / "img").mkdir(parents=True)
     (out / "static" / "img" / "a.png").write_bytes(tiny_png())
+    # Photos and Sass where each tool reads them: zhibu's resize_image finds `img/…` in
+    # static/ and compiles sass/; Hugo's resources.Get reads assets/.
+    assets = out / ("static" if layout == "zhibu" else "assets")
+    (assets / "img").mkdir(parents=True, exist_ok=True)
+    for k in range(PHOTOS):
+        (assets / photo_name(k)).write_bytes(photo_png(k))
+    for name, text in SASS_FILES.items():
+        write(out / ("sass" if layout == "zhibu" else "assets/sass") / name, text)
 
     if layout == "zhibu":
         write(out / "config.toml", ZHIBU_CONFIG)

@@ -85,6 +85,10 @@ site() { # site LAYOUT N -> generates WORK/site-LAYOUT-N unless it is up to date
 
 zhibu_cmd() { echo "$ZHIBU build --root $WORK/site-zhibu-$1 --output $WORK/out-zhibu-$1 -q"; }
 hugo_cmd() { echo "$HUGO --source $WORK/site-hugo-$1 --destination $WORK/out-hugo-$1 --quiet"; }
+# What each tool keeps between builds in the site's folder (processed images, highlighted code,
+# compiled Sass): removed before a "fresh" run, as on a fresh clone.
+zhibu_cache() { echo "$WORK/site-zhibu-$1/.zhibu"; }
+hugo_cache() { echo "$WORK/site-hugo-$1/resources"; }
 
 # One build per tool that must succeed; its messages go to WORK/check-TOOL-N.log.
 check_build() { # check_build TOOL N
@@ -127,19 +131,24 @@ for n in $SIZES; do
     check_build zhibu "$n"
     check_build hugo "$n"
 
-    say "N=$n: hyperfine, $RUNS runs per tool (each run a full build into an emptied folder)"
+    say "N=$n: hyperfine, $RUNS runs per tool (each run a full build into an emptied folder;"
+    say "      'fresh' runs also without the tool's cache, as on a fresh clone)"
     hyperfine --runs "$RUNS" --warmup "$WARMUP" --export-json "$WORK/hyperfine-$n.json" \
         -n zhibu --prepare "rm -rf $WORK/out-zhibu-$n" "$(zhibu_cmd "$n")" \
-        -n hugo --prepare "rm -rf $WORK/out-hugo-$n" "$(hugo_cmd "$n")"
+        -n hugo --prepare "rm -rf $WORK/out-hugo-$n" "$(hugo_cmd "$n")" \
+        -n zhibu-fresh --prepare "rm -rf $WORK/out-zhibu-$n $(zhibu_cache "$n")" "$(zhibu_cmd "$n")" \
+        -n hugo-fresh --prepare "rm -rf $WORK/out-hugo-$n $(hugo_cache "$n")" "$(hugo_cmd "$n")"
 
-    say "N=$n: /usr/bin/time -v, $RUNS rounds alternating zhibu and hugo"
+    say "N=$n: /usr/bin/time -v, $RUNS rounds alternating zhibu and hugo, kept caches and fresh"
     rm -f "$WORK"/time-*-"$n"-*.txt
     for r in $(seq "$RUNS"); do
-        for tool in zhibu hugo; do
+        for run in zhibu hugo zhibu-fresh hugo-fresh; do
+            tool=${run%-fresh}
             rm -rf "$WORK/out-$tool-$n"
+            if [ "$run" != "$tool" ]; then rm -rf "$("${tool}_cache" "$n")"; fi
             # shellcheck disable=SC2046
-            /usr/bin/time -v -o "$WORK/time-$tool-$n-$r.txt" $("${tool}_cmd" "$n") >/dev/null 2>>"$WORK/time-runs.log" \
-                || die "$tool failed during timing run $r at N=$n (see $WORK/time-runs.log)"
+            /usr/bin/time -v -o "$WORK/time-$run-$n-$r.txt" $("${tool}_cmd" "$n") >/dev/null 2>>"$WORK/time-runs.log" \
+                || die "$run failed during timing run $r at N=$n (see $WORK/time-runs.log)"
         done
     done
     LOADS="$LOADS N=$n: $LOAD_BEFORE before, $(load1) after;"
@@ -160,6 +169,9 @@ CPU_MODEL=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
     echo
     echo "Wall: hyperfine median. CPU: median of user+sys from /usr/bin/time -v. Peak RSS: the largest"
     echo "\"Maximum resident set size\" over the /usr/bin/time runs. Output files: files each tool wrote."
+    echo "zhibu/hugo: rebuilds keeping each tool's cache in the site folder (zhibu's .zhibu/, Hugo's"
+    echo "resources/); -fresh: that cache removed first, as on a fresh clone. × Hugo: wall against"
+    echo "Hugo's in the same mode."
 } > "$HERE/results.md"
 echo
 echo "$TABLE"

@@ -18,7 +18,8 @@ import statistics
 import sys
 from pathlib import Path
 
-TOOLS = ["zhibu", "hugo"]
+# zhibu and hugo keep their caches between runs (a rebuild); the -fresh runs start without them.
+TOOLS = ["zhibu", "hugo", "zhibu-fresh", "hugo-fresh"]
 
 
 def gnu_time(path: Path) -> dict[str, float]:
@@ -56,15 +57,18 @@ def main(argv: list[str]) -> int:
             if not times:
                 raise SystemExit(f"no /usr/bin/time reports for {tool} at N={n}")
             runs = [gnu_time(t) for t in times]
-            files_path = work / f"files-{tool}-{n}.txt"
+            files_path = work / f"files-{tool.removesuffix('-fresh')}-{n}.txt"
             files = files_path.read_text().strip() if files_path.exists() else "?"
             w = wall[tool]
+            hugo = wall[tool.replace("zhibu", "hugo")]
+            ratio = statistics.median(w["times"]) / statistics.median(hugo["times"])
             rows.append(
                 (
                     f"{n:,}",
                     tool,
                     f"{statistics.median(w['times']):.3f}",
                     f"{min(w['times']):.3f}–{max(w['times']):.3f}",
+                    f"{ratio:.2f}×",
                     f"{statistics.median(r['cpu'] for r in runs):.3f}",
                     f"{max(r['rss_kib'] for r in runs) / 1024:.1f}",
                     files,
@@ -75,11 +79,12 @@ def main(argv: list[str]) -> int:
         "tool",
         "median wall s",
         "wall min–max s",
+        "× Hugo",
         "median CPU s (user+sys)",
         "peak RSS MiB",
         "output files",
     )
-    aligns = ("---:", ":---", "---:", "---:", "---:", "---:", "---:")
+    aligns = ("---:", ":---", "---:", "---:", "---:", "---:", "---:", "---:")
     print("| " + " | ".join(header) + " |")
     print("| " + " | ".join(aligns) + " |")
     for row in rows:
