@@ -158,48 +158,30 @@ pub fn add(
             h.finish()
         })
         .collect();
-    let analysing = Instant::now();
-    let analysed: Vec<Arc<Analysed>> = found
-        .par_iter()
-        .zip(hashes.par_iter())
-        .map(|(f, h)| match memo.docs.get(h) {
-            Some(a) => a.clone(),
-            None => Arc::new(analyse::analyse(&f.doc, &terms, shards)),
-        })
-        .collect();
+    // zhibu's index and Zola's files are made side by side: Zola's elasticlunr index is built
+    // by one thread (elasticlunr-rs adds documents one by one), zhibu's on the others.
+    let own = || {
+        let analysing = Instant::now();
+        let analysed: Vec<Arc<Analysed>> = found
+            .par_iter()
+            .zip(hashes.par_iter())
+            .map(|(f, h)| match memo.docs.get(h) {
+                Some(a) => a.clone(),
+                None => Arc::new(analyse::analyse(&f.doc, &terms, shards)),
+            })
+            .collect();
+        let analysing = analysing.elapsed();
+        let recent = recent_count(&found);
+        let fold = fold_pairs(&analysed);
+        let built = index::assemble(&analysed, shards, recent, &fold);
+        (analysed, built, analysing)
+    };
+    let (own, zola_files) = rayon::join(own, || zola_files(data, &settings, &found));
+    let (analysed, built, analysing) = own;
     memo.docs = hashes.iter().copied().zip(analysed.iter().cloned()).collect();
-    let analysing = analysing.elapsed();
-
-    let recent = recent_count(&found);
-    let fold = fold_pairs(&analysed);
-    let built = index::assemble(&analysed, shards, recent, &fold);
     let mut new_files: Vec<OutputFile> =
         built.files.into_iter().map(|(path, bytes)| OutputFile { path, body: Body::Bytes(bytes) }).collect();
-    // Zola's own files too, so a Zola theme's search keeps working: `search.index_format`
-    // (`elasticlunr_javascript` unless named), one per language that builds an index.
-    let format = settings.index_format.unwrap_or(zola::Format::ElasticlunrJavascript);
-    let others: Vec<&str> = data.config.other_languages().collect();
-    let lang_of = |path: &str| {
-        others
-            .iter()
-            .copied()
-            .find(|code| path.starts_with(&format!("/{code}/")))
-            .unwrap_or(&data.config.default_language)
-    };
-    let languages = std::iter::once(data.config.default_language.as_str()).chain(others.iter().copied());
-    for lang in languages {
-        if !data.config.language(lang).is_some_and(|l| l.build_search_index) {
-            continue;
-        }
-        let items: Vec<zola::Item> =
-            found.iter().filter(|f| lang_of(&f.path) == lang).map(|f| f.zola_item(data)).collect();
-        let (path, text) = zola::write(format, lang, &settings, &items);
-        new_files.push(OutputFile { path, body: Body::Bytes(text.into_bytes()) });
-    }
-    if format.elasticlunr() && new_files.iter().any(|f| f.path.starts_with("search_index.")) {
-        let js = zola::ELASTICLUNR_JS.as_bytes().to_vec();
-        new_files.push(OutputFile { path: "elasticlunr.min.js".into(), body: Body::Bytes(js) });
-    }
+    new_files.extend(zola_files);
     let detail = messages::search_count(found.len(), analysing.as_millis(), built.keys, shards);
     phase(&detail, start.elapsed());
 
@@ -214,6 +196,38 @@ pub fn add(
     files.extend(new_files);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(())
+}
+
+/// Zola's own files too, so a Zola theme's search keeps working: `search.index_format`
+/// (`elasticlunr_javascript` unless named), one per language that builds an index and that Zola
+/// can index, and `elasticlunr.min.js` beside an elasticlunr index.
+fn zola_files(data: &SiteData, settings: &Settings, found: &[Found]) -> Vec<OutputFile> {
+    let format = settings.index_format.unwrap_or(zola::Format::ElasticlunrJavascript);
+    let others: Vec<&str> = data.config.other_languages().collect();
+    let lang_of = |path: &str| {
+        others
+            .iter()
+            .copied()
+            .find(|code| path.starts_with(&format!("/{code}/")))
+            .unwrap_or(&data.config.default_language)
+    };
+    let mut files = Vec::new();
+    let languages = std::iter::once(data.config.default_language.as_str()).chain(others.iter().copied());
+    for lang in languages {
+        if !data.config.language(lang).is_some_and(|l| l.build_search_index) {
+            continue;
+        }
+        let items: Vec<zola::Item> =
+            found.iter().filter(|f| lang_of(&f.path) == lang).map(|f| f.zola_item(data)).collect();
+        if let Some((path, text)) = zola::write(format, lang, settings, &items) {
+            files.push(OutputFile { path, body: Body::Bytes(text.into_bytes()) });
+        }
+    }
+    if format.elasticlunr() && !files.is_empty() {
+        let js = zola::ELASTICLUNR_JS.as_bytes().to_vec();
+        files.push(OutputFile { path: "elasticlunr.min.js".into(), body: Body::Bytes(js) });
+    }
+    files
 }
 
 /// A document found for the index, with what orders it.

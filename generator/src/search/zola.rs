@@ -1,7 +1,8 @@
 //! Zola's own search index formats, written when a site asks for one with
 //! `[search] index_format`, so that a Zola theme loading `search_index.LANG.js` keeps working:
-//! `elasticlunr_javascript`, `elasticlunr_json` (through elasticlunr-rs, as Zola does, with
-//! Chinese words from jieba; with `elasticlunr.min.js` beside, as Zola writes it) and
+//! `elasticlunr_javascript`, `elasticlunr_json` (through elasticlunr-rs, as Zola does, in the
+//! page language's pipeline — Chinese words from jieba; with `elasticlunr.min.js` beside, as
+//! Zola writes it) and
 //! `fuse_javascript`, `fuse_json`.
 
 use elasticlunr::lang::common::RegexTrimmer;
@@ -51,8 +52,9 @@ impl Format {
     }
 }
 
-/// The file Zola writes for `format`, with its text.
-pub fn write(format: Format, lang: &str, settings: &Settings, items: &[Item]) -> (String, String) {
+/// The file Zola writes for `format`, with its text; none for an elasticlunr index in a language
+/// Zola cannot index (see [`language`]).
+pub fn write(format: Format, lang: &str, settings: &Settings, items: &[Item]) -> Option<(String, String)> {
     let body = |b: &str| match settings.truncate_content_length {
         Some(n) => b.chars().take(n).collect(),
         None => b.to_string(),
@@ -78,14 +80,14 @@ pub fn write(format: Format, lang: &str, settings: &Settings, items: &[Item]) ->
                 })
                 .collect();
             let json = serde_json::to_string(&list).expect("the items serialize");
-            if format == Format::FuseJson {
+            Some(if format == Format::FuseJson {
                 (format!("search_index.{lang}.json"), json)
             } else {
                 (format!("search_index.{lang}.js"), format!("window.searchIndex = {json};"))
-            }
+            })
         }
         Format::ElasticlunrJavascript | Format::ElasticlunrJson => {
-            let mut builder = IndexBuilder::with_language(Box::new(Chinese));
+            let mut builder = IndexBuilder::with_language(language(lang)?);
             if settings.include_title {
                 builder = builder.add_field("title");
             }
@@ -130,12 +132,24 @@ pub fn write(format: Format, lang: &str, settings: &Settings, items: &[Item]) ->
                 index.add_doc(&i.permalink, row);
             }
             let json = index.to_json();
-            if format == Format::ElasticlunrJson {
+            Some(if format == Format::ElasticlunrJson {
                 (format!("search_index.{lang}.json"), json)
             } else {
                 (format!("search_index.{lang}.js"), format!("window.searchIndex = {json};"))
-            }
+            })
         }
+    }
+}
+
+/// The language elasticlunr indexes `lang` (a language code as the site writes it) in, as Zola
+/// picks it: elasticlunr-rs's own for its codes (`en`, `fr`, `de`, …, with their stemmers and
+/// stop words), Chinese for `zh` (and for `ja`, which zhibu's build of elasticlunr lacks). None
+/// for any other code (`zh-CN`, `en-US`): Zola stops the build there, so no Zola theme can rely
+/// on that file, and zhibu's own index serves the site's search.
+fn language(lang: &str) -> Option<Box<dyn Language>> {
+    match lang.to_ascii_lowercase().as_str() {
+        "zh" | "ja" => Some(Box::new(Chinese)),
+        code => elasticlunr::lang::from_code(code),
     }
 }
 
@@ -191,7 +205,7 @@ mod tests {
 
     #[test]
     fn fuse_javascript_is_zolas() {
-        let (name, text) = write(Format::FuseJavascript, "zh-CN", &Settings::default(), &items());
+        let (name, text) = write(Format::FuseJavascript, "zh-CN", &Settings::default(), &items()).unwrap();
         assert_eq!(name, "search_index.zh-CN.js");
         assert_eq!(
             text,
@@ -200,9 +214,33 @@ mod tests {
     }
 
     #[test]
+    fn english_is_indexed_as_zola_indexes_it_stemmed_and_without_stop_words() {
+        let items = vec![Item {
+            permalink: "https://a.cn/posts/running/".into(),
+            path: "/posts/running/".into(),
+            title: "Running the branch".into(),
+            description: String::new(),
+            date: None,
+            body: "Members are running the meetings online.".into(),
+        }];
+        let (name, text) = write(Format::ElasticlunrJson, "en", &Settings::default(), &items).unwrap();
+        assert_eq!(name, "search_index.en.json");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["lang"], "English");
+        let body = &v["index"]["body"]["root"];
+        assert!(body["r"]["u"]["n"]["docs"].get("https://a.cn/posts/running/").is_some(), "stemmed: {body}");
+        assert!(body["t"]["h"]["e"].get("docs").is_none(), "`the` is a stop word: {body}");
+        assert_eq!(language("zh").map(|l| l.code()).as_deref(), Some("zh"));
+        assert_eq!(language("fr").map(|l| l.name()).as_deref(), Some("French"));
+        assert!(language("zh-CN").is_none() && language("en-US").is_none(), "Zola cannot index these");
+        assert!(write(Format::ElasticlunrJavascript, "zh-CN", &Settings::default(), &items).is_none());
+        assert!(write(Format::FuseJavascript, "zh-CN", &Settings::default(), &items).is_some());
+    }
+
+    #[test]
     fn elasticlunr_json_has_chinese_words() {
-        let (name, text) = write(Format::ElasticlunrJson, "zh-CN", &Settings::default(), &items());
-        assert_eq!(name, "search_index.zh-CN.json");
+        let (name, text) = write(Format::ElasticlunrJson, "zh", &Settings::default(), &items()).unwrap();
+        assert_eq!(name, "search_index.zh.json");
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["fields"], serde_json::json!(["title", "body"]));
         assert_eq!(v["ref"], "id");
