@@ -26,17 +26,27 @@ fn builtin() -> Result<Arc<Registry>, String> {
 
 /// Loads the grammars and themes of the site at `root` into `highlighting` (giallo's own, plus
 /// its `extra_grammars` and `extra_themes`, paths from the site's folder) and checks that the
-/// themes it names exist. `file` is the config file, for the problem.
+/// themes it names exist. `file` is the config file, for the problem. A site with giallo's own
+/// grammars and themes only gets the cache of highlighted blocks, and giallo's registry is read
+/// when a block or a name the cache does not hold first needs it.
 pub fn load(root: &Path, file: &Path, highlighting: &mut Highlighting) -> Result<(), Problem> {
     // The config's text is read again only to place a problem at its line.
     let line = |key: &str| {
         let text = std::fs::read_to_string(root.join(file)).ok()?;
         crate::strict_toml::find_key_line(&text, key)
     };
-    let registry = registry(root, highlighting).map_err(|why| Problem {
-        line: line("extra_grammars").or(line("extra_themes")),
-        ..Problem::in_file(file, messages::highlighting_files(&why))
-    })?;
+    let plain = highlighting.extra_grammars.is_empty() && highlighting.extra_themes.is_empty();
+    let registry = if plain {
+        None
+    } else {
+        Some(registry(root, highlighting).map_err(|why| Problem {
+            line: line("extra_grammars").or(line("extra_themes")),
+            ..Problem::in_file(file, messages::highlighting_files(&why))
+        })?)
+    };
+    let cache = plain.then(|| Arc::new(crate::highlight_cache::HighlightCache::open(root, GIALLO)));
+    let per_worker = (0..rayon::current_num_threads()).map(|_| OnceLock::new()).collect();
+    highlighting.registry = SiteRegistry { registry, per_worker, cache };
     if highlighting.theme.is_none()
         && (highlighting.light_theme.is_none() || highlighting.dark_theme.is_none())
     {
@@ -52,7 +62,7 @@ pub fn load(root: &Path, file: &Path, highlighting: &mut Highlighting) -> Result
     ];
     for (key, theme) in named {
         if let Some(theme) = theme
-            && !registry.contains_theme(theme)
+            && !known(highlighting, "theme", theme, |r| r.contains_theme(theme))
         {
             return Err(Problem {
                 line: line(key),
@@ -60,11 +70,22 @@ pub fn load(root: &Path, file: &Path, highlighting: &mut Highlighting) -> Result
             });
         }
     }
-    let plain = highlighting.extra_grammars.is_empty() && highlighting.extra_themes.is_empty();
-    let cache = plain.then(|| Arc::new(crate::highlight_cache::HighlightCache::open(root)));
-    let per_worker = (0..rayon::current_num_threads()).map(|_| OnceLock::new()).collect();
-    highlighting.registry = SiteRegistry { registry: Some(registry), per_worker, cache };
     Ok(())
+}
+
+/// Whether giallo knows the `kind` (`lang`, `theme`) `name`, as `check` asks the registry:
+/// answered from the cache when an earlier build found it known.
+fn known(highlighting: &Highlighting, kind: &str, name: &str, check: impl Fn(&Registry) -> bool) -> bool {
+    let cache = highlighting.registry.cache.as_deref();
+    let key = format!("{kind}:{name}");
+    if cache.is_some_and(|c| c.knows(&key)) {
+        return true;
+    }
+    let found = registry_of(highlighting).is_some_and(|r| check(&r));
+    if found && let Some(cache) = cache {
+        cache.learn(&key);
+    }
+    found
 }
 
 fn registry(root: &Path, highlighting: &Highlighting) -> Result<Arc<Registry>, String> {
@@ -99,7 +120,7 @@ fn theme(highlighting: &Highlighting) -> Option<ThemeVariant<&str>> {
 
 /// Whether giallo has a grammar for `lang`.
 pub fn knows(highlighting: &Highlighting, lang: &str) -> bool {
-    registry_of(highlighting).is_some_and(|r| r.contains_grammar(lang))
+    known(highlighting, "lang", lang, |r| r.contains_grammar(lang))
 }
 
 /// A fenced block's code, highlighted and rendered as Zola renders it (`info` is the text after
@@ -176,10 +197,10 @@ fn render_with(
 /// The stylesheets Zola writes for `style = "class"`: `giallo.css` for one theme,
 /// `giallo-light.css` and `giallo-dark.css` for two.
 pub fn stylesheets(highlighting: &Highlighting) -> Vec<(&'static str, String)> {
-    let Some(registry) = registry_of(highlighting) else { return Vec::new() };
     if !highlighting.uses_classes() {
         return Vec::new();
     }
+    let Some(registry) = registry_of(highlighting) else { return Vec::new() };
     let css = |theme: &str| registry.generate_css(theme, "z-").ok();
     match theme(highlighting) {
         Some(ThemeVariant::Single(theme)) => css(theme).map(|c| vec![("giallo.css", c)]).unwrap_or_default(),

@@ -149,4 +149,14 @@ fn highlighted_blocks_are_kept_between_builds_and_give_the_same_pages() {
     assert!(text(&changed, "a/index.html").contains("new_block"));
     let now = String::from_utf8_lossy(&std::fs::read(&cache).unwrap()).into_owned();
     assert!(now.contains("new_block") && !now.contains("kept_block"), "{now}");
+    // The names giallo knows are kept with the blocks (a warm build need not read its grammars);
+    // a language it does not know is never taken as known, so its warning comes on every build.
+    assert!(now.contains("lang:rust") && now.contains("theme:github-light"), "{now}");
+    super::fixture::write(dir.path(), "content/a.md", "+++\ntitle = \"a\"\n+++\n```cobolish\nX\n```\n");
+    for _ in 0..2 {
+        let built = build(&options(dir.path()), &Silent).unwrap();
+        assert!(built.warnings.iter().any(|w| w.to_string().contains("cobolish")), "{:?}", built.warnings);
+    }
+    let now = String::from_utf8_lossy(&std::fs::read(&cache).unwrap()).into_owned();
+    assert!(!now.contains("lang:cobolish"), "{now}");
 }
