@@ -106,32 +106,20 @@ impl HighlightCache {
     }
 }
 
+/// What a cache file holds: the names the highlighter knows and the blocks' HTML by key.
+type Parsed = (HashSet<String>, HashMap<u64, Arc<str>>);
+
 /// The names and entries of a cache file written for `version`; none for a file that is not
 /// one (or is cut short, or is of another version).
-#[allow(clippy::type_complexity)]
-fn parse(bytes: &[u8], version: &str) -> Option<(HashSet<String>, HashMap<u64, Arc<str>>)> {
+fn parse(bytes: &[u8], version: &str) -> Option<Parsed> {
     let mut rest = bytes.strip_prefix(MAGIC.as_slice())?;
     // The version, then the names, each a length and its text; u32::MAX ends them.
-    let mut names = HashSet::new();
-    let mut first = true;
-    loop {
-        let len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?);
-        rest = &rest[4..];
-        if len == u32::MAX {
-            break;
-        }
-        let text = std::str::from_utf8(rest.get(..len as usize)?).ok()?;
-        rest = &rest[len as usize..];
-        if std::mem::take(&mut first) {
-            if text != version {
-                return None;
-            }
-        } else {
-            names.insert(text.to_string());
-        }
-    }
-    if first {
+    if next_text(&mut rest)?? != version {
         return None;
+    }
+    let mut names = HashSet::new();
+    while let Some(name) = next_text(&mut rest)? {
+        names.insert(name.to_string());
     }
     let mut map = HashMap::new();
     while rest.len() >= 12 {
@@ -142,6 +130,19 @@ fn parse(bytes: &[u8], version: &str) -> Option<(HashSet<String>, HashMap<u64, A
         rest = &rest[12 + len..];
     }
     rest.is_empty().then_some((names, map))
+}
+
+/// The text at the start of `rest` (its length, then its bytes), moving past it: `Some(None)`
+/// at the end mark, `None` for bytes that are not one.
+fn next_text<'a>(rest: &mut &'a [u8]) -> Option<Option<&'a str>> {
+    let len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?);
+    *rest = &rest[4..];
+    if len == u32::MAX {
+        return Some(None);
+    }
+    let text = std::str::from_utf8(rest.get(..len as usize)?).ok()?;
+    *rest = &rest[len as usize..];
+    Some(Some(text))
 }
 
 #[cfg(test)]

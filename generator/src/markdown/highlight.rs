@@ -88,11 +88,8 @@ fn known(highlighting: &Highlighting, kind: &str, name: &str, check: impl Fn(&Re
     found
 }
 
+/// giallo's grammars and themes with the site's `extra_grammars` and `extra_themes`.
 fn registry(root: &Path, highlighting: &Highlighting) -> Result<Arc<Registry>, String> {
-    let builtin = builtin()?;
-    if highlighting.extra_grammars.is_empty() && highlighting.extra_themes.is_empty() {
-        return Ok(builtin);
-    }
     let mut own = Registry::builtin().map_err(|e| e.to_string())?;
     for grammar in &highlighting.extra_grammars {
         own.add_grammar_from_path(root.join(grammar)).map_err(|e| format!("`{grammar}`: {e}"))?;
@@ -104,7 +101,7 @@ fn registry(root: &Path, highlighting: &Highlighting) -> Result<Arc<Registry>, S
     Ok(Arc::new(own))
 }
 
-/// The site's registry, or giallo's own when none was loaded (a Markdown renderer made in a test).
+/// The site's own registry (with its extra grammars or themes), else giallo's, read on first use.
 fn registry_of(highlighting: &Highlighting) -> Option<Arc<Registry>> {
     highlighting.registry.registry.clone().or_else(|| builtin().ok())
 }

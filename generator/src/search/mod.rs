@@ -217,9 +217,8 @@ fn zola_files(data: &SiteData, settings: &Settings, found: &[Found]) -> Vec<Outp
         if !data.config.language(lang).is_some_and(|l| l.build_search_index) {
             continue;
         }
-        let items: Vec<zola::Item> =
-            found.iter().filter(|f| lang_of(&f.path) == lang).map(|f| f.zola_item(data)).collect();
-        if let Some((path, text)) = zola::write(format, lang, settings, &items) {
+        let items = || found.iter().filter(|f| lang_of(&f.path) == lang).map(|f| f.zola_item(data)).collect();
+        if let Some((path, text)) = zola::write(format, lang, settings, items) {
             files.push(OutputFile { path, body: Body::Bytes(text.into_bytes()) });
         }
     }

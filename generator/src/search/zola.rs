@@ -17,6 +17,7 @@ use super::Settings;
 pub const ELASTICLUNR_JS: &str = include_str!("elasticlunr.min.js");
 
 /// One page or section as Zola's formats hold it.
+#[derive(Clone)]
 pub struct Item {
     pub permalink: String,
     pub path: String,
@@ -52,9 +53,15 @@ impl Format {
     }
 }
 
-/// The file Zola writes for `format`, with its text; none for an elasticlunr index in a language
-/// Zola cannot index (see [`language`]).
-pub fn write(format: Format, lang: &str, settings: &Settings, items: &[Item]) -> Option<(String, String)> {
+/// The file Zola writes for `format` of the pages and sections `items` gives, with its text;
+/// none for an elasticlunr index in a language Zola cannot index (see [`language`]), for which
+/// `items` is not called.
+pub fn write(
+    format: Format,
+    lang: &str,
+    settings: &Settings,
+    items: impl FnOnce() -> Vec<Item>,
+) -> Option<(String, String)> {
     let body = |b: &str| match settings.truncate_content_length {
         Some(n) => b.chars().take(n).collect(),
         None => b.to_string(),
@@ -69,6 +76,7 @@ pub fn write(format: Format, lang: &str, settings: &Settings, items: &[Item]) ->
                 body: Option<String>,
                 path: Option<&'a str>,
             }
+            let items = items();
             let list: Vec<Fuse> = items
                 .iter()
                 .map(|i| Fuse {
@@ -112,7 +120,7 @@ pub fn write(format: Format, lang: &str, settings: &Settings, items: &[Item]) ->
                 builder = builder.add_field("body");
             }
             let mut index = builder.build();
-            for i in items {
+            for i in &items() {
                 let mut row = Vec::new();
                 if settings.include_title {
                     row.push(i.title.clone());
@@ -205,7 +213,7 @@ mod tests {
 
     #[test]
     fn fuse_javascript_is_zolas() {
-        let (name, text) = write(Format::FuseJavascript, "zh-CN", &Settings::default(), &items()).unwrap();
+        let (name, text) = write(Format::FuseJavascript, "zh-CN", &Settings::default(), items).unwrap();
         assert_eq!(name, "search_index.zh-CN.js");
         assert_eq!(
             text,
@@ -223,7 +231,8 @@ mod tests {
             date: None,
             body: "Members are running the meetings online.".into(),
         }];
-        let (name, text) = write(Format::ElasticlunrJson, "en", &Settings::default(), &items).unwrap();
+        let (name, text) =
+            write(Format::ElasticlunrJson, "en", &Settings::default(), || items.clone()).unwrap();
         assert_eq!(name, "search_index.en.json");
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["lang"], "English");
@@ -233,13 +242,16 @@ mod tests {
         assert_eq!(language("zh").map(|l| l.code()).as_deref(), Some("zh"));
         assert_eq!(language("fr").map(|l| l.name()).as_deref(), Some("French"));
         assert!(language("zh-CN").is_none() && language("en-US").is_none(), "Zola cannot index these");
-        assert!(write(Format::ElasticlunrJavascript, "zh-CN", &Settings::default(), &items).is_none());
-        assert!(write(Format::FuseJavascript, "zh-CN", &Settings::default(), &items).is_some());
+        assert!(
+            write(Format::ElasticlunrJavascript, "zh-CN", &Settings::default(), || panic!("not asked for"))
+                .is_none()
+        );
+        assert!(write(Format::FuseJavascript, "zh-CN", &Settings::default(), || items).is_some());
     }
 
     #[test]
     fn elasticlunr_json_has_chinese_words() {
-        let (name, text) = write(Format::ElasticlunrJson, "zh", &Settings::default(), &items()).unwrap();
+        let (name, text) = write(Format::ElasticlunrJson, "zh", &Settings::default(), items).unwrap();
         assert_eq!(name, "search_index.zh.json");
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["fields"], serde_json::json!(["title", "body"]));
